@@ -1,0 +1,187 @@
+//! What a rep should act on at an instant: touches due today and overdue, stale prospects,
+//! hot leads still waiting for their first touch, and cadences that ended without a reply.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+
+use super::cadence::CadenceId;
+use super::prospect::{LeadTemp, Prospect, ProspectStatus, Touch};
+use super::template::{fill, TemplateVars};
+
+/// No contact for this many days flags a prospect as stale.
+pub const STALE_AFTER_DAYS: i64 = 21;
+/// Hot and warm leads should hear from the rep within this many hours.
+pub const SPEED_TO_LEAD_HOURS: i64 = 24;
+
+/// A pending touch with its prospect.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DueTouch {
+    pub prospect: Prospect,
+    pub touch: Touch,
+}
+
+impl DueTouch {
+    /// Days past its due date (0 when due today).
+    pub fn days_late(&self, today: NaiveDate) -> i64 {
+        (today - self.touch.due_on).num_days().max(0)
+    }
+
+    /// The step's suggested message, filled in for this prospect.
+    pub fn suggested_message(&self) -> String {
+        let step = self
+            .touch
+            .cadence
+            .cadence()
+            .step(self.touch.step_index as usize);
+        let template = step.map(|s| s.template).unwrap_or(
+            "Hi {first_name}, {personal} [✍ what you bring this time] [✍ one easy question]",
+        );
+        fill(
+            template,
+            TemplateVars {
+                name: &self.prospect.name,
+                company: self.prospect.company.as_deref(),
+                due_on: self.touch.due_on,
+            },
+        )
+    }
+
+    /// `call + voicemail + email`.
+    pub fn channels(&self) -> String {
+        self.touch
+            .cadence
+            .cadence()
+            .step(self.touch.step_index as usize)
+            .map(|s| s.channel_label())
+            .unwrap_or_else(|| "any channel".to_string())
+    }
+}
+
+/// A prospect with its next pending touch, if any.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProspectNext {
+    pub prospect: Prospect,
+    pub next: Option<Touch>,
+}
+
+/// The instants the store narrows candidates with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cutoffs {
+    /// Last contact (or enrolment) before this is old enough to be stale.
+    pub stale_before: DateTime<Utc>,
+    /// Hot leads enrolled before this without a touch are late.
+    pub hot_enrolled_before: DateTime<Utc>,
+}
+
+pub fn cutoffs(now: DateTime<Utc>) -> Cutoffs {
+    Cutoffs {
+        stale_before: now - Duration::days(STALE_AFTER_DAYS),
+        hot_enrolled_before: now - Duration::hours(SPEED_TO_LEAD_HOURS),
+    }
+}
+
+/// A rep's agenda for one instant.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DueReport {
+    pub today: NaiveDate,
+    pub due_today: Vec<DueTouch>,
+    /// Most late first.
+    pub overdue: Vec<DueTouch>,
+    pub stale: Vec<Prospect>,
+    /// Hot or warm leads enrolled more than 24 hours ago with no touch logged.
+    pub hot_waiting: Vec<Prospect>,
+    /// Cadences that ended without a reply: one more, nurture, or close?
+    pub awaiting: Vec<Prospect>,
+}
+
+impl DueReport {
+    /// Whether the morning digest has anything to say.
+    pub fn is_empty(&self) -> bool {
+        self.due_today.is_empty()
+            && self.overdue.is_empty()
+            && self.stale.is_empty()
+            && self.hot_waiting.is_empty()
+            && self.awaiting.is_empty()
+    }
+    pub fn touch_count(&self) -> usize {
+        self.due_today.len() + self.overdue.len()
+    }
+}
+
+/// Last contact, or enrolment when there has been none.
+fn last_activity(p: &Prospect) -> DateTime<Utc> {
+    p.last_contact_at.unwrap_or(p.enrolled_at)
+}
+
+/// Stale: no contact for three weeks while nothing keeps it moving — a conversation that went
+/// quiet after a reply, a finished cadence, or an active one whose next touch is already late.
+/// Planned rests of an active cadence, and nurture, are not stale.
+pub fn is_stale(c: &ProspectNext, today: NaiveDate, now: DateTime<Utc>) -> bool {
+    let p = &c.prospect;
+    if last_activity(p) > now - Duration::days(STALE_AFTER_DAYS) {
+        return false;
+    }
+    match p.status {
+        ProspectStatus::Replied | ProspectStatus::Awaiting => true,
+        ProspectStatus::Active => {
+            p.cadence != CadenceId::Nurture && c.next.as_ref().is_some_and(|t| t.due_on < today)
+        }
+        _ => false,
+    }
+}
+
+/// A hot or warm lead past its 24 hours with no touch logged.
+pub fn is_hot_waiting(p: &Prospect, now: DateTime<Utc>) -> bool {
+    p.status == ProspectStatus::Active
+        && matches!(p.lead, Some(LeadTemp::Hot | LeadTemp::Warm))
+        && p.touches_done == 0
+        && now - p.enrolled_at > Duration::hours(SPEED_TO_LEAD_HOURS)
+}
+
+/// Sorts pending touches and candidates into the rep's agenda.
+pub fn build(
+    today: NaiveDate,
+    now: DateTime<Utc>,
+    touches: Vec<DueTouch>,
+    candidates: Vec<ProspectNext>,
+) -> DueReport {
+    let mut report = DueReport {
+        today,
+        ..DueReport::default()
+    };
+    for t in touches.into_iter().filter(|t| t.touch.due_on <= today) {
+        if t.touch.due_on == today {
+            report.due_today.push(t);
+        } else {
+            report.overdue.push(t);
+        }
+    }
+    let priority = |t: &DueTouch| {
+        (
+            match t.prospect.lead {
+                Some(LeadTemp::Hot) => 0,
+                Some(LeadTemp::Warm) => 1,
+                _ => 2,
+            },
+            std::cmp::Reverse(t.prospect.value.map(|v| v.cents()).unwrap_or(0)),
+            t.prospect.id,
+        )
+    };
+    report.due_today.sort_by_key(priority);
+    report
+        .overdue
+        .sort_by_key(|t| (t.touch.due_on, priority(t)));
+    for c in candidates {
+        if c.prospect.status == ProspectStatus::Awaiting {
+            report.awaiting.push(c.prospect.clone());
+        } else if is_hot_waiting(&c.prospect, now) {
+            report.hot_waiting.push(c.prospect.clone());
+        }
+        if is_stale(&c, today, now) && c.prospect.status != ProspectStatus::Awaiting {
+            report.stale.push(c.prospect);
+        }
+    }
+    report.stale.sort_by_key(|p| (last_activity(p), p.id));
+    report.hot_waiting.sort_by_key(|p| (p.enrolled_at, p.id));
+    report.awaiting.sort_by_key(|p| p.id);
+    report
+}

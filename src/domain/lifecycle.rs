@@ -1,0 +1,622 @@
+//! What each action does to a prospect and its touches, decided without I/O.
+//!
+//! The store loads a [`ProspectState`], [`decide`] returns a [`Change`], and the store writes it
+//! in one transaction guarded by the prospect's version, so a double click decides twice but
+//! changes once.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+
+use super::cadence::{AfterEnd, CadenceId, Channel};
+use super::error::DomainError;
+use super::prospect::{
+    Money, NewProspect, Prospect, ProspectStatus, Stage, Touch, TouchId, TouchStatus,
+};
+use super::schedule::{self, plan, reflow, scale_gap, snooze_target, SnoozeFor};
+
+/// A prospect with the touches of its current enrolment, in cadence order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProspectState {
+    pub prospect: Prospect,
+    pub touches: Vec<Touch>,
+}
+
+/// The moment an action happens, as the rep sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Context {
+    pub now: DateTime<Utc>,
+    /// The rep's local date at `now`.
+    pub today: NaiveDate,
+    pub weekends_off: bool,
+}
+
+/// Which touch an action is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TouchRef {
+    /// The earliest touch still waiting.
+    Next,
+    /// A touch named by a button.
+    Id(TouchId),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    Done {
+        touch: TouchRef,
+        channel: Option<Channel>,
+        note: Option<String>,
+    },
+    Skip {
+        touch: TouchRef,
+    },
+    Snooze {
+        touch: TouchRef,
+        by: SnoozeFor,
+        /// Move every later touch by the same number of days, not just this one.
+        shift_rest: bool,
+    },
+    Replied {
+        note: Option<String>,
+    },
+    Won {
+        value: Option<Money>,
+    },
+    Lost {
+        reason: Option<String>,
+    },
+    Pause,
+    Resume,
+    Nurture,
+    Stop,
+    /// After a cadence ended without a reply: one more touch before deciding.
+    OneMore,
+}
+
+/// A touch to create in the prospect's current (or new) enrolment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewTouch {
+    pub cadence: CadenceId,
+    pub step_index: i64,
+    pub step_count: Option<i64>,
+    pub due_on: NaiveDate,
+}
+
+/// What an action did, for the reply to the rep.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    Done {
+        touch: Touch,
+        next_due: Option<NaiveDate>,
+        cadence_ended: bool,
+    },
+    Skipped {
+        touch: Touch,
+        next_due: Option<NaiveDate>,
+    },
+    Snoozed {
+        touch: Touch,
+        moved_later: usize,
+    },
+    Replied,
+    Won,
+    Lost,
+    Paused,
+    Resumed {
+        shifted_days: i64,
+        next_due: Option<NaiveDate>,
+    },
+    Nurtured {
+        first_due: Option<NaiveDate>,
+    },
+    Stopped,
+    OneMore {
+        due_on: NaiveDate,
+    },
+    /// Nothing to do: the action had already happened (a retry or a double click).
+    AlreadyDone(String),
+}
+
+/// The writes an action needs; empty for [`Outcome::AlreadyDone`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    /// The prospect as it should be stored.
+    pub prospect: Prospect,
+    /// Existing touches whose fields changed.
+    pub touches: Vec<Touch>,
+    /// Touches to add; they belong to `new_enrolment` when set, else to the current enrolment.
+    pub new_touches: Vec<NewTouch>,
+    /// Ends the current enrolment and starts one in this cadence.
+    pub new_enrolment: Option<CadenceId>,
+    pub outcome: Outcome,
+}
+
+impl Change {
+    pub fn is_noop(&self) -> bool {
+        matches!(self.outcome, Outcome::AlreadyDone(_))
+    }
+}
+
+/// Days after the end of a cadence for the "one more touch".
+pub const ONE_MORE_AFTER_DAYS: u32 = 7;
+
+/// The cadence and dated touches for a new prospect. A start date in the past is refused.
+pub fn enrol(
+    new: &NewProspect,
+    today: NaiveDate,
+    weekends_off: bool,
+) -> Result<(CadenceId, Vec<NewTouch>), DomainError> {
+    let start = new.start_on.unwrap_or(today);
+    if start < today {
+        return Err(DomainError::DateInPast(start));
+    }
+    let cadence = new.chosen_cadence(CadenceId::TEAM_DEFAULT);
+    Ok((cadence, planned(cadence, start, new.pace, weekends_off)))
+}
+
+fn planned(
+    cadence: CadenceId,
+    start: NaiveDate,
+    pace: super::prospect::Pace,
+    weekends_off: bool,
+) -> Vec<NewTouch> {
+    let definition = cadence.cadence();
+    let count = definition.length().map(|n| n as i64);
+    plan(definition, start, pace, weekends_off)
+        .into_iter()
+        .map(|p| NewTouch {
+            cadence,
+            step_index: p.step_index as i64,
+            step_count: count,
+            due_on: p.due_on,
+        })
+        .collect()
+}
+
+/// Decides what `action` does to `state` at `ctx`.
+pub fn decide(
+    state: &ProspectState,
+    action: &Action,
+    ctx: &Context,
+) -> Result<Change, DomainError> {
+    let mut change = Change {
+        prospect: state.prospect.clone(),
+        touches: Vec::new(),
+        new_touches: Vec::new(),
+        new_enrolment: None,
+        outcome: Outcome::AlreadyDone(String::new()),
+    };
+    let p = &state.prospect;
+    let status = p.status;
+    match action {
+        Action::Done {
+            touch,
+            channel,
+            note,
+        } => {
+            let Some(target) = pending_touch(state, *touch, "logged")? else {
+                return Ok(already(change, state, *touch));
+            };
+            let mut done = target.clone();
+            let step_channel = target
+                .cadence
+                .cadence()
+                .step(target.step_index as usize)
+                .and_then(|s| s.channels.first().copied());
+            done.status = TouchStatus::Done;
+            done.done_at = Some(ctx.now);
+            done.channel = channel.or(step_channel);
+            done.note = note.clone();
+            let np = &mut change.prospect;
+            np.touches_done += 1;
+            np.first_touch_at = np.first_touch_at.or(Some(ctx.now));
+            np.last_contact_at = Some(ctx.now);
+            np.last_channel = done.channel;
+            change.touches.push(done.clone());
+            let ended = finish_if_last(state, &mut change, &done, ctx);
+            let next_due = next_pending_due(state, &change, done.id);
+            change.outcome = Outcome::Done {
+                touch: done,
+                next_due,
+                cadence_ended: ended,
+            };
+        }
+        Action::Skip { touch } => {
+            let Some(target) = pending_touch(state, *touch, "skipped")? else {
+                return Ok(already(change, state, *touch));
+            };
+            let mut skipped = target.clone();
+            skipped.status = TouchStatus::Skipped;
+            change.touches.push(skipped.clone());
+            finish_if_last(state, &mut change, &skipped, ctx);
+            let next_due = next_pending_due(state, &change, skipped.id);
+            change.outcome = Outcome::Skipped {
+                touch: skipped,
+                next_due,
+            };
+        }
+        Action::Snooze {
+            touch,
+            by,
+            shift_rest,
+        } => {
+            let Some(target) = pending_touch(state, *touch, "snoozed")? else {
+                return Ok(already(change, state, *touch));
+            };
+            let to = snooze_target(ctx.today, *by, ctx.weekends_off);
+            if to <= ctx.today {
+                return Err(DomainError::SnoozeNotLater(to));
+            }
+            if to == target.due_on {
+                return Ok(already_msg(change, format!("already snoozed to {to}")));
+            }
+            let later: Vec<&Touch> = state
+                .touches
+                .iter()
+                .filter(|t| t.status == TouchStatus::Pending && t.step_index > target.step_index)
+                .collect();
+            let wanted: Vec<NaiveDate> = if *shift_rest {
+                let delta = Duration::days(schedule::days_between(target.due_on, to));
+                later.iter().map(|t| t.due_on + delta).collect()
+            } else {
+                later.iter().map(|t| t.due_on).collect()
+            };
+            let mut snoozed = target.clone();
+            snoozed.due_on = to;
+            snoozed.snoozes += 1;
+            change.touches.push(snoozed.clone());
+            let mut moved_later = 0;
+            for (t, due) in later
+                .iter()
+                .zip(reflow(&wanted, Some(to), ctx.weekends_off))
+            {
+                if due != t.due_on {
+                    let mut moved = (*t).clone();
+                    moved.due_on = due;
+                    change.touches.push(moved);
+                    moved_later += 1;
+                }
+            }
+            change.outcome = Outcome::Snoozed {
+                touch: snoozed,
+                moved_later,
+            };
+        }
+        Action::Replied { note } => {
+            if status == ProspectStatus::Replied {
+                return Ok(already_msg(
+                    change,
+                    format!("{} has already replied", p.name),
+                ));
+            }
+            require(
+                p,
+                &[
+                    ProspectStatus::Active,
+                    ProspectStatus::Paused,
+                    ProspectStatus::Awaiting,
+                ],
+                "marked as replied",
+            )?;
+            change.prospect.status = ProspectStatus::Replied;
+            change.prospect.replied_after_touch = Some(p.touches_done);
+            change.prospect.paused_on = None;
+            if let Some(note) = note {
+                append_note(&mut change.prospect, ctx.today, "replied", note);
+            }
+            cancel_open(state, &mut change);
+            change.outcome = Outcome::Replied;
+        }
+        Action::Won { value } => {
+            if status == ProspectStatus::Won {
+                return Ok(already_msg(change, format!("{} is already won", p.name)));
+            }
+            require(p, OPEN, "marked as won")?;
+            change.prospect.status = ProspectStatus::Won;
+            change.prospect.stage = Stage::Won;
+            change.prospect.value = value.or(p.value);
+            change.prospect.closed_at = Some(ctx.now);
+            change.prospect.paused_on = None;
+            cancel_open(state, &mut change);
+            change.outcome = Outcome::Won;
+        }
+        Action::Lost { reason } => {
+            if status == ProspectStatus::Lost {
+                return Ok(already_msg(change, format!("{} is already lost", p.name)));
+            }
+            require(p, OPEN, "marked as lost")?;
+            change.prospect.status = ProspectStatus::Lost;
+            change.prospect.stage = Stage::Lost;
+            change.prospect.closed_at = Some(ctx.now);
+            change.prospect.close_reason = reason.clone();
+            change.prospect.paused_on = None;
+            cancel_open(state, &mut change);
+            change.outcome = Outcome::Lost;
+        }
+        Action::Pause => {
+            if status == ProspectStatus::Paused {
+                return Ok(already_msg(change, format!("{} is already paused", p.name)));
+            }
+            require(p, &[ProspectStatus::Active], "paused")?;
+            change.prospect.status = ProspectStatus::Paused;
+            change.prospect.paused_on = Some(ctx.today);
+            for t in state
+                .touches
+                .iter()
+                .filter(|t| t.status == TouchStatus::Pending)
+            {
+                let mut paused = t.clone();
+                paused.status = TouchStatus::Paused;
+                change.touches.push(paused);
+            }
+            change.outcome = Outcome::Paused;
+        }
+        Action::Resume => {
+            if status == ProspectStatus::Active {
+                return Ok(already_msg(change, format!("{} is already active", p.name)));
+            }
+            require(p, &[ProspectStatus::Paused], "resumed")?;
+            let shifted_days = p
+                .paused_on
+                .map(|on| schedule::days_between(on, ctx.today).max(0))
+                .unwrap_or(0);
+            let paused: Vec<&Touch> = state
+                .touches
+                .iter()
+                .filter(|t| t.status == TouchStatus::Paused)
+                .collect();
+            let wanted: Vec<NaiveDate> = paused
+                .iter()
+                .map(|t| t.due_on + Duration::days(shifted_days))
+                .collect();
+            for (t, due) in paused.iter().zip(reflow(&wanted, None, ctx.weekends_off)) {
+                let mut resumed = (*t).clone();
+                resumed.status = TouchStatus::Pending;
+                resumed.due_on = due;
+                change.touches.push(resumed);
+            }
+            change.prospect.status = if paused.is_empty() {
+                ProspectStatus::Awaiting
+            } else {
+                ProspectStatus::Active
+            };
+            change.prospect.paused_on = None;
+            let next_due = change.touches.iter().map(|t| t.due_on).min();
+            change.outcome = Outcome::Resumed {
+                shifted_days,
+                next_due,
+            };
+        }
+        Action::Nurture => {
+            if status == ProspectStatus::Active && p.cadence == CadenceId::Nurture {
+                return Ok(already_msg(
+                    change,
+                    format!("{} is already in nurture", p.name),
+                ));
+            }
+            require(
+                p,
+                &[
+                    ProspectStatus::Active,
+                    ProspectStatus::Paused,
+                    ProspectStatus::Awaiting,
+                    ProspectStatus::Replied,
+                    ProspectStatus::Lost,
+                    ProspectStatus::Stopped,
+                ],
+                "moved to nurture",
+            )?;
+            cancel_open(state, &mut change);
+            start_cadence(&mut change, CadenceId::Nurture, ctx);
+            let first_due = change.new_touches.first().map(|t| t.due_on);
+            change.outcome = Outcome::Nurtured { first_due };
+        }
+        Action::Stop => {
+            if status == ProspectStatus::Stopped {
+                return Ok(already_msg(
+                    change,
+                    format!("{} is already stopped", p.name),
+                ));
+            }
+            require(p, OPEN, "stopped")?;
+            change.prospect.status = ProspectStatus::Stopped;
+            change.prospect.closed_at = Some(ctx.now);
+            change.prospect.paused_on = None;
+            cancel_open(state, &mut change);
+            change.outcome = Outcome::Stopped;
+        }
+        Action::OneMore => {
+            if status == ProspectStatus::Active {
+                return Ok(already_msg(
+                    change,
+                    format!("{} already has a touch planned", p.name),
+                ));
+            }
+            require(p, &[ProspectStatus::Awaiting], "given one more touch")?;
+            let last = state
+                .touches
+                .iter()
+                .map(|t| t.step_index)
+                .max()
+                .unwrap_or(-1);
+            let due_on = schedule::working_day(
+                ctx.today + Duration::days(i64::from(scale_gap(ONE_MORE_AFTER_DAYS, p.pace))),
+                ctx.weekends_off,
+            );
+            change.new_touches.push(NewTouch {
+                cadence: p.cadence,
+                step_index: last + 1,
+                step_count: Some(last + 2),
+                due_on,
+            });
+            change.prospect.status = ProspectStatus::Active;
+            change.outcome = Outcome::OneMore { due_on };
+        }
+    }
+    change.prospect.version += 1;
+    Ok(change)
+}
+
+const OPEN: &[ProspectStatus] = &[
+    ProspectStatus::Active,
+    ProspectStatus::Paused,
+    ProspectStatus::Awaiting,
+    ProspectStatus::Replied,
+];
+
+fn require(
+    p: &Prospect,
+    allowed: &[ProspectStatus],
+    wanted: &'static str,
+) -> Result<(), DomainError> {
+    if allowed.contains(&p.status) {
+        Ok(())
+    } else {
+        Err(DomainError::WrongStatus {
+            name: p.name.clone(),
+            status: p.status.to_string(),
+            wanted,
+        })
+    }
+}
+
+fn already_msg(mut change: Change, why: String) -> Change {
+    change.outcome = Outcome::AlreadyDone(why);
+    change
+}
+
+fn already(change: Change, state: &ProspectState, touch: TouchRef) -> Change {
+    let why = match touch {
+        TouchRef::Id(id) => state
+            .touches
+            .iter()
+            .find(|t| t.id == id)
+            .map(|t| {
+                format!(
+                    "{} for {} is already {}",
+                    t.position(),
+                    state.prospect.name,
+                    t.status
+                )
+            })
+            .unwrap_or_default(),
+        TouchRef::Next => String::new(),
+    };
+    already_msg(change, why)
+}
+
+/// The pending touch an action is about. `Ok(None)` when a named touch was already handled
+/// (a retry or double click); an error when there is nothing it could mean.
+fn pending_touch<'a>(
+    state: &'a ProspectState,
+    touch: TouchRef,
+    wanted: &'static str,
+) -> Result<Option<&'a Touch>, DomainError> {
+    let p = &state.prospect;
+    if p.status == ProspectStatus::Paused {
+        return Err(DomainError::WrongStatus {
+            name: p.name.clone(),
+            status: p.status.to_string(),
+            wanted,
+        });
+    }
+    match touch {
+        TouchRef::Id(id) => {
+            let t = state
+                .touches
+                .iter()
+                .find(|t| t.id == id)
+                .ok_or_else(|| DomainError::UnknownTouch(p.name.clone()))?;
+            Ok((t.status == TouchStatus::Pending).then_some(t))
+        }
+        TouchRef::Next => state
+            .touches
+            .iter()
+            .filter(|t| t.status == TouchStatus::Pending)
+            .min_by_key(|t| (t.due_on, t.step_index))
+            .map(Some)
+            .ok_or_else(|| DomainError::NoPendingTouch {
+                name: p.name.clone(),
+                status: describe_status(p.status),
+            }),
+    }
+}
+
+fn describe_status(status: ProspectStatus) -> String {
+    match status {
+        ProspectStatus::Awaiting => "finished: choose one more touch, nurture, or close".into(),
+        other => other.to_string(),
+    }
+}
+
+/// After `handled` leaves the pending set: if nothing else waits, the cadence has ended.
+fn finish_if_last(
+    state: &ProspectState,
+    change: &mut Change,
+    handled: &Touch,
+    ctx: &Context,
+) -> bool {
+    let others_pending = state
+        .touches
+        .iter()
+        .any(|t| t.id != handled.id && t.status == TouchStatus::Pending);
+    if others_pending {
+        return false;
+    }
+    let p = &state.prospect;
+    match p.cadence.cadence().after {
+        AfterEnd::AskRep => change.prospect.status = ProspectStatus::Awaiting,
+        AfterEnd::MoveTo(next) => start_cadence(change, next, ctx),
+        AfterEnd::Repeat { every_days } => {
+            let due_on = schedule::working_day(
+                ctx.today + Duration::days(i64::from(scale_gap(every_days, p.pace))),
+                ctx.weekends_off,
+            );
+            change.new_touches.push(NewTouch {
+                cadence: p.cadence,
+                step_index: handled.step_index + 1,
+                step_count: None,
+                due_on,
+            });
+        }
+    }
+    true
+}
+
+fn start_cadence(change: &mut Change, cadence: CadenceId, ctx: &Context) {
+    change.new_enrolment = Some(cadence);
+    change.new_touches = planned(cadence, ctx.today, change.prospect.pace, ctx.weekends_off);
+    change.prospect.cadence = cadence;
+    change.prospect.status = ProspectStatus::Active;
+    change.prospect.paused_on = None;
+    change.prospect.closed_at = None;
+}
+
+fn next_pending_due(state: &ProspectState, change: &Change, handled: TouchId) -> Option<NaiveDate> {
+    let existing = state
+        .touches
+        .iter()
+        .filter(|t| t.id != handled && t.status == TouchStatus::Pending)
+        .map(|t| t.due_on);
+    let added = change.new_touches.iter().map(|t| t.due_on);
+    existing.chain(added).min()
+}
+
+/// Every touch still waiting (or paused) is cancelled: the cadence is over.
+fn cancel_open(state: &ProspectState, change: &mut Change) {
+    for t in state
+        .touches
+        .iter()
+        .filter(|t| matches!(t.status, TouchStatus::Pending | TouchStatus::Paused))
+    {
+        let mut cancelled = t.clone();
+        cancelled.status = TouchStatus::Cancelled;
+        change.touches.push(cancelled);
+    }
+}
+
+fn append_note(prospect: &mut Prospect, today: NaiveDate, label: &str, note: &str) {
+    let line = format!("{today} {label}: {note}");
+    prospect.notes = Some(match prospect.notes.take() {
+        Some(existing) => format!("{existing}\n{line}"),
+        None => line,
+    });
+}

@@ -1,0 +1,24 @@
+//! The sales follow-up practice as pure code: cadences, schedules, prospects, what is due, metrics.
+//!
+//! Nothing here does I/O or reads the clock: `now`, `today` and the rep's time zone are arguments.
+
+pub mod cadence;
+pub mod dates;
+pub mod due;
+pub mod error;
+pub mod lifecycle;
+pub mod lint;
+pub mod metrics;
+pub mod prospect;
+pub mod rep;
+pub mod schedule;
+pub mod template;
+
+pub use cadence::{Cadence, CadenceId, Channel, Step};
+pub use error::DomainError;
+pub use lifecycle::{decide, Action, Change, Context, Outcome, ProspectState};
+pub use prospect::{
+    Email, LeadTemp, Money, NewProspect, Pace, Phone, Prospect, ProspectId, ProspectName,
+    ProspectStatus, RepRef, Stage, Touch, TouchId, TouchStatus,
+};
+pub use rep::{RepSettings, TzSource};

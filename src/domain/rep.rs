@@ -1,0 +1,67 @@
+//! A rep's own settings: time zone, digest time, weekends.
+
+use chrono::{DateTime, NaiveTime, Utc};
+use chrono_tz::Tz;
+
+use super::lifecycle::Context;
+use super::prospect::RepRef;
+use super::schedule::local_date;
+
+/// Where a rep's time zone came from: Slack's profile can refresh it, the rep's own choice wins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TzSource {
+    Default,
+    Slack,
+    Rep,
+}
+
+impl TzSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TzSource::Default => "default",
+            TzSource::Slack => "slack",
+            TzSource::Rep => "rep",
+        }
+    }
+    pub fn parse(raw: &str) -> Self {
+        match raw {
+            "slack" => TzSource::Slack,
+            "rep" => TzSource::Rep,
+            _ => TzSource::Default,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RepSettings {
+    pub rep: RepRef,
+    pub tz: Option<Tz>,
+    pub tz_source: TzSource,
+    /// `None` uses the installation's default digest time.
+    pub digest_time: Option<NaiveTime>,
+    pub weekends_off: bool,
+}
+
+impl RepSettings {
+    /// A rep nobody has configured yet: UTC until Slack tells us better, weekends off.
+    pub fn new(rep: RepRef) -> Self {
+        Self {
+            rep,
+            tz: None,
+            tz_source: TzSource::Default,
+            digest_time: None,
+            weekends_off: true,
+        }
+    }
+    pub fn zone(&self) -> Tz {
+        self.tz.unwrap_or(Tz::UTC)
+    }
+    /// The moment `now`, as this rep sees it.
+    pub fn context(&self, now: DateTime<Utc>) -> Context {
+        Context {
+            now,
+            today: local_date(now, self.zone()),
+            weekends_off: self.weekends_off,
+        }
+    }
+}

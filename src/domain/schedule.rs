@@ -1,0 +1,147 @@
+//! Dates: from an enrolment to dated touches, and how snoozes and pauses move them.
+//!
+//! Touches are due on the rep's *local dates*, so a schedule never shifts across a DST change:
+//! only "what is today" depends on the instant and the time zone.
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc, Weekday};
+use chrono_tz::Tz;
+
+use super::cadence::Cadence;
+use super::prospect::Pace;
+
+/// The rep's local calendar date at an instant.
+pub fn local_date(now: DateTime<Utc>, tz: Tz) -> NaiveDate {
+    tz.from_utc_datetime(&now.naive_utc()).date_naive()
+}
+
+/// How a pace stretches the gaps between touches.
+pub fn pace_factor(pace: Pace) -> f64 {
+    match pace {
+        Pace::Fast => 0.7,
+        Pace::Normal => 1.0,
+        Pace::Slow => 1.5,
+    }
+}
+
+/// One gap scaled by pace; a real gap never shrinks to nothing.
+pub fn scale_gap(gap: u32, pace: Pace) -> u32 {
+    if gap == 0 {
+        return 0;
+    }
+    ((f64::from(gap) * pace_factor(pace)).round() as u32).max(1)
+}
+
+/// The day offsets of every step, with each gap scaled by pace.
+pub fn scaled_offsets(cadence: &Cadence, pace: Pace) -> Vec<u32> {
+    let mut previous_day = 0;
+    let mut offset = 0;
+    cadence
+        .steps
+        .iter()
+        .map(|step| {
+            offset += scale_gap(step.day - previous_day, pace);
+            previous_day = step.day;
+            offset
+        })
+        .collect()
+}
+
+pub fn is_weekend(date: NaiveDate) -> bool {
+    matches!(date.weekday(), Weekday::Sat | Weekday::Sun)
+}
+
+/// The date itself, or the Monday after when it falls on a weekend the rep keeps free.
+pub fn working_day(date: NaiveDate, weekends_off: bool) -> NaiveDate {
+    let mut day = date;
+    while weekends_off && is_weekend(day) {
+        day += Duration::days(1);
+    }
+    day
+}
+
+/// A touch planned at enrolment: the step and its local due date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PlannedTouch {
+    pub step_index: usize,
+    pub due_on: NaiveDate,
+}
+
+/// Every touch of a cadence started on `start`: never before `start`, strictly increasing,
+/// and on a weekday when weekends are off.
+pub fn plan(
+    cadence: &Cadence,
+    start: NaiveDate,
+    pace: Pace,
+    weekends_off: bool,
+) -> Vec<PlannedTouch> {
+    let wanted: Vec<NaiveDate> = scaled_offsets(cadence, pace)
+        .into_iter()
+        .map(|offset| start + Duration::days(i64::from(offset)))
+        .collect();
+    reflow(&wanted, None, weekends_off)
+        .into_iter()
+        .enumerate()
+        .map(|(step_index, due_on)| PlannedTouch { step_index, due_on })
+        .collect()
+}
+
+/// Makes wanted dates usable: each on a working day and strictly after the one before
+/// (and after `after`, when given).
+pub fn reflow(
+    wanted: &[NaiveDate],
+    after: Option<NaiveDate>,
+    weekends_off: bool,
+) -> Vec<NaiveDate> {
+    let mut previous = after;
+    wanted
+        .iter()
+        .map(|&date| {
+            let earliest = match previous {
+                Some(p) if date <= p => p + Duration::days(1),
+                _ => date,
+            };
+            let due = working_day(earliest, weekends_off);
+            previous = Some(due);
+            due
+        })
+        .collect()
+}
+
+/// How far a snooze moves a touch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SnoozeFor {
+    Days(u32),
+    Until(NaiveDate),
+}
+
+/// The day a snoozed touch lands on, counted from today (not from the old due date), on a working day.
+pub fn snooze_target(today: NaiveDate, by: SnoozeFor, weekends_off: bool) -> NaiveDate {
+    let date = match by {
+        SnoozeFor::Days(days) => today + Duration::days(i64::from(days)),
+        SnoozeFor::Until(date) => date,
+    };
+    working_day(date, weekends_off)
+}
+
+/// Whole days from `from` to `to` (negative when `to` is earlier).
+pub fn days_between(from: NaiveDate, to: NaiveDate) -> i64 {
+    (to - from).num_days()
+}
+
+/// The instant at which a local date and time happen in a zone, resolving DST gaps forward
+/// and folds to the earlier instant.
+pub fn local_instant(date: NaiveDate, time: chrono::NaiveTime, tz: Tz) -> DateTime<Utc> {
+    let naive = date.and_time(time);
+    match tz.from_local_datetime(&naive) {
+        chrono::LocalResult::Single(t) => t.with_timezone(&Utc),
+        chrono::LocalResult::Ambiguous(earlier, _) => earlier.with_timezone(&Utc),
+        chrono::LocalResult::None => {
+            // In a spring-forward gap: the same wall time an hour later exists.
+            let later = naive + Duration::hours(1);
+            tz.from_local_datetime(&later)
+                .earliest()
+                .map(|t| t.with_timezone(&Utc))
+                .unwrap_or_else(|| Utc.from_utc_datetime(&naive))
+        }
+    }
+}

@@ -1,0 +1,161 @@
+//! Storage: one trait, a SQLite and a Postgres implementation sharing the same SQL.
+//!
+//! Every query is scoped by the owning rep (`team_id`, `user_id`); every multi-row change runs in
+//! one transaction. `sqlx::Error` stays in here: callers see [`StoreError`].
+
+mod postgres;
+mod rows;
+mod sql;
+mod sqlite;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use thiserror::Error;
+
+use crate::domain::due::{Cutoffs, DueTouch, ProspectNext};
+use crate::domain::lifecycle::{Action, Context, NewTouch, Outcome, ProspectState};
+use crate::domain::metrics::History;
+use crate::domain::{
+    CadenceId, DomainError, NewProspect, Prospect, ProspectId, RepRef, RepSettings,
+};
+
+pub use postgres::PgStore;
+pub use sqlite::SqliteStore;
+
+#[derive(Debug, Error)]
+pub enum StoreError {
+    /// The action broke a rule of the domain; the text is for the rep.
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+    #[error("there is no prospect #{0}")]
+    NotFound(ProspectId),
+    #[error("the prospect kept changing while this was saved; try again")]
+    Conflict,
+    #[error("stored data is not readable: {0}")]
+    Corrupt(String),
+    #[error("DATABASE_URL must start with sqlite:// or postgres:// (got `{0}`)")]
+    UnknownBackend(String),
+    #[error("the database failed")]
+    Database(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        StoreError::Database(Box::new(e))
+    }
+}
+
+impl From<sqlx::migrate::MigrateError> for StoreError {
+    fn from(e: sqlx::migrate::MigrateError) -> Self {
+        StoreError::Database(Box::new(e))
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// What an action did, and the prospect as it now stands.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Applied {
+    pub state: ProspectState,
+    pub outcome: Outcome,
+}
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    fn backend(&self) -> Backend;
+    /// Applies every pending migration for this backend.
+    async fn migrate(&self) -> StoreResult<()>;
+    /// Answers when the database does.
+    async fn ping(&self) -> StoreResult<()>;
+
+    /// The rep's settings, or `None` for a rep never seen.
+    async fn rep_settings(&self, rep: &RepRef) -> StoreResult<Option<RepSettings>>;
+    async fn save_rep_settings(
+        &self,
+        settings: &RepSettings,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+
+    /// Records a prospect, its enrolment in `cadence` and its planned touches, all or nothing.
+    async fn add_prospect(
+        &self,
+        rep: &RepRef,
+        new: &NewProspect,
+        cadence: CadenceId,
+        touches: &[NewTouch],
+        now: DateTime<Utc>,
+    ) -> StoreResult<ProspectState>;
+
+    /// A prospect with the touches of its current enrolment.
+    async fn prospect_state(
+        &self,
+        rep: &RepRef,
+        id: ProspectId,
+    ) -> StoreResult<Option<ProspectState>>;
+
+    /// Prospects whose name contains `needle` (any case), open ones first; at most `limit`.
+    async fn find_prospects(
+        &self,
+        rep: &RepRef,
+        needle: &str,
+        open_only: bool,
+        limit: i64,
+    ) -> StoreResult<Vec<Prospect>>;
+
+    /// The rep's open prospects with their next touch.
+    async fn open_prospects(&self, rep: &RepRef) -> StoreResult<Vec<ProspectNext>>;
+
+    /// Decides `action` on the prospect's current state and writes the result atomically.
+    async fn apply(
+        &self,
+        rep: &RepRef,
+        id: ProspectId,
+        action: &Action,
+        ctx: &Context,
+    ) -> StoreResult<Applied>;
+
+    /// Pending touches due on or before `today`, with their prospects.
+    async fn due_touches(&self, rep: &RepRef, today: NaiveDate) -> StoreResult<Vec<DueTouch>>;
+
+    /// Open prospects that may be stale, hot and waiting, or at the end of a cadence.
+    async fn attention(&self, rep: &RepRef, cutoffs: Cutoffs) -> StoreResult<Vec<ProspectNext>>;
+
+    /// Every rep with a pending touch due on or before `until`.
+    async fn reps_with_due(&self, until: NaiveDate) -> StoreResult<Vec<RepRef>>;
+
+    /// What the metrics need of each of the rep's prospects.
+    async fn histories(&self, rep: &RepRef) -> StoreResult<Vec<History>>;
+}
+
+/// Opens the database `url` names (creating a SQLite file if missing) without migrating it.
+pub async fn connect(url: &str) -> StoreResult<Arc<dyn Store>> {
+    if url.starts_with("sqlite:") {
+        Ok(Arc::new(SqliteStore::connect(url).await?))
+    } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+        Ok(Arc::new(PgStore::connect(url).await?))
+    } else {
+        Err(StoreError::UnknownBackend(redact_url(url)))
+    }
+}
+
+/// A database URL with any password replaced, fit for errors and logs.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let creds = &url[scheme_end + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{}:***{}", &url[..scheme_end + 3], user, &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}

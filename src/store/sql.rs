@@ -1,0 +1,545 @@
+//! The SQL both backends share, written once. sqlx's SQLite driver binds `$N` by number as
+//! Postgres does, and the schema uses types both databases have, so one text serves both; the
+//! macro stamps it out for each backend's pool and row types (sqlx has no backend-generic
+//! executor that avoids `Any`, which would lose both backends' native types).
+
+macro_rules! sql_store {
+    ($store:ident, $db:ty, $row:ty, $backend:expr, $begin:literal, $migrations:tt) => {
+        const _: () = {
+            use async_trait::async_trait;
+            use chrono::{DateTime, NaiveDate, Utc};
+            use sqlx::Row;
+
+            use crate::domain::due::{Cutoffs, DueTouch, ProspectNext};
+            use crate::domain::lifecycle::{decide, Action, Change, Context, NewTouch, ProspectState};
+            use crate::domain::metrics::History;
+            use crate::domain::{
+                CadenceId, Money, NewProspect, Prospect, ProspectId, ProspectStatus, RepRef,
+                RepSettings, Touch,
+            };
+            use crate::store::rows::{self, PROSPECT_COLUMNS, TOUCH_COLUMNS};
+            use crate::store::{Applied, Backend, Store, StoreError, StoreResult};
+
+            type Conn = <$db as sqlx::Database>::Connection;
+
+            const OPEN_STATUSES: &str = "('active', 'paused', 'awaiting', 'replied')";
+
+            fn prospect_from_row(row: &$row) -> StoreResult<Prospect> {
+                let value: Option<i64> = row.try_get("value_cents")?;
+                Ok(Prospect {
+                    id: row.try_get("id")?,
+                    rep: RepRef::new(
+                        row.try_get::<String, _>("team_id")?,
+                        row.try_get::<String, _>("user_id")?,
+                    ),
+                    name: row.try_get("name")?,
+                    email: row.try_get("email")?,
+                    phone: row.try_get("phone")?,
+                    linkedin: row.try_get("linkedin")?,
+                    company: row.try_get("company")?,
+                    stage: rows::stage(&row.try_get::<String, _>("stage")?)?,
+                    value: value
+                        .map(|cents| {
+                            Money::from_cents(cents)
+                                .map_err(|_| StoreError::Corrupt(format!("value {cents}")))
+                        })
+                        .transpose()?,
+                    lead: rows::lead(row.try_get("lead")?)?,
+                    pace: rows::pace(&row.try_get::<String, _>("pace")?)?,
+                    notes: row.try_get("notes")?,
+                    status: rows::status(&row.try_get::<String, _>("status")?)?,
+                    cadence: rows::cadence(&row.try_get::<String, _>("cadence_id")?)?,
+                    enrolment_id: row.try_get("enrolment_id")?,
+                    enrolled_at: row.try_get("enrolled_at")?,
+                    touches_done: row.try_get("touches_done")?,
+                    first_touch_at: row.try_get("first_touch_at")?,
+                    last_contact_at: row.try_get("last_contact_at")?,
+                    last_channel: rows::channel(row.try_get("last_channel")?)?,
+                    replied_after_touch: row.try_get("replied_after_touch")?,
+                    paused_on: row.try_get("paused_on")?,
+                    closed_at: row.try_get("closed_at")?,
+                    close_reason: row.try_get("close_reason")?,
+                    created_at: row.try_get("created_at")?,
+                    version: row.try_get("version")?,
+                })
+            }
+
+            /// A touch from the `t_`-prefixed columns; `None` where a LEFT JOIN found none.
+            fn touch_from_row(row: &$row) -> StoreResult<Option<Touch>> {
+                let Some(id) = row.try_get::<Option<i64>, _>("t_id")? else {
+                    return Ok(None);
+                };
+                Ok(Some(Touch {
+                    id,
+                    prospect_id: row.try_get("t_prospect_id")?,
+                    enrolment_id: row.try_get("t_enrolment_id")?,
+                    cadence: rows::cadence(&row.try_get::<String, _>("t_cadence_id")?)?,
+                    step_index: row.try_get("t_step_index")?,
+                    step_count: row.try_get("t_step_count")?,
+                    due_on: row.try_get("t_due_on")?,
+                    original_due_on: row.try_get("t_original_due_on")?,
+                    status: rows::touch_status(&row.try_get::<String, _>("t_status")?)?,
+                    snoozes: row.try_get("t_snoozes")?,
+                    done_at: row.try_get("t_done_at")?,
+                    channel: rows::channel(row.try_get("t_channel")?)?,
+                    note: row.try_get("t_note")?,
+                }))
+            }
+
+            fn prospect_next_from_row(row: &$row) -> StoreResult<ProspectNext> {
+                Ok(ProspectNext {
+                    prospect: prospect_from_row(row)?,
+                    next: touch_from_row(row)?,
+                })
+            }
+
+            async fn load_state(
+                conn: &mut Conn,
+                rep: &RepRef,
+                id: ProspectId,
+            ) -> StoreResult<Option<ProspectState>> {
+                let sql = format!(
+                    "SELECT {PROSPECT_COLUMNS} FROM prospects p \
+                     WHERE p.id = $1 AND p.team_id = $2 AND p.user_id = $3"
+                );
+                let Some(row) = sqlx::query(&sql)
+                    .bind(id)
+                    .bind(&rep.team_id)
+                    .bind(&rep.user_id)
+                    .fetch_optional(&mut *conn)
+                    .await?
+                else {
+                    return Ok(None);
+                };
+                let prospect = prospect_from_row(&row)?;
+                let sql = format!(
+                    "SELECT {TOUCH_COLUMNS} FROM touches t \
+                     WHERE t.prospect_id = $1 AND t.enrolment_id = $2 ORDER BY t.step_index"
+                );
+                let touches = sqlx::query(&sql)
+                    .bind(id)
+                    .bind(prospect.enrolment_id)
+                    .fetch_all(&mut *conn)
+                    .await?
+                    .iter()
+                    .filter_map(|row| touch_from_row(row).transpose())
+                    .collect::<StoreResult<Vec<Touch>>>()?;
+                Ok(Some(ProspectState { prospect, touches }))
+            }
+
+            async fn insert_enrolment(
+                conn: &mut Conn,
+                prospect: &Prospect,
+                cadence: CadenceId,
+                start_on: NaiveDate,
+                now: DateTime<Utc>,
+            ) -> StoreResult<i64> {
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO enrolments \
+                     (prospect_id, team_id, user_id, cadence_id, pace, start_on, started_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                )
+                .bind(prospect.id)
+                .bind(&prospect.rep.team_id)
+                .bind(&prospect.rep.user_id)
+                .bind(cadence.as_str())
+                .bind(prospect.pace.as_str())
+                .bind(start_on)
+                .bind(now)
+                .fetch_one(&mut *conn)
+                .await?;
+                sqlx::query("UPDATE prospects SET enrolment_id = $1 WHERE id = $2")
+                    .bind(id)
+                    .bind(prospect.id)
+                    .execute(&mut *conn)
+                    .await?;
+                Ok(id)
+            }
+
+            async fn insert_touches(
+                conn: &mut Conn,
+                rep: &RepRef,
+                prospect_id: ProspectId,
+                enrolment_id: i64,
+                touches: &[NewTouch],
+            ) -> StoreResult<()> {
+                for t in touches {
+                    sqlx::query(
+                        "INSERT INTO touches (team_id, user_id, prospect_id, enrolment_id, \
+                         cadence_id, step_index, step_count, due_on, original_due_on, status, snoozes) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, 'pending', 0)",
+                    )
+                    .bind(&rep.team_id)
+                    .bind(&rep.user_id)
+                    .bind(prospect_id)
+                    .bind(enrolment_id)
+                    .bind(t.cadence.as_str())
+                    .bind(t.step_index)
+                    .bind(t.step_count)
+                    .bind(t.due_on)
+                    .execute(&mut *conn)
+                    .await?;
+                }
+                Ok(())
+            }
+
+            /// Writes `change`; `false` when the prospect moved on since it was read.
+            async fn write_change(
+                conn: &mut Conn,
+                old: &Prospect,
+                change: &Change,
+                now: DateTime<Utc>,
+            ) -> StoreResult<bool> {
+                let p = &change.prospect;
+                let updated = sqlx::query(
+                    "UPDATE prospects SET stage = $1, value_cents = $2, notes = $3, status = $4, \
+                     cadence_id = $5, touches_done = $6, first_touch_at = $7, last_contact_at = $8, \
+                     last_channel = $9, replied_after_touch = $10, paused_on = $11, closed_at = $12, \
+                     close_reason = $13, updated_at = $14, version = $15 \
+                     WHERE id = $16 AND team_id = $17 AND user_id = $18 AND version = $19",
+                )
+                .bind(p.stage.as_str())
+                .bind(p.value.map(Money::cents))
+                .bind(&p.notes)
+                .bind(p.status.as_str())
+                .bind(p.cadence.as_str())
+                .bind(p.touches_done)
+                .bind(p.first_touch_at)
+                .bind(p.last_contact_at)
+                .bind(p.last_channel.map(|c| c.as_str()))
+                .bind(p.replied_after_touch)
+                .bind(p.paused_on)
+                .bind(p.closed_at)
+                .bind(&p.close_reason)
+                .bind(now)
+                .bind(p.version)
+                .bind(old.id)
+                .bind(&old.rep.team_id)
+                .bind(&old.rep.user_id)
+                .bind(old.version)
+                .execute(&mut *conn)
+                .await?
+                .rows_affected();
+                if updated == 0 {
+                    return Ok(false);
+                }
+                for t in &change.touches {
+                    sqlx::query(
+                        "UPDATE touches SET due_on = $1, status = $2, snoozes = $3, done_at = $4, \
+                         channel = $5, note = $6 WHERE id = $7 AND prospect_id = $8",
+                    )
+                    .bind(t.due_on)
+                    .bind(t.status.as_str())
+                    .bind(t.snoozes)
+                    .bind(t.done_at)
+                    .bind(t.channel.map(|c| c.as_str()))
+                    .bind(&t.note)
+                    .bind(t.id)
+                    .bind(old.id)
+                    .execute(&mut *conn)
+                    .await?;
+                }
+                let ends_enrolment = change.new_enrolment.is_some()
+                    || (p.status != old.status
+                        && matches!(
+                            p.status,
+                            ProspectStatus::Replied | ProspectStatus::Won | ProspectStatus::Lost | ProspectStatus::Stopped
+                        ));
+                if ends_enrolment {
+                    let reason = match change.new_enrolment {
+                        Some(next) => format!("moved to {next}"),
+                        None => p.status.to_string(),
+                    };
+                    sqlx::query(
+                        "UPDATE enrolments SET ended_at = $1, end_reason = $2 \
+                         WHERE id = $3 AND ended_at IS NULL",
+                    )
+                    .bind(now)
+                    .bind(reason)
+                    .bind(old.enrolment_id)
+                    .execute(&mut *conn)
+                    .await?;
+                }
+                let enrolment_id = match change.new_enrolment {
+                    Some(cadence) => {
+                        let start = change.new_touches.first().map(|t| t.due_on).unwrap_or(now.date_naive());
+                        insert_enrolment(&mut *conn, p, cadence, start, now).await?
+                    }
+                    None => old.enrolment_id,
+                };
+                insert_touches(&mut *conn, &old.rep, old.id, enrolment_id, &change.new_touches).await?;
+                Ok(true)
+            }
+
+            #[async_trait]
+            impl Store for $store {
+                fn backend(&self) -> Backend {
+                    $backend
+                }
+
+                async fn migrate(&self) -> StoreResult<()> {
+                    sqlx::migrate!($migrations).run(&self.writer).await?;
+                    Ok(())
+                }
+
+                async fn ping(&self) -> StoreResult<()> {
+                    sqlx::query("SELECT 1").execute(&self.reader).await?;
+                    Ok(())
+                }
+
+                async fn rep_settings(&self, rep: &RepRef) -> StoreResult<Option<RepSettings>> {
+                    let row = sqlx::query(
+                        "SELECT tz, tz_source, digest_time, weekends_off FROM reps \
+                         WHERE team_id = $1 AND user_id = $2",
+                    )
+                    .bind(&rep.team_id)
+                    .bind(&rep.user_id)
+                    .fetch_optional(&self.reader)
+                    .await?;
+                    let Some(row) = row else { return Ok(None) };
+                    Ok(Some(RepSettings {
+                        rep: rep.clone(),
+                        tz: rows::tz(row.try_get("tz")?)?,
+                        tz_source: rows::tz_source(&row.try_get::<String, _>("tz_source")?),
+                        digest_time: rows::time_of_day(row.try_get("digest_time")?)?,
+                        weekends_off: row.try_get("weekends_off")?,
+                    }))
+                }
+
+                async fn save_rep_settings(&self, s: &RepSettings, now: DateTime<Utc>) -> StoreResult<()> {
+                    sqlx::query(
+                        "INSERT INTO reps (team_id, user_id, tz, tz_source, digest_time, weekends_off, \
+                         created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) \
+                         ON CONFLICT (team_id, user_id) DO UPDATE SET tz = excluded.tz, \
+                         tz_source = excluded.tz_source, digest_time = excluded.digest_time, \
+                         weekends_off = excluded.weekends_off, updated_at = excluded.updated_at",
+                    )
+                    .bind(&s.rep.team_id)
+                    .bind(&s.rep.user_id)
+                    .bind(s.tz.map(|tz| tz.name().to_string()))
+                    .bind(s.tz_source.as_str())
+                    .bind(s.digest_time.map(|t| t.format("%H:%M").to_string()))
+                    .bind(s.weekends_off)
+                    .bind(now)
+                    .execute(&self.writer)
+                    .await?;
+                    Ok(())
+                }
+
+                async fn add_prospect(
+                    &self,
+                    rep: &RepRef,
+                    new: &NewProspect,
+                    cadence: CadenceId,
+                    touches: &[NewTouch],
+                    now: DateTime<Utc>,
+                ) -> StoreResult<ProspectState> {
+                    let mut tx = self.writer.begin_with($begin).await?;
+                    let id: i64 = sqlx::query_scalar(
+                        "INSERT INTO prospects (team_id, user_id, name, name_folded, email, phone, \
+                         linkedin, company, stage, value_cents, lead, pace, notes, status, cadence_id, \
+                         enrolled_at, created_at, updated_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'active', $14, \
+                         $15, $15, $15) RETURNING id",
+                    )
+                    .bind(&rep.team_id)
+                    .bind(&rep.user_id)
+                    .bind(new.name.as_str())
+                    .bind(rows::fold(new.name.as_str()))
+                    .bind(new.email.as_ref().map(|e| e.as_str()))
+                    .bind(new.phone.as_ref().map(|p| p.as_str()))
+                    .bind(&new.linkedin)
+                    .bind(&new.company)
+                    .bind(new.stage.as_str())
+                    .bind(new.value.map(Money::cents))
+                    .bind(new.lead.map(|l| l.as_str()))
+                    .bind(new.pace.as_str())
+                    .bind(&new.notes)
+                    .bind(cadence.as_str())
+                    .bind(now)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    let state = load_state(&mut tx, rep, id).await?.ok_or(StoreError::NotFound(id))?;
+                    let start = touches.first().map(|t| t.due_on).unwrap_or(now.date_naive());
+                    let enrolment_id = insert_enrolment(&mut tx, &state.prospect, cadence, start, now).await?;
+                    insert_touches(&mut tx, rep, id, enrolment_id, touches).await?;
+                    let state = load_state(&mut tx, rep, id).await?.ok_or(StoreError::NotFound(id))?;
+                    tx.commit().await?;
+                    Ok(state)
+                }
+
+                async fn prospect_state(&self, rep: &RepRef, id: ProspectId) -> StoreResult<Option<ProspectState>> {
+                    let mut conn = self.reader.acquire().await?;
+                    load_state(&mut conn, rep, id).await
+                }
+
+                async fn find_prospects(
+                    &self,
+                    rep: &RepRef,
+                    needle: &str,
+                    open_only: bool,
+                    limit: i64,
+                ) -> StoreResult<Vec<Prospect>> {
+                    let only_open = if open_only {
+                        format!("AND p.status IN {OPEN_STATUSES}")
+                    } else {
+                        String::new()
+                    };
+                    let sql = format!(
+                        "SELECT {PROSPECT_COLUMNS} FROM prospects p \
+                         WHERE p.team_id = $1 AND p.user_id = $2 AND p.name_folded LIKE $3 ESCAPE '\\' {only_open} \
+                         ORDER BY CASE WHEN p.status IN {OPEN_STATUSES} THEN 0 ELSE 1 END, p.id LIMIT $4"
+                    );
+                    sqlx::query(&sql)
+                        .bind(&rep.team_id)
+                        .bind(&rep.user_id)
+                        .bind(rows::contains_pattern(needle))
+                        .bind(limit)
+                        .fetch_all(&self.reader)
+                        .await?
+                        .iter()
+                        .map(prospect_from_row)
+                        .collect()
+                }
+
+                async fn open_prospects(&self, rep: &RepRef) -> StoreResult<Vec<ProspectNext>> {
+                    let sql = format!(
+                        "SELECT {PROSPECT_COLUMNS}, {TOUCH_COLUMNS} FROM prospects p \
+                         LEFT JOIN touches t ON t.id = (SELECT n.id FROM touches n WHERE n.prospect_id = p.id \
+                         AND n.enrolment_id = p.enrolment_id AND n.status IN ('pending', 'paused') \
+                         ORDER BY n.due_on, n.step_index LIMIT 1) \
+                         WHERE p.team_id = $1 AND p.user_id = $2 AND p.status IN {OPEN_STATUSES} \
+                         ORDER BY p.id"
+                    );
+                    sqlx::query(&sql)
+                        .bind(&rep.team_id)
+                        .bind(&rep.user_id)
+                        .fetch_all(&self.reader)
+                        .await?
+                        .iter()
+                        .map(prospect_next_from_row)
+                        .collect()
+                }
+
+                async fn apply(
+                    &self,
+                    rep: &RepRef,
+                    id: ProspectId,
+                    action: &Action,
+                    ctx: &Context,
+                ) -> StoreResult<Applied> {
+                    // A lost race re-reads and decides again; a few rounds settle any double click.
+                    for _ in 0..5 {
+                        let mut tx = self.writer.begin_with($begin).await?;
+                        let state = load_state(&mut tx, rep, id).await?.ok_or(StoreError::NotFound(id))?;
+                        let change = decide(&state, action, ctx)?;
+                        if change.is_noop() {
+                            tx.rollback().await?;
+                            return Ok(Applied { state, outcome: change.outcome });
+                        }
+                        if !write_change(&mut tx, &state.prospect, &change, ctx.now).await? {
+                            tx.rollback().await?;
+                            continue;
+                        }
+                        let state = load_state(&mut tx, rep, id).await?.ok_or(StoreError::NotFound(id))?;
+                        tx.commit().await?;
+                        return Ok(Applied { state, outcome: change.outcome });
+                    }
+                    Err(StoreError::Conflict)
+                }
+
+                async fn due_touches(&self, rep: &RepRef, today: NaiveDate) -> StoreResult<Vec<DueTouch>> {
+                    let sql = format!(
+                        "SELECT {PROSPECT_COLUMNS}, {TOUCH_COLUMNS} FROM touches t \
+                         JOIN prospects p ON p.id = t.prospect_id \
+                         WHERE t.team_id = $1 AND t.user_id = $2 AND t.status = 'pending' AND t.due_on <= $3 \
+                         ORDER BY t.due_on, t.id"
+                    );
+                    sqlx::query(&sql)
+                        .bind(&rep.team_id)
+                        .bind(&rep.user_id)
+                        .bind(today)
+                        .fetch_all(&self.reader)
+                        .await?
+                        .iter()
+                        .map(|row| {
+                            let touch = touch_from_row(row)?
+                                .ok_or_else(|| StoreError::Corrupt("due touch without id".into()))?;
+                            Ok(DueTouch { prospect: prospect_from_row(row)?, touch })
+                        })
+                        .collect()
+                }
+
+                async fn attention(&self, rep: &RepRef, cutoffs: Cutoffs) -> StoreResult<Vec<ProspectNext>> {
+                    let sql = format!(
+                        "SELECT {PROSPECT_COLUMNS}, {TOUCH_COLUMNS} FROM prospects p \
+                         LEFT JOIN touches t ON t.id = (SELECT n.id FROM touches n WHERE n.prospect_id = p.id \
+                         AND n.enrolment_id = p.enrolment_id AND n.status = 'pending' \
+                         ORDER BY n.due_on, n.step_index LIMIT 1) \
+                         WHERE p.team_id = $1 AND p.user_id = $2 AND p.status IN ('active', 'awaiting', 'replied') \
+                         AND (p.status = 'awaiting' OR COALESCE(p.last_contact_at, p.enrolled_at) < $3 \
+                         OR (p.lead IN ('hot', 'warm') AND p.touches_done = 0 AND p.enrolled_at < $4)) \
+                         ORDER BY p.id"
+                    );
+                    sqlx::query(&sql)
+                        .bind(&rep.team_id)
+                        .bind(&rep.user_id)
+                        .bind(cutoffs.stale_before)
+                        .bind(cutoffs.hot_enrolled_before)
+                        .fetch_all(&self.reader)
+                        .await?
+                        .iter()
+                        .map(prospect_next_from_row)
+                        .collect()
+                }
+
+                async fn reps_with_due(&self, until: NaiveDate) -> StoreResult<Vec<RepRef>> {
+                    let rows = sqlx::query(
+                        "SELECT DISTINCT team_id, user_id FROM touches \
+                         WHERE status = 'pending' AND due_on <= $1 ORDER BY team_id, user_id",
+                    )
+                    .bind(until)
+                    .fetch_all(&self.reader)
+                    .await?;
+                    rows.iter()
+                        .map(|row| {
+                            Ok(RepRef::new(
+                                row.try_get::<String, _>("team_id")?,
+                                row.try_get::<String, _>("user_id")?,
+                            ))
+                        })
+                        .collect()
+                }
+
+                async fn histories(&self, rep: &RepRef) -> StoreResult<Vec<History>> {
+                    let rows = sqlx::query(
+                        "SELECT created_at, enrolled_at, status, stage, value_cents, touches_done, \
+                         first_touch_at, replied_after_touch FROM prospects \
+                         WHERE team_id = $1 AND user_id = $2 ORDER BY id",
+                    )
+                    .bind(&rep.team_id)
+                    .bind(&rep.user_id)
+                    .fetch_all(&self.reader)
+                    .await?;
+                    rows.iter()
+                        .map(|row| {
+                            let value: Option<i64> = row.try_get("value_cents")?;
+                            Ok(History {
+                                created_at: row.try_get("created_at")?,
+                                enrolled_at: row.try_get("enrolled_at")?,
+                                status: rows::status(&row.try_get::<String, _>("status")?)?,
+                                stage: rows::stage(&row.try_get::<String, _>("stage")?)?,
+                                value: value.and_then(|c| Money::from_cents(c).ok()),
+                                touches_done: row.try_get("touches_done")?,
+                                first_touch_at: row.try_get("first_touch_at")?,
+                                replied_after_touch: row.try_get("replied_after_touch")?,
+                            })
+                        })
+                        .collect()
+                }
+            }
+        };
+    };
+}
+
+pub(crate) use sql_store;
