@@ -83,6 +83,5 @@ CREATE TABLE touches (
 
 CREATE INDEX touches_prospect ON touches (prospect_id, enrolment_id);
 -- "What is due for this rep now": only pending touches are indexed, so the index stays small.
+-- "Which reps have anything due" probes it once per row of `reps` (see Store::reps_with_due).
 CREATE INDEX touches_rep_pending ON touches (team_id, user_id, due_on) WHERE status = 'pending';
--- "Which reps have anything due": a range scan over pending due dates.
-CREATE INDEX touches_pending_due ON touches (due_on, team_id, user_id) WHERE status = 'pending';

@@ -296,12 +296,6 @@ string_enum!(
     }
 );
 
-impl Default for Pace {
-    fn default() -> Self {
-        Pace::Normal
-    }
-}
-
 impl ProspectStatus {
     /// Still in the rep's pipeline: shown by `list`, counted as open.
     pub fn is_open(self) -> bool {

@@ -335,6 +335,15 @@ macro_rules! sql_store {
                     now: DateTime<Utc>,
                 ) -> StoreResult<ProspectState> {
                     let mut tx = self.writer.begin_with($begin).await?;
+                    sqlx::query(
+                        "INSERT INTO reps (team_id, user_id, created_at, updated_at) VALUES ($1, $2, $3, $3) \
+                         ON CONFLICT (team_id, user_id) DO NOTHING",
+                    )
+                    .bind(&rep.team_id)
+                    .bind(&rep.user_id)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
                     let id: i64 = sqlx::query_scalar(
                         "INSERT INTO prospects (team_id, user_id, name, name_folded, email, phone, \
                          linkedin, company, stage, value_cents, lead, pace, notes, status, cadence_id, \
@@ -494,9 +503,11 @@ macro_rules! sql_store {
                 }
 
                 async fn reps_with_due(&self, until: NaiveDate) -> StoreResult<Vec<RepRef>> {
+                    // One index probe per rep: bounded by the number of reps, not of touches.
                     let rows = sqlx::query(
-                        "SELECT DISTINCT team_id, user_id FROM touches \
-                         WHERE status = 'pending' AND due_on <= $1 ORDER BY team_id, user_id",
+                        "SELECT r.team_id, r.user_id FROM reps r WHERE EXISTS (SELECT 1 FROM touches t \
+                         WHERE t.team_id = r.team_id AND t.user_id = r.user_id AND t.status = 'pending' \
+                         AND t.due_on <= $1) ORDER BY r.team_id, r.user_id",
                     )
                     .bind(until)
                     .fetch_all(&self.reader)
