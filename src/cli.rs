@@ -4,7 +4,7 @@ use std::io::Write;
 
 use clap::{Parser, Subcommand};
 
-use crate::config::Config;
+use crate::config::{Config, ServeConfig};
 use crate::domain::cadence::{AfterEnd, Cadence, BUILT_IN};
 use crate::store;
 
@@ -21,6 +21,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Apply migrations, serve Slack's requests over HTTP (the default).
+    Serve,
     /// Apply database migrations and exit.
     Migrate,
     /// Print the built-in cadences, step by step.
@@ -30,13 +32,18 @@ pub enum Command {
 /// Runs the command line; `Err` carries the one-line reason for stderr.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
+        None | Some(Command::Serve) => {
+            let config = Config::from_env()?;
+            let serve = ServeConfig::from_env()?;
+            crate::config::init_logging();
+            crate::app::serve(config, serve).await
+        }
         Some(Command::Migrate) => migrate().await,
         Some(Command::Cadences) => {
             let mut out = std::io::stdout().lock();
             out.write_all(render_cadences().as_bytes())?;
             Ok(())
         }
-        None => anyhow::bail!("no command given; try `followup --help`"),
     }
 }
 

@@ -47,3 +47,74 @@ impl Config {
         })
     }
 }
+
+pub const DEFAULT_SLACK_API_URL: &str = "https://slack.com/api/";
+pub const DEFAULT_PORT: u16 = 3000;
+
+/// What `serve` needs beyond [`Config`]. Secrets are never printed.
+#[derive(Clone)]
+pub struct ServeConfig {
+    pub signing_secret: String,
+    pub bot_token: Option<String>,
+    pub slack_api_url: String,
+    pub port: u16,
+}
+
+impl std::fmt::Debug for ServeConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServeConfig")
+            .field("signing_secret", &"***")
+            .field("bot_token", &self.bot_token.as_ref().map(|_| "***"))
+            .field("slack_api_url", &self.slack_api_url)
+            .field("port", &self.port)
+            .finish()
+    }
+}
+
+impl ServeConfig {
+    /// Reads `SLACK_SIGNING_SECRET` (required), `SLACK_BOT_TOKEN`, `SLACK_API_URL` and `PORT`.
+    pub fn from_env() -> anyhow::Result<Self> {
+        let signing_secret = std::env::var("SLACK_SIGNING_SECRET")
+            .ok()
+            .filter(|s| !s.trim().is_empty())
+            .ok_or_else(|| {
+                anyhow::anyhow!(
+                    "SLACK_SIGNING_SECRET is not set. Copy the Signing Secret from your Slack app's \
+                     Basic Information page (api.slack.com/apps → your app → App Credentials) into \
+                     the environment or a .env file"
+                )
+            })?;
+        let port = match std::env::var("PORT") {
+            Ok(raw) => raw
+                .trim()
+                .parse()
+                .map_err(|_| anyhow::anyhow!("PORT `{raw}` is not a port number"))?,
+            Err(_) => DEFAULT_PORT,
+        };
+        Ok(Self {
+            signing_secret,
+            bot_token: std::env::var("SLACK_BOT_TOKEN").ok().filter(|t| !t.is_empty()),
+            slack_api_url: std::env::var("SLACK_API_URL")
+                .ok()
+                .filter(|u| !u.is_empty())
+                .unwrap_or_else(|| DEFAULT_SLACK_API_URL.to_string()),
+            port,
+        })
+    }
+}
+
+/// Logs to stderr: human-readable, or one JSON object a line with `FOLLOWUP_LOG_FORMAT=json`.
+pub fn init_logging() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,slack_morphism=warn"));
+    let json = std::env::var("FOLLOWUP_LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = if json {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
+}

@@ -1,8 +1,13 @@
 //! followup: a Slack bot that holds each sales rep's follow-up cadence and tells them every
 //! morning exactly who to contact today and how.
 
+pub mod app;
 pub mod cli;
 pub mod clock;
+pub mod command;
 pub mod config;
 pub mod domain;
+pub mod http;
+pub mod service;
+pub mod slack;
 pub mod store;

@@ -1,0 +1,96 @@
+//! The running application: its shared state, its router, and `serve`.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use tokio::net::TcpListener;
+
+use crate::clock::{Clock, SystemClock};
+use crate::config::{Config, ServeConfig};
+use crate::service::Service;
+use crate::slack::api::SlackApi;
+use crate::slack::signature::SigningSecret;
+use crate::store::{self, Store};
+
+/// Everything a request handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub service: Arc<Service>,
+    pub slack: Arc<SlackApi>,
+    pub secret: SigningSecret,
+    pub clock: Arc<dyn Clock>,
+}
+
+impl AppState {
+    pub fn new(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        slack: SlackApi,
+        secret: SigningSecret,
+        default_digest: chrono::NaiveTime,
+    ) -> Self {
+        Self {
+            service: Arc::new(Service::new(store, clock.clone(), default_digest)),
+            slack: Arc::new(slack),
+            secret,
+            clock,
+        }
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    crate::http::router(state)
+}
+
+/// Serves the router on an already bound listener until the process is told to stop.
+pub async fn serve_on(listener: TcpListener, state: AppState) -> std::io::Result<()> {
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+}
+
+/// `followup serve`: migrate, then answer Slack on `0.0.0.0:$PORT`.
+pub async fn serve(config: Config, serve: ServeConfig) -> anyhow::Result<()> {
+    let store = store::connect(&config.database_url).await?;
+    store.migrate().await?;
+    let slack = SlackApi::new(&serve.slack_api_url, serve.bot_token.clone())?;
+    if !slack.has_token() {
+        tracing::warn!("SLACK_BOT_TOKEN is not set: replies work, but modals and direct messages cannot be sent");
+    }
+    let state = AppState::new(
+        store,
+        Arc::new(SystemClock),
+        slack,
+        SigningSecret::new(serve.signing_secret.clone()),
+        config.digest_time,
+    );
+    let addr = SocketAddr::from(([0, 0, 0, 0], serve.port));
+    let listener = TcpListener::bind(addr)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
+    tracing::info!(%addr, database = %store::redact_url(&config.database_url), "followup is listening");
+    serve_on(listener, state).await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}

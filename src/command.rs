@@ -1,0 +1,420 @@
+//! The `/followup` grammar: text as Slack delivers it, turned into a [`Command`].
+//!
+//! Pure: no Slack types, no storage. Naming a prospect by words is resolved later, against the
+//! rep's own prospects, because only the data can tell where a name ends and a note begins.
+
+use chrono::{NaiveDate, NaiveTime};
+use chrono_tz::Tz;
+
+use crate::domain::cadence::parse_cadence;
+use crate::domain::dates::{parse_date, parse_span_days, parse_time_of_day, parse_time_zone};
+use crate::domain::metrics::Window;
+use crate::domain::prospect::{parse_company, parse_linkedin, parse_note};
+use crate::domain::schedule::SnoozeFor;
+use crate::domain::{
+    DomainError, Email, LeadTemp, Money, NewProspect, Pace, Phone, ProspectId, ProspectName, Stage,
+};
+
+/// Which prospect a command is about: `#12`, or words that start with (part of) its name.
+/// Words past the name are the note or reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub id: Option<ProspectId>,
+    pub words: Vec<String>,
+}
+
+impl Target {
+    pub fn text(&self) -> String {
+        self.words.join(" ")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SettingsChange {
+    pub digest_time: Option<NaiveTime>,
+    pub tz: Option<Tz>,
+    pub weekends_off: Option<bool>,
+}
+
+impl SettingsChange {
+    pub fn is_empty(&self) -> bool {
+        *self == SettingsChange::default()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    Help,
+    /// `add` alone: open the add-prospect modal.
+    AddModal,
+    Add(Box<NewProspect>),
+    List,
+    Due,
+    Cadences,
+    Show(Target),
+    Done(Target),
+    Skip(Target),
+    Snooze { target: Target, by: SnoozeFor },
+    Replied(Target),
+    Won { target: Target, value: Option<Money> },
+    Lost(Target),
+    Pause(Target),
+    Resume(Target),
+    Nurture(Target),
+    Stop(Target),
+    Stats(Window),
+    Settings(SettingsChange),
+}
+
+/// Why a command was not understood; shown to the rep with the usage.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum CommandError {
+    #[error("I don't know `{word}`.{hint}", hint = suggestion.map(|s| format!(" Did you mean `/followup {s}`?")).unwrap_or_default())]
+    Unknown {
+        word: String,
+        suggestion: Option<&'static str>,
+    },
+    #[error("`{verb}` needs a prospect: `/followup {verb} #12` or `/followup {verb} jane`")]
+    MissingProspect { verb: &'static str },
+    #[error("snooze for how long? `/followup snooze jane 1d` (or 3d, 1w, monday, 2026-12-01)")]
+    MissingSnooze,
+    #[error("`{0}` is not a period; use 30d, 90d or all")]
+    BadWindow(String),
+    #[error("I don't know the field `{0}:`; the fields are company:, cadence:, lead:, value:, start:, stage:, pace:, email:, phone:, linkedin:, note:")]
+    UnknownField(String),
+    #[error("I don't understand `{0}` in settings; try `settings digest 07:30`, `settings tz Europe/Berlin` or `settings weekends off`")]
+    BadSetting(String),
+    #[error("{0}")]
+    Domain(#[from] DomainError),
+}
+
+pub const VERBS: &[&str] = &[
+    "help", "add", "list", "due", "show", "done", "skip", "snooze", "replied", "won", "lost",
+    "pause", "resume", "nurture", "stop", "cadences", "stats", "settings",
+];
+
+/// Parses the text after `/followup`, reading dates in the rep's local `today`.
+pub fn parse(text: &str, today: NaiveDate) -> Result<Command, CommandError> {
+    let tokens = tokenize(text);
+    let Some((verb, rest)) = tokens.split_first() else {
+        return Ok(Command::Help);
+    };
+    let verb = verb.text.to_lowercase();
+    let target = |verb: &'static str| target_of(rest, verb);
+    Ok(match verb.as_str() {
+        "help" | "?" | "-h" | "--help" => Command::Help,
+        "add" | "new" if rest.is_empty() => Command::AddModal,
+        "add" | "new" => Command::Add(Box::new(parse_add(rest, today)?)),
+        "list" | "ls" | "pipeline" => Command::List,
+        "due" | "today" => Command::Due,
+        "cadences" | "cadence" => Command::Cadences,
+        "show" | "info" => Command::Show(target("show")?),
+        "done" | "did" | "log" => Command::Done(target("done")?),
+        "skip" => Command::Skip(target("skip")?),
+        "snooze" => parse_snooze(rest, today)?,
+        "replied" | "reply" | "answered" => Command::Replied(target("replied")?),
+        "won" | "win" => parse_won(rest)?,
+        "lost" | "lose" => Command::Lost(target("lost")?),
+        "pause" => Command::Pause(target("pause")?),
+        "resume" | "unpause" => Command::Resume(target("resume")?),
+        "nurture" => Command::Nurture(target("nurture")?),
+        "stop" => Command::Stop(target("stop")?),
+        "stats" | "metrics" => {
+            let raw = rest.first().map(|t| t.text.as_str()).unwrap_or("");
+            Command::Stats(Window::parse(raw).ok_or_else(|| CommandError::BadWindow(raw.into()))?)
+        }
+        "settings" | "setting" | "config" => Command::Settings(parse_settings(rest)?),
+        _ => {
+            return Err(CommandError::Unknown {
+                suggestion: closest_verb(&verb),
+                word: verb,
+            })
+        }
+    })
+}
+
+/// One token of the command text, after Slack's escapes are undone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Token {
+    text: String,
+    /// Came from Slack's `<mailto:…>`, `<tel:…>`, a link or a mention: never a field or a verb.
+    kind: Kind,
+    /// Was written in quotes: a name part, never a field.
+    quoted: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Plain,
+    Email,
+    Phone,
+    Link,
+    User,
+}
+
+/// Splits on white space, keeping `"quoted text"`, `key:"quoted value"` and Slack's `<…>` forms whole.
+fn tokenize(text: &str) -> Vec<Token> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut tokens = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_whitespace() {
+            i += 1;
+            continue;
+        }
+        if chars[i] == '<' {
+            if let Some(end) = chars[i..].iter().position(|&c| c == '>') {
+                let inner: String = chars[i + 1..i + end].iter().collect();
+                tokens.push(slack_escape(&inner));
+                i += end + 1;
+                continue;
+            }
+        }
+        let mut text = String::new();
+        let mut quoted = false;
+        while i < chars.len() && !chars[i].is_whitespace() {
+            let c = chars[i];
+            if is_quote(c) {
+                // `"Jane Doe"` is a quoted name part; `company:"Acme Corp"` is still a field.
+                quoted |= text.is_empty();
+                i += 1;
+                while i < chars.len() && !is_quote(chars[i]) {
+                    text.push(chars[i]);
+                    i += 1;
+                }
+                i += 1; // the closing quote, if any
+                continue;
+            }
+            text.push(c);
+            i += 1;
+        }
+        tokens.push(Token {
+            text: unescape_entities(&text),
+            kind: Kind::Plain,
+            quoted,
+        });
+    }
+    tokens
+}
+
+fn is_quote(c: char) -> bool {
+    matches!(c, '"' | '“' | '”')
+}
+
+/// Slack escapes `&`, `<` and `>` in command text.
+fn unescape_entities(text: &str) -> String {
+    text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+}
+
+/// `mailto:a@b.co|a@b.co` → email; `tel:+1555|+1 555` → phone; `@U123|jane` → user; links keep the URL.
+fn slack_escape(inner: &str) -> Token {
+    let (target, label) = match inner.split_once('|') {
+        Some((t, l)) => (t, Some(l)),
+        None => (inner, None),
+    };
+    let (kind, text) = if let Some(email) = target.strip_prefix("mailto:") {
+        (Kind::Email, email.to_string())
+    } else if let Some(tel) = target.strip_prefix("tel:") {
+        (Kind::Phone, label.unwrap_or(tel).to_string())
+    } else if let Some(user) = target.strip_prefix('@') {
+        (Kind::User, user.to_string())
+    } else if target.starts_with("http") {
+        (Kind::Link, target.to_string())
+    } else {
+        (Kind::Plain, label.unwrap_or(target).to_string())
+    };
+    Token {
+        text: unescape_entities(&text),
+        kind,
+        quoted: false,
+    }
+}
+
+fn target_of(rest: &[Token], verb: &'static str) -> Result<Target, CommandError> {
+    let Some((first, others)) = rest.split_first() else {
+        return Err(CommandError::MissingProspect { verb });
+    };
+    if let Some(id) = first.text.strip_prefix('#').and_then(|n| n.parse().ok()) {
+        return Ok(Target {
+            id: Some(id),
+            words: others.iter().map(|t| t.text.clone()).collect(),
+        });
+    }
+    Ok(Target {
+        id: None,
+        words: rest.iter().map(|t| t.text.clone()).collect(),
+    })
+}
+
+fn parse_snooze(rest: &[Token], today: NaiveDate) -> Result<Command, CommandError> {
+    let Some((last, before)) = rest.split_last() else {
+        return Err(CommandError::MissingProspect { verb: "snooze" });
+    };
+    if before.is_empty() {
+        return Err(if looks_like_span(&last.text) {
+            CommandError::MissingProspect { verb: "snooze" }
+        } else {
+            CommandError::MissingSnooze
+        });
+    }
+    let by = match parse_span_days(&last.text) {
+        Some(days) => SnoozeFor::Days(days as u32),
+        None if looks_like_span(&last.text) || looks_like_date(&last.text) => {
+            SnoozeFor::Until(parse_date(&last.text, today)?)
+        }
+        None => return Err(CommandError::MissingSnooze),
+    };
+    Ok(Command::Snooze {
+        target: target_of(before, "snooze")?,
+        by,
+    })
+}
+
+fn looks_like_span(text: &str) -> bool {
+    text.starts_with(|c: char| c.is_ascii_digit())
+}
+
+fn looks_like_date(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    parse_date(&lower, NaiveDate::MIN).is_ok()
+        || lower.chars().filter(|c| *c == '-').count() == 2
+}
+
+fn parse_won(rest: &[Token]) -> Result<Command, CommandError> {
+    if let Some((last, before)) = rest.split_last() {
+        if !before.is_empty() && last.text.starts_with(|c: char| c.is_ascii_digit() || "$€£".contains(c)) {
+            if let Ok(value) = Money::parse(&last.text) {
+                return Ok(Command::Won {
+                    target: target_of(before, "won")?,
+                    value: Some(value),
+                });
+            }
+        }
+    }
+    Ok(Command::Won {
+        target: target_of(rest, "won")?,
+        value: None,
+    })
+}
+
+fn parse_add(rest: &[Token], today: NaiveDate) -> Result<NewProspect, CommandError> {
+    let mut name_parts: Vec<&str> = Vec::new();
+    let mut email = None;
+    let mut phone = None;
+    let mut linkedin = None;
+    let mut company = None;
+    let mut cadence = None;
+    let mut lead = None;
+    let mut value = None;
+    let mut start = None;
+    let mut stage = None;
+    let mut pace = None;
+    let mut notes = None;
+    for token in rest {
+        let text = token.text.as_str();
+        match token.kind {
+            Kind::Email => email = Some(Email::parse(text)?),
+            Kind::Phone => phone = Some(Phone::parse(text)?),
+            Kind::Link if text.contains("linkedin.com") => linkedin = Some(parse_linkedin(text)?),
+            Kind::Link | Kind::User => name_parts.push(text),
+            Kind::Plain => {
+                let field = (!token.quoted)
+                    .then(|| text.split_once(':'))
+                    .flatten()
+                    .filter(|(key, _)| !key.is_empty() && key.chars().all(|c| c.is_ascii_alphabetic()));
+                if let Some((key, value_text)) = field {
+                    match key.to_ascii_lowercase().as_str() {
+                        "company" | "co" => company = parse_company(value_text)?,
+                        "cadence" => cadence = Some(parse_cadence(value_text)?),
+                        "lead" => lead = Some(LeadTemp::parse(value_text)?),
+                        "value" => value = Some(Money::parse(value_text)?),
+                        "start" => start = Some(parse_date(value_text, today)?),
+                        "stage" => stage = Some(Stage::parse(value_text)?),
+                        "pace" => pace = Some(Pace::parse(value_text)?),
+                        "email" => email = Some(Email::parse(value_text)?),
+                        "phone" | "tel" => phone = Some(Phone::parse(value_text)?),
+                        "linkedin" => linkedin = Some(parse_linkedin(value_text)?),
+                        "note" | "notes" => notes = parse_note(value_text)?,
+                        "http" | "https" if text.contains("linkedin.com") => {
+                            linkedin = Some(parse_linkedin(text)?)
+                        }
+                        _ => return Err(CommandError::UnknownField(key.to_string())),
+                    }
+                } else if !token.quoted && Email::looks_like(text) {
+                    email = Some(Email::parse(text)?);
+                } else if !token.quoted && Phone::looks_like(text) {
+                    phone = Some(Phone::parse(text)?);
+                } else if !token.quoted && text.to_lowercase().contains("linkedin.com/") {
+                    linkedin = Some(parse_linkedin(text)?);
+                } else {
+                    name_parts.push(text);
+                }
+            }
+        }
+    }
+    let mut new = NewProspect::named(ProspectName::parse(&name_parts.join(" "))?);
+    new.email = email;
+    new.phone = phone;
+    new.linkedin = linkedin;
+    new.company = company;
+    new.cadence = cadence;
+    new.lead = lead;
+    new.value = value;
+    new.start_on = start;
+    new.stage = stage.unwrap_or(Stage::Inquiry);
+    new.pace = pace.unwrap_or(Pace::Normal);
+    new.notes = notes;
+    Ok(new)
+}
+
+fn parse_settings(rest: &[Token]) -> Result<SettingsChange, CommandError> {
+    let mut change = SettingsChange::default();
+    let mut i = 0;
+    while i < rest.len() {
+        let key = rest[i].text.to_lowercase();
+        let value = rest.get(i + 1).map(|t| t.text.as_str());
+        let Some(value) = value else {
+            return Err(CommandError::BadSetting(key));
+        };
+        match key.as_str() {
+            "digest" | "time" => change.digest_time = Some(parse_time_of_day(value)?),
+            "tz" | "timezone" | "zone" => change.tz = Some(parse_time_zone(value)?),
+            "weekends" | "weekend" => {
+                change.weekends_off = Some(match value.to_lowercase().as_str() {
+                    "off" | "free" | "no" => true,
+                    "on" | "work" | "yes" => false,
+                    _ => return Err(CommandError::BadSetting(format!("weekends {value}"))),
+                })
+            }
+            _ => return Err(CommandError::BadSetting(key)),
+        }
+        i += 2;
+    }
+    Ok(change)
+}
+
+/// The verb a typo most likely meant (edit distance at most 2, or a prefix).
+pub fn closest_verb(word: &str) -> Option<&'static str> {
+    let word = word.to_lowercase();
+    VERBS
+        .iter()
+        .map(|v| (edit_distance(&word, v), *v))
+        .filter(|(d, v)| *d <= 2.min(v.len() / 2).max(1) || (word.len() >= 3 && v.starts_with(&word)))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, v)| v)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            current.push((previous[j] + cost).min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}

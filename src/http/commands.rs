@@ -1,0 +1,81 @@
+//! `POST /slack/commands`: `/followup …`, answered in the HTTP reply (that is the acknowledgement);
+//! only opening the modal calls the Web API, after the acknowledgement.
+
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Json, Router};
+
+use crate::app::AppState;
+use crate::command::{self, Command};
+use crate::domain::RepRef;
+use crate::slack::blocks::Message;
+use crate::slack::modal::add_prospect_view;
+use crate::slack::payload::SlashCommand;
+use crate::slack::render;
+
+use super::verify::{bad_request, SignedBody};
+
+/// Slack waits 3 seconds; the database gets most of that, the reply the rest.
+pub const WORK_BUDGET: Duration = Duration::from_millis(2500);
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/slack/commands", post(slash_command))
+}
+
+async fn slash_command(State(state): State<AppState>, signed: SignedBody) -> Response {
+    let form: SlashCommand = match serde_urlencoded::from_bytes(&signed.body) {
+        Ok(form) => form,
+        Err(e) => return bad_request(format!("not a slash command: {e}")),
+    };
+    if form.team_id.is_empty() || form.user_id.is_empty() {
+        return bad_request("a slash command needs team_id and user_id");
+    }
+    let rep = RepRef::new(form.team_id.clone(), form.user_id.clone());
+    let work = async {
+        let settings = state.service.settings(&rep).await?;
+        let today = settings.context(state.clock.now()).today;
+        let command = match command::parse(&form.text, today) {
+            Ok(command) => command,
+            Err(e) => {
+                let hint = "\n_`/followup help` shows every command._";
+                return Ok(Message::plain(format!("⚠️ {}{hint}", crate::slack::mrkdwn::escape_entities(&e.to_string()))));
+            }
+        };
+        if command == Command::AddModal {
+            return Ok(open_add_modal(&state, form.trigger_id.as_deref()));
+        }
+        let reply = state.service.run(&rep, command).await?;
+        Ok::<_, crate::service::ServiceError>(render::reply(&reply, today))
+    };
+    match tokio::time::timeout(WORK_BUDGET, work).await {
+        Ok(Ok(message)) if message.blocks.is_empty() => StatusCode::OK.into_response(),
+        Ok(Ok(message)) => Json(message.ephemeral()).into_response(),
+        Ok(Err(e)) => {
+            tracing::error!(error = ?e, "slash command failed");
+            Json(render::apology().ephemeral()).into_response()
+        }
+        Err(_) => {
+            tracing::error!("slash command ran out of time");
+            Json(render::apology().ephemeral()).into_response()
+        }
+    }
+}
+
+/// Opens the add modal after the acknowledgement; an empty message means "nothing to show".
+pub fn open_add_modal(state: &AppState, trigger_id: Option<&str>) -> Message {
+    let Some(trigger_id) = trigger_id.filter(|t| !t.is_empty()) else {
+        return Message::plain("⚠️ I couldn't open the form. Try `/followup add Jane Doe jane@acme.com company:Acme` instead.");
+    };
+    let slack = state.slack.clone();
+    let trigger_id = trigger_id.to_string();
+    tokio::spawn(async move {
+        if let Err(e) = slack.open_view(&trigger_id, &add_prospect_view()).await {
+            tracing::error!(error = %e, "views.open failed");
+        }
+    });
+    Message::new("")
+}

@@ -1,0 +1,176 @@
+//! `POST /slack/interactions`: button and menu clicks, and the add modal's submission.
+//! The database change happens before the acknowledgement (it takes milliseconds); the message
+//! update goes to Slack after it.
+
+use std::collections::HashMap;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Json, Router};
+use serde_json::{json, Value};
+
+use crate::app::AppState;
+use crate::domain::RepRef;
+use crate::service::Reply;
+use crate::slack::actions::{self, OPEN_ADD_MODAL};
+use crate::slack::blocks::Message;
+use crate::slack::modal::{self, errors_response};
+use crate::slack::payload::{BlockActions, Interaction, ViewSubmission};
+use crate::slack::render;
+
+use super::commands::{open_add_modal, WORK_BUDGET};
+use super::verify::{bad_request, SignedBody};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/slack/interactions", post(interaction))
+}
+
+async fn interaction(State(state): State<AppState>, signed: SignedBody) -> Response {
+    let form: HashMap<String, String> = match serde_urlencoded::from_bytes(&signed.body) {
+        Ok(form) => form,
+        Err(e) => return bad_request(format!("not a form body: {e}")),
+    };
+    let Some(payload) = form.get("payload") else {
+        return bad_request("missing the `payload` field");
+    };
+    let interaction: Interaction = match serde_json::from_str(payload) {
+        Ok(i) => i,
+        Err(e) => return bad_request(format!("`payload` is not an interaction: {e}")),
+    };
+    let work = async {
+        match interaction {
+            Interaction::BlockActions(click) => block_actions(&state, click).await,
+            Interaction::ViewSubmission(view) => view_submission(&state, view).await,
+            Interaction::ViewClosed {} => Ok(StatusCode::OK.into_response()),
+            Interaction::Other => Ok(bad_request("unsupported interaction type")),
+        }
+    };
+    match tokio::time::timeout(WORK_BUDGET, work).await {
+        Ok(Ok(response)) => response,
+        Ok(Err(e)) => {
+            tracing::error!(error = ?e, "interaction failed");
+            StatusCode::OK.into_response()
+        }
+        Err(_) => {
+            tracing::error!("interaction ran out of time");
+            StatusCode::OK.into_response()
+        }
+    }
+}
+
+type Handled = Result<Response, crate::service::ServiceError>;
+
+async fn block_actions(state: &AppState, click: BlockActions) -> Handled {
+    let Some(action) = click.actions.first() else {
+        return Ok(bad_request("block_actions without an action"));
+    };
+    let rep = RepRef::new(click.team.id.clone(), click.user.id.clone());
+    if action.action_id == OPEN_ADD_MODAL {
+        open_add_modal(state, click.trigger_id.as_deref());
+        return Ok(StatusCode::OK.into_response());
+    }
+    let chosen = action.chosen().unwrap_or_default();
+    let (prospect_id, decided, _touch) = match actions::decode(&action.action_id, chosen) {
+        Ok(decoded) => decoded,
+        Err(e) => return Ok(bad_request(e.to_string())),
+    };
+    let reply = state.service.act(&rep, prospect_id, &decided).await?;
+    let update = match &reply {
+        Reply::Applied { state: applied, outcome } => {
+            let result = render::reply(&Reply::Applied { state: applied.clone(), outcome: outcome.clone() }, applied_today(state, &rep).await?).text;
+            in_place(state, &rep, &click, action.block_id.as_deref(), &result).await?
+        }
+        Reply::NotFound(_) => ephemeral("That prospect is not on your list, so nothing changed."),
+        other => {
+            let today = applied_today(state, &rep).await?;
+            let mut body = render::reply(other, today).ephemeral();
+            body["replace_original"] = json!(false);
+            body
+        }
+    };
+    if let Some(url) = click.response_url.clone() {
+        let slack = state.slack.clone();
+        tokio::spawn(async move {
+            if let Err(e) = slack.respond(&url, &update).await {
+                tracing::error!(error = %e, "updating the clicked message failed");
+            }
+        });
+    }
+    Ok(StatusCode::OK.into_response())
+}
+
+async fn applied_today(state: &AppState, rep: &RepRef) -> Result<chrono::NaiveDate, crate::service::ServiceError> {
+    Ok(state.service.settings(rep).await?.context(state.clock.now()).today)
+}
+
+fn ephemeral(text: &str) -> Value {
+    json!({"response_type": "ephemeral", "replace_original": false, "text": text})
+}
+
+/// The clicked message, with the clicked touch replaced by what happened. Without the original
+/// (an ephemeral message), today's agenda is drawn again.
+async fn in_place(
+    state: &AppState,
+    rep: &RepRef,
+    click: &BlockActions,
+    block_id: Option<&str>,
+    result: &str,
+) -> Result<Value, crate::service::ServiceError> {
+    let original = click
+        .message
+        .as_ref()
+        .and_then(|m| m.get("blocks"))
+        .and_then(Value::as_array);
+    let ids = block_id.and_then(|b| {
+        if let Some(touch) = b.strip_prefix("act.") {
+            Some((format!("touch.{touch}"), b.to_string()))
+        } else {
+            b.strip_prefix("awaiting_act.")
+                .map(|p| (format!("awaiting.{p}"), b.to_string()))
+        }
+    });
+    let (blocks, text) = match (original, ids) {
+        (Some(blocks), Some((section, actions))) => (
+            render::patch_blocks(blocks, &section, &actions, result),
+            click.message.as_ref().and_then(|m| m.get("text")).and_then(Value::as_str).unwrap_or("followup").to_string(),
+        ),
+        _ => {
+            let agenda: Message = render::due(&state.service.due(rep).await?);
+            let mut blocks = vec![crate::slack::blocks::section(result)];
+            blocks.extend(agenda.capped().into_iter().take(crate::slack::blocks::MAX_MESSAGE_BLOCKS - 1));
+            (blocks, agenda.text)
+        }
+    };
+    Ok(json!({"replace_original": true, "text": text, "blocks": blocks}))
+}
+
+async fn view_submission(state: &AppState, view: ViewSubmission) -> Handled {
+    if view.view.callback_id != modal::CALLBACK_ID {
+        return Ok(bad_request(format!("unknown view `{}`", view.view.callback_id)));
+    }
+    let rep = RepRef::new(view.team.id.clone(), view.user.id.clone());
+    let today = applied_today(state, &rep).await?;
+    let new = match modal::parse_submission(&view.view.state, today) {
+        Ok(new) => new,
+        Err(errors) => return Ok(Json(errors_response(&errors)).into_response()),
+    };
+    let reply = state.service.add(&rep, &new).await?;
+    if let Reply::Problem(problem) = &reply {
+        return Ok(Json(errors_response(&[("name", problem.clone())])).into_response());
+    }
+    let message = render::reply(&reply, today);
+    let slack = state.slack.clone();
+    let user = rep.user_id.clone();
+    tokio::spawn(async move {
+        let sent = async {
+            let channel = slack.open_dm(&user).await?;
+            slack.post_message(&channel, &message).await
+        };
+        if let Err(e) = sent.await {
+            tracing::error!(error = %e, "confirming the new prospect by DM failed");
+        }
+    });
+    Ok(StatusCode::OK.into_response())
+}

@@ -1,0 +1,304 @@
+//! What followup does for a rep, whatever the transport: runs commands and button actions
+//! against the store and answers with a [`Reply`] that `slack::render` turns into Block Kit.
+
+use std::sync::Arc;
+
+use chrono::NaiveTime;
+
+use crate::clock::Clock;
+use crate::command::{Command, SettingsChange, Target};
+use crate::domain::due::{self, DueReport, ProspectNext};
+use crate::domain::lifecycle::{enrol, Action, Outcome, ProspectState, TouchRef};
+use crate::domain::metrics::{self, Metrics, Window};
+use crate::domain::prospect::parse_note;
+use crate::domain::{NewProspect, Prospect, ProspectId, RepRef, RepSettings, TzSource};
+use crate::store::{Store, StoreError};
+
+/// Candidates shown when a name matches several prospects.
+const MAX_CHOICES: i64 = 8;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Reply {
+    Help,
+    Cadences,
+    Added(ProspectState),
+    List(Vec<ProspectNext>),
+    Due(DueReport),
+    Show(ProspectState),
+    Applied {
+        state: ProspectState,
+        outcome: Outcome,
+    },
+    /// The name matched several prospects: nothing changed, pick one.
+    Choose {
+        verb: String,
+        rest: String,
+        candidates: Vec<Prospect>,
+    },
+    NotFound(String),
+    Stats {
+        metrics: Metrics,
+        window: Window,
+    },
+    Settings {
+        settings: RepSettings,
+        default_digest: NaiveTime,
+        changed: bool,
+    },
+    /// The rep's mistake, explained.
+    Problem(String),
+}
+
+/// A failure that is not the rep's fault; logged, and the rep gets an apology.
+#[derive(Debug, thiserror::Error)]
+#[error("storage failed")]
+pub struct ServiceError(#[from] pub StoreError);
+
+pub struct Service {
+    pub store: Arc<dyn Store>,
+    pub clock: Arc<dyn Clock>,
+    pub default_digest: NaiveTime,
+}
+
+enum Resolved {
+    One(Prospect, String),
+    Many(Vec<Prospect>),
+    None,
+}
+
+impl Service {
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, default_digest: NaiveTime) -> Self {
+        Self {
+            store,
+            clock,
+            default_digest,
+        }
+    }
+
+    /// The rep's settings, or the defaults for a rep never seen.
+    pub async fn settings(&self, rep: &RepRef) -> Result<RepSettings, ServiceError> {
+        Ok(self
+            .store
+            .rep_settings(rep)
+            .await?
+            .unwrap_or_else(|| RepSettings::new(rep.clone())))
+    }
+
+    pub async fn run(&self, rep: &RepRef, command: Command) -> Result<Reply, ServiceError> {
+        let settings = self.settings(rep).await?;
+        let now = self.clock.now();
+        Ok(match command {
+            Command::Help => Reply::Help,
+            Command::Cadences => Reply::Cadences,
+            Command::AddModal => Reply::Help,
+            Command::Add(new) => self.add(rep, &new).await?,
+            Command::List => Reply::List(self.store.open_prospects(rep).await?),
+            Command::Due => Reply::Due(self.due(rep).await?),
+            Command::Show(target) => match self.resolve(rep, &target, false).await? {
+                Resolved::One(p, _) => match self.store.prospect_state(rep, p.id).await? {
+                    Some(state) => Reply::Show(state),
+                    None => Reply::NotFound(format!("#{}", p.id)),
+                },
+                other => self.unresolved(other, "show", &target),
+            },
+            Command::Stats(window) => Reply::Stats {
+                metrics: metrics::compute(&self.store.histories(rep).await?, window, now),
+                window,
+            },
+            Command::Settings(change) => self.change_settings(settings, change).await?,
+            Command::Done(target) => {
+                self.act_on(rep, &target, "done", |note| Action::Done {
+                    touch: TouchRef::Next,
+                    channel: None,
+                    note,
+                })
+                .await?
+            }
+            Command::Skip(target) => {
+                self.act_on(rep, &target, "skip", |_| Action::Skip {
+                    touch: TouchRef::Next,
+                })
+                .await?
+            }
+            Command::Snooze { target, by } => {
+                self.act_on(rep, &target, "snooze", |_| Action::Snooze {
+                    touch: TouchRef::Next,
+                    by,
+                    shift_rest: false,
+                })
+                .await?
+            }
+            Command::Replied(target) => {
+                self.act_on(rep, &target, "replied", |note| Action::Replied { note })
+                    .await?
+            }
+            Command::Won { target, value } => {
+                self.act_on(rep, &target, "won", |_| Action::Won { value })
+                    .await?
+            }
+            Command::Lost(target) => {
+                self.act_on(rep, &target, "lost", |reason| Action::Lost { reason })
+                    .await?
+            }
+            Command::Pause(target) => self.act_on(rep, &target, "pause", |_| Action::Pause).await?,
+            Command::Resume(target) => {
+                self.act_on(rep, &target, "resume", |_| Action::Resume)
+                    .await?
+            }
+            Command::Nurture(target) => {
+                self.act_on(rep, &target, "nurture", |_| Action::Nurture)
+                    .await?
+            }
+            Command::Stop(target) => self.act_on(rep, &target, "stop", |_| Action::Stop).await?,
+        })
+    }
+
+    /// Enrols a new prospect in its cadence.
+    pub async fn add(&self, rep: &RepRef, new: &NewProspect) -> Result<Reply, ServiceError> {
+        let settings = self.settings(rep).await?;
+        let now = self.clock.now();
+        let ctx = settings.context(now);
+        let (cadence, touches) = match enrol(new, ctx.today, ctx.weekends_off) {
+            Ok(plan) => plan,
+            Err(e) => return Ok(Reply::Problem(e.to_string())),
+        };
+        let state = self
+            .store
+            .add_prospect(rep, new, cadence, &touches, now)
+            .await?;
+        Ok(Reply::Added(state))
+    }
+
+    /// What the morning digest would show now.
+    pub async fn due(&self, rep: &RepRef) -> Result<DueReport, ServiceError> {
+        let settings = self.settings(rep).await?;
+        let now = self.clock.now();
+        let today = settings.context(now).today;
+        let touches = self.store.due_touches(rep, today).await?;
+        let candidates = self.store.attention(rep, due::cutoffs(now)).await?;
+        Ok(due::build(today, now, touches, candidates))
+    }
+
+    /// Applies an action to one of the rep's prospects (a button click names it by id).
+    pub async fn act(
+        &self,
+        rep: &RepRef,
+        id: ProspectId,
+        action: &Action,
+    ) -> Result<Reply, ServiceError> {
+        let settings = self.settings(rep).await?;
+        let ctx = settings.context(self.clock.now());
+        match self.store.apply(rep, id, action, &ctx).await {
+            Ok(applied) => Ok(Reply::Applied {
+                state: applied.state,
+                outcome: applied.outcome,
+            }),
+            Err(StoreError::Domain(e)) => Ok(Reply::Problem(e.to_string())),
+            Err(StoreError::NotFound(id)) => Ok(Reply::NotFound(format!("#{id}"))),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    async fn act_on(
+        &self,
+        rep: &RepRef,
+        target: &Target,
+        verb: &'static str,
+        action: impl FnOnce(Option<String>) -> Action,
+    ) -> Result<Reply, ServiceError> {
+        let open_only = !matches!(verb, "nurture");
+        match self.resolve(rep, target, open_only).await? {
+            Resolved::One(p, rest) => {
+                let note = match parse_note(&rest) {
+                    Ok(note) => note,
+                    Err(e) => return Ok(Reply::Problem(e.to_string())),
+                };
+                self.act(rep, p.id, &action(note)).await
+            }
+            other => Ok(self.unresolved(other, verb, target)),
+        }
+    }
+
+    fn unresolved(&self, resolved: Resolved, verb: &str, target: &Target) -> Reply {
+        match resolved {
+            Resolved::Many(candidates) => Reply::Choose {
+                verb: verb.to_string(),
+                rest: String::new(),
+                candidates,
+            },
+            _ => Reply::NotFound(match target.id {
+                Some(id) => format!("#{id}"),
+                None => target.text(),
+            }),
+        }
+    }
+
+    /// Finds the prospect a target names: `#id`, or the longest run of leading words that
+    /// matches part of a name. The words after it are the note.
+    async fn resolve(
+        &self,
+        rep: &RepRef,
+        target: &Target,
+        open_only: bool,
+    ) -> Result<Resolved, ServiceError> {
+        if let Some(id) = target.id {
+            return Ok(match self.store.prospect_state(rep, id).await? {
+                Some(state) => Resolved::One(state.prospect, target.text()),
+                None => Resolved::None,
+            });
+        }
+        for take in (1..=target.words.len()).rev() {
+            let needle = target.words[..take].join(" ");
+            let mut found = self
+                .store
+                .find_prospects(rep, &needle, open_only, MAX_CHOICES)
+                .await?;
+            if found.is_empty() && open_only {
+                found = self
+                    .store
+                    .find_prospects(rep, &needle, false, MAX_CHOICES)
+                    .await?;
+            }
+            let rest = target.words[take..].join(" ");
+            let exact: Vec<&Prospect> = found
+                .iter()
+                .filter(|p| p.name.to_lowercase() == needle.to_lowercase())
+                .collect();
+            match (found.len(), exact.len()) {
+                (0, _) => continue,
+                (1, _) => return Ok(Resolved::One(found.remove(0), rest)),
+                (_, 1) => return Ok(Resolved::One(exact[0].clone(), rest)),
+                _ => return Ok(Resolved::Many(found)),
+            }
+        }
+        Ok(Resolved::None)
+    }
+
+    async fn change_settings(
+        &self,
+        mut settings: RepSettings,
+        change: SettingsChange,
+    ) -> Result<Reply, ServiceError> {
+        let changed = !change.is_empty();
+        if let Some(time) = change.digest_time {
+            settings.digest_time = Some(time);
+        }
+        if let Some(tz) = change.tz {
+            settings.tz = Some(tz);
+            settings.tz_source = TzSource::Rep;
+        }
+        if let Some(off) = change.weekends_off {
+            settings.weekends_off = off;
+        }
+        if changed {
+            self.store
+                .save_rep_settings(&settings, self.clock.now())
+                .await?;
+        }
+        Ok(Reply::Settings {
+            settings,
+            default_digest: self.default_digest,
+            changed,
+        })
+    }
+}

@@ -1,0 +1,210 @@
+//! The Slack Web API, through slack-morphism's client: bodies are Block Kit JSON built in
+//! `slack::blocks`, so no strict payload enum stands between followup and a new block kind.
+//! HTTP 429 waits for `Retry-After`; `ratelimited` and 5xx back off; both a bounded number of times.
+
+use std::time::Duration;
+
+use hyper_rustls::HttpsConnector;
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::{json, Value};
+use slack_morphism::errors::SlackClientError;
+use slack_morphism::prelude::*;
+use url::Url;
+
+use super::blocks::Message;
+
+type Connector = SlackClientHyperConnector<HttpsConnector<HttpConnector>>;
+
+/// Why a Web API call failed after its retries.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// Slack answered `ok: false` with this code (`channel_not_found`, `user_not_found`, …).
+    #[error("Slack answered `{0}`")]
+    Slack(String),
+    #[error("Slack kept rate-limiting the call")]
+    RateLimited,
+    #[error("Slack could not be reached: {0}")]
+    Transport(String),
+    #[error("no bot token is configured (set SLACK_BOT_TOKEN)")]
+    NoToken,
+    #[error("refusing to post to a response URL outside Slack: {0}")]
+    ForeignUrl(String),
+}
+
+impl ApiError {
+    /// The rep cannot be reached (blocked the app, left, or deactivated): do not retry.
+    pub fn is_unreachable_user(&self) -> bool {
+        matches!(self, ApiError::Slack(code) if matches!(code.as_str(),
+            "user_not_found" | "account_inactive" | "user_disabled" | "cannot_dm_bot"
+            | "channel_not_found" | "is_archived" | "not_in_channel" | "messages_tab_disabled"
+            | "user_is_bot"))
+    }
+}
+
+pub struct SlackApi {
+    client: SlackClient<Connector>,
+    token: Option<SlackApiToken>,
+    /// Hosts a `response_url` may point at: Slack's, and the configured API host (a local fake in tests).
+    response_hosts: Vec<String>,
+    max_attempts: u32,
+    backoff: Duration,
+}
+
+impl std::fmt::Debug for SlackApi {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SlackApi")
+            .field("token", &self.token.as_ref().map(|_| "***"))
+            .field("response_hosts", &self.response_hosts)
+            .finish()
+    }
+}
+
+impl SlackApi {
+    /// A client for the Web API at `base_url` (`https://slack.com/api/` unless a test says otherwise).
+    pub fn new(base_url: &str, bot_token: Option<String>) -> anyhow::Result<Self> {
+        let base = base_url.trim_end_matches('/');
+        let parsed = Url::parse(base).map_err(|e| anyhow::anyhow!("SLACK_API_URL `{base}`: {e}"))?;
+        let https = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_native_roots()
+            .map_err(|e| anyhow::anyhow!("loading the system's TLS roots: {e}"))?
+            .https_or_http()
+            .enable_http1()
+            .build();
+        let connector = SlackClientHyperConnector::with_connector(https).with_slack_api_url(base);
+        let mut response_hosts = vec!["hooks.slack.com".to_string()];
+        if let Some(host) = parsed.host_str() {
+            response_hosts.push(host.to_string());
+        }
+        Ok(Self {
+            client: SlackClient::new(connector),
+            token: bot_token
+                .filter(|t| !t.is_empty())
+                .map(|t| SlackApiToken::new(SlackApiTokenValue::new(t))),
+            response_hosts,
+            max_attempts: 5,
+            backoff: Duration::from_millis(250),
+        })
+    }
+
+    /// Shorter backoff, for tests of the retry path.
+    pub fn with_backoff(mut self, backoff: Duration, max_attempts: u32) -> Self {
+        self.backoff = backoff;
+        self.max_attempts = max_attempts.max(1);
+        self
+    }
+
+    pub fn has_token(&self) -> bool {
+        self.token.is_some()
+    }
+
+    /// Calls a Web API method with a JSON body; retries rate limits and server errors.
+    pub async fn call(&self, method: &str, body: &Value) -> Result<Value, ApiError> {
+        let token = self.token.as_ref().ok_or(ApiError::NoToken)?;
+        let span = tracing::debug_span!("slack_api", method);
+        self.retrying(|| {
+            let context = SlackClientApiCallContext {
+                rate_control_params: None,
+                token: Some(token),
+                tracing_span: &span,
+                is_sensitive_url: false,
+            };
+            self.client
+                .http_api
+                .connector
+                .http_post::<Value, Value>(method, body, context)
+        })
+        .await
+    }
+
+    /// Posts to a `response_url` (ephemeral replies and in-place updates of the clicked message).
+    pub async fn respond(&self, response_url: &str, body: &Value) -> Result<(), ApiError> {
+        let url = Url::parse(response_url).map_err(|_| ApiError::ForeignUrl(response_url.into()))?;
+        let allowed = url
+            .host_str()
+            .is_some_and(|h| self.response_hosts.iter().any(|a| a == h));
+        if !allowed {
+            return Err(ApiError::ForeignUrl(response_url.into()));
+        }
+        let span = tracing::debug_span!("slack_response_url");
+        self.retrying(|| {
+            let context = SlackClientApiCallContext {
+                rate_control_params: None,
+                token: None,
+                tracing_span: &span,
+                is_sensitive_url: true,
+            };
+            self.client
+                .http_api
+                .connector
+                .http_post_uri::<Value, Value>(url.clone(), body, context)
+        })
+        .await
+        .map(|_| ())
+    }
+
+    /// The direct-message channel with a user.
+    pub async fn open_dm(&self, user_id: &str) -> Result<String, ApiError> {
+        let answer = self
+            .call("conversations.open", &json!({"users": user_id}))
+            .await?;
+        answer["channel"]["id"]
+            .as_str()
+            .map(str::to_string)
+            .ok_or_else(|| ApiError::Slack("conversations.open answered without a channel id".into()))
+    }
+
+    /// Posts a message; answers its `ts`.
+    pub async fn post_message(&self, channel: &str, message: &Message) -> Result<String, ApiError> {
+        let answer = self
+            .call(
+                "chat.postMessage",
+                &json!({"channel": channel, "text": message.text, "blocks": message.capped()}),
+            )
+            .await?;
+        Ok(answer["ts"].as_str().unwrap_or_default().to_string())
+    }
+
+    pub async fn open_view(&self, trigger_id: &str, view: &Value) -> Result<(), ApiError> {
+        self.call("views.open", &json!({"trigger_id": trigger_id, "view": view}))
+            .await
+            .map(|_| ())
+    }
+
+    async fn retrying<'a, F, Fut>(&'a self, mut attempt: F) -> Result<Value, ApiError>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = ClientResult<Value>> + 'a,
+    {
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            let last = tries >= self.max_attempts;
+            let wait = match attempt().await {
+                Ok(value) => return Ok(value),
+                Err(SlackClientError::RateLimitError(e)) => {
+                    if last {
+                        return Err(ApiError::RateLimited);
+                    }
+                    e.retry_after.unwrap_or(Duration::from_secs(1))
+                }
+                Err(SlackClientError::ApiError(e)) if e.code == "ratelimited" => {
+                    if last {
+                        return Err(ApiError::RateLimited);
+                    }
+                    Duration::from_secs(1)
+                }
+                Err(SlackClientError::ApiError(e)) => return Err(ApiError::Slack(e.code)),
+                Err(SlackClientError::HttpError(e)) if e.status_code.is_server_error() && !last => {
+                    self.backoff * 2u32.pow(tries - 1)
+                }
+                Err(e) if last => return Err(ApiError::Transport(e.to_string())),
+                Err(SlackClientError::HttpError(e)) => {
+                    return Err(ApiError::Transport(format!("HTTP {}", e.status_code)))
+                }
+                Err(_) => self.backoff * 2u32.pow(tries - 1),
+            };
+            tracing::warn!(attempt = tries, wait_ms = wait.as_millis() as u64, "Slack call failed; retrying");
+            tokio::time::sleep(wait).await;
+        }
+    }
+}

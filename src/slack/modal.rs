@@ -1,0 +1,124 @@
+//! The add-prospect modal: its view, and a submission validated field by field, so a mistake is
+//! shown next to the field (`response_action: errors`) and nothing is stored.
+
+use chrono::NaiveDate;
+use serde_json::{json, Value};
+
+use crate::domain::cadence::{parse_cadence, BUILT_IN};
+use crate::domain::prospect::{parse_company, parse_linkedin, parse_note};
+use crate::domain::{DomainError, Email, LeadTemp, Money, NewProspect, Phone, ProspectName};
+
+use super::blocks::option;
+use super::payload::ViewState;
+
+pub const CALLBACK_ID: &str = "add_prospect";
+
+fn input(block_id: &str, label: &str, element: Value, optional: bool, hint: Option<&str>) -> Value {
+    let mut block = json!({
+        "type": "input",
+        "block_id": block_id,
+        "optional": optional,
+        "label": {"type": "plain_text", "text": label},
+        "element": element,
+    });
+    if let Some(hint) = hint {
+        block["hint"] = json!({"type": "plain_text", "text": hint});
+    }
+    block
+}
+
+fn text_input(action_id: &str, placeholder: &str, multiline: bool) -> Value {
+    json!({
+        "type": "plain_text_input",
+        "action_id": action_id,
+        "multiline": multiline,
+        "placeholder": {"type": "plain_text", "text": placeholder},
+    })
+}
+
+/// The modal `views.open` shows for `/followup add`.
+pub fn add_prospect_view() -> Value {
+    let cadence_options: Vec<Value> = BUILT_IN
+        .iter()
+        .map(|c| option(&format!("{} — {}", c.id, c.name), c.id.as_str()))
+        .collect();
+    json!({
+        "type": "modal",
+        "callback_id": CALLBACK_ID,
+        "title": {"type": "plain_text", "text": "Add a prospect"},
+        "submit": {"type": "plain_text", "text": "Add"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": [
+            input("name", "Name", text_input("value", "Jane Doe", false), false, None),
+            input("company", "Company", text_input("value", "Acme", false), true, None),
+            input("email", "Email", json!({"type": "email_text_input", "action_id": "value"}), true, None),
+            input("phone", "Phone", text_input("value", "+1 555 010 2030", false), true, None),
+            input("linkedin", "LinkedIn", json!({"type": "url_text_input", "action_id": "value"}), true, None),
+            input("lead", "Lead", json!({
+                "type": "static_select", "action_id": "value",
+                "placeholder": {"type": "plain_text", "text": "How warm?"},
+                "options": [option("🔥 Hot", "hot"), option("Warm", "warm"), option("❄️ Cold", "cold")],
+            }), true, Some("Hot and warm leads get the `hot` cadence, cold ones `cold`.")),
+            input("cadence", "Cadence", json!({
+                "type": "static_select", "action_id": "value",
+                "placeholder": {"type": "plain_text", "text": "Chosen by the lead"},
+                "options": cadence_options,
+            }), true, None),
+            input("value", "Deal value", text_input("value", "12,500 or 12.5k", false), true, None),
+            input("start", "First touch on", json!({"type": "datepicker", "action_id": "value"}), true, Some("Leave empty for today.")),
+            input("notes", "Notes", text_input("value", "What was discussed, what you sent", true), true, None),
+        ],
+    })
+}
+
+/// The prospect a submission describes, or every field's problem keyed by its block id.
+pub fn parse_submission(state: &ViewState, today: NaiveDate) -> Result<NewProspect, Vec<(&'static str, String)>> {
+    let mut errors: Vec<(&'static str, String)> = Vec::new();
+    let field = |block: &'static str| state.value(block);
+    fn check<T>(errors: &mut Vec<(&'static str, String)>, block: &'static str, r: Result<T, DomainError>) -> Option<T> {
+        r.map_err(|e| errors.push((block, e.to_string()))).ok()
+    }
+    let name = check(&mut errors, "name", ProspectName::parse(&field("name").unwrap_or_default()));
+    let company = field("company").and_then(|c| check(&mut errors, "company", parse_company(&c)).flatten());
+    let email = field("email").and_then(|e| check(&mut errors, "email", Email::parse(&e)));
+    let phone = field("phone").and_then(|p| check(&mut errors, "phone", Phone::parse(&p)));
+    let linkedin = field("linkedin").and_then(|l| check(&mut errors, "linkedin", parse_linkedin(&l)));
+    let lead = field("lead").and_then(|l| check(&mut errors, "lead", LeadTemp::parse(&l)));
+    let cadence = field("cadence").and_then(|c| check(&mut errors, "cadence", parse_cadence(&c)));
+    let value = field("value").and_then(|v| check(&mut errors, "value", Money::parse(&v)));
+    let start = field("start").and_then(|s| {
+        let parsed = NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| DomainError::BadDate(s.clone()));
+        let date = check(&mut errors, "start", parsed)?;
+        if date < today {
+            errors.push(("start", DomainError::DateInPast(date).to_string()));
+            return None;
+        }
+        Some(date)
+    });
+    let notes = field("notes").and_then(|n| check(&mut errors, "notes", parse_note(&n)).flatten());
+    match name {
+        Some(name) if errors.is_empty() => {
+            let mut new = NewProspect::named(name);
+            new.company = company;
+            new.email = email;
+            new.phone = phone;
+            new.linkedin = linkedin;
+            new.lead = lead;
+            new.cadence = cadence;
+            new.value = value;
+            new.start_on = start;
+            new.notes = notes;
+            Ok(new)
+        }
+        _ => Err(errors),
+    }
+}
+
+/// The answer that keeps the modal open and shows each problem under its field.
+pub fn errors_response(errors: &[(&'static str, String)]) -> Value {
+    let map: serde_json::Map<String, Value> = errors
+        .iter()
+        .map(|(block, message)| (block.to_string(), json!(message)))
+        .collect();
+    json!({"response_action": "errors", "errors": map})
+}

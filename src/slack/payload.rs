@@ -1,0 +1,142 @@
+//! Slack's wire payloads, parsed tolerantly: only the fields followup uses, unknown ones ignored,
+//! so a new kind of payload from Slack is a 400 with a reason, never a panic.
+
+use serde::Deserialize;
+use serde_json::Value;
+
+/// A slash command's form fields (the ones followup reads; Slack sends more).
+#[derive(Debug, Clone, Deserialize)]
+pub struct SlashCommand {
+    pub team_id: String,
+    pub user_id: String,
+    #[serde(default)]
+    pub command: String,
+    #[serde(default)]
+    pub text: String,
+    #[serde(default)]
+    pub channel_id: Option<String>,
+    #[serde(default)]
+    pub response_url: Option<String>,
+    #[serde(default)]
+    pub trigger_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct IdField {
+    pub id: String,
+}
+
+/// `payload=` of an interaction, told apart by `type`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "type")]
+pub enum Interaction {
+    #[serde(rename = "block_actions")]
+    BlockActions(BlockActions),
+    #[serde(rename = "view_submission")]
+    ViewSubmission(ViewSubmission),
+    #[serde(rename = "view_closed")]
+    ViewClosed {},
+    #[serde(other)]
+    Other,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct BlockActions {
+    pub team: IdField,
+    pub user: IdField,
+    #[serde(default)]
+    pub actions: Vec<ActionPayload>,
+    #[serde(default)]
+    pub response_url: Option<String>,
+    #[serde(default)]
+    pub trigger_id: Option<String>,
+    #[serde(default)]
+    pub container: Option<Value>,
+    #[serde(default)]
+    pub channel: Option<IdField>,
+    /// The message the click came from (absent for ephemeral messages).
+    #[serde(default)]
+    pub message: Option<Value>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ActionPayload {
+    pub action_id: String,
+    #[serde(default)]
+    pub block_id: Option<String>,
+    #[serde(default)]
+    pub value: Option<String>,
+    #[serde(default)]
+    pub selected_option: Option<SelectedOption>,
+}
+
+impl ActionPayload {
+    /// A button's value, or a select's or overflow's chosen option.
+    pub fn chosen(&self) -> Option<&str> {
+        self.value
+            .as_deref()
+            .or(self.selected_option.as_ref().map(|o| o.value.as_str()))
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct SelectedOption {
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ViewSubmission {
+    pub team: IdField,
+    pub user: IdField,
+    pub view: SubmittedView,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct SubmittedView {
+    #[serde(default)]
+    pub callback_id: String,
+    #[serde(default)]
+    pub private_metadata: String,
+    #[serde(default)]
+    pub state: ViewState,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ViewState {
+    #[serde(default)]
+    pub values: serde_json::Map<String, Value>,
+}
+
+impl ViewState {
+    /// The text, selected option, or selected date of the input in `block_id`.
+    pub fn value(&self, block_id: &str) -> Option<String> {
+        let element = self.values.get(block_id)?.as_object()?.values().next()?;
+        let text = element
+            .get("value")
+            .and_then(Value::as_str)
+            .or_else(|| {
+                element
+                    .get("selected_option")
+                    .and_then(|o| o.get("value"))
+                    .and_then(Value::as_str)
+            })
+            .or_else(|| element.get("selected_date").and_then(Value::as_str))?;
+        let trimmed = text.trim();
+        (!trimmed.is_empty()).then(|| trimmed.to_string())
+    }
+}
+
+/// An Events API body.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "type")]
+pub enum EventEnvelope {
+    #[serde(rename = "url_verification")]
+    UrlVerification { challenge: String },
+    #[serde(rename = "event_callback")]
+    EventCallback {
+        team_id: String,
+        event: Value,
+    },
+    #[serde(rename = "app_rate_limited")]
+    AppRateLimited {},
+}
