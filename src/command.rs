@@ -54,9 +54,15 @@ pub enum Command {
     Show(Target),
     Done(Target),
     Skip(Target),
-    Snooze { target: Target, by: SnoozeFor },
+    Snooze {
+        target: Target,
+        by: SnoozeFor,
+    },
     Replied(Target),
-    Won { target: Target, value: Option<Money> },
+    Won {
+        target: Target,
+        value: Option<Money>,
+    },
     Lost(Target),
     Pause(Target),
     Resume(Target),
@@ -203,7 +209,9 @@ fn is_quote(c: char) -> bool {
 
 /// Slack escapes `&`, `<` and `>` in command text.
 fn unescape_entities(text: &str) -> String {
-    text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }
 
 /// `mailto:a@b.co|a@b.co` → email; `tel:+1555|+1 555` → phone; `@U123|jane` → user; links keep the URL.
@@ -276,13 +284,16 @@ fn looks_like_span(text: &str) -> bool {
 
 fn looks_like_date(text: &str) -> bool {
     let lower = text.to_lowercase();
-    parse_date(&lower, NaiveDate::MIN).is_ok()
-        || lower.chars().filter(|c| *c == '-').count() == 2
+    parse_date(&lower, NaiveDate::MIN).is_ok() || lower.chars().filter(|c| *c == '-').count() == 2
 }
 
 fn parse_won(rest: &[Token]) -> Result<Command, CommandError> {
     if let Some((last, before)) = rest.split_last() {
-        if !before.is_empty() && last.text.starts_with(|c: char| c.is_ascii_digit() || "$€£".contains(c)) {
+        if !before.is_empty()
+            && last
+                .text
+                .starts_with(|c: char| c.is_ascii_digit() || "$€£".contains(c))
+        {
             if let Ok(value) = Money::parse(&last.text) {
                 return Ok(Command::Won {
                     target: target_of(before, "won")?,
@@ -321,7 +332,9 @@ fn parse_add(rest: &[Token], today: NaiveDate) -> Result<NewProspect, CommandErr
                 let field = (!token.quoted)
                     .then(|| text.split_once(':'))
                     .flatten()
-                    .filter(|(key, _)| !key.is_empty() && key.chars().all(|c| c.is_ascii_alphabetic()));
+                    .filter(|(key, _)| {
+                        !key.is_empty() && key.chars().all(|c| c.is_ascii_alphabetic())
+                    });
                 if let Some((key, value_text)) = field {
                     match key.to_ascii_lowercase().as_str() {
                         "company" | "co" => company = parse_company(value_text)?,
@@ -399,7 +412,9 @@ pub fn closest_verb(word: &str) -> Option<&'static str> {
     VERBS
         .iter()
         .map(|v| (edit_distance(&word, v), *v))
-        .filter(|(d, v)| *d <= 2.min(v.len() / 2).max(1) || (word.len() >= 3 && v.starts_with(&word)))
+        .filter(|(d, v)| {
+            *d <= 2.min(v.len() / 2).max(1) || (word.len() >= 3 && v.starts_with(&word))
+        })
         .min_by_key(|(d, _)| *d)
         .map(|(_, v)| v)
 }
@@ -412,7 +427,11 @@ fn edit_distance(a: &str, b: &str) -> usize {
         let mut current = vec![i + 1];
         for (j, cb) in b.iter().enumerate() {
             let cost = usize::from(ca != cb);
-            current.push((previous[j] + cost).min(previous[j + 1] + 1).min(current[j] + 1));
+            current.push(
+                (previous[j] + cost)
+                    .min(previous[j + 1] + 1)
+                    .min(current[j] + 1),
+            );
         }
         previous = current;
     }

@@ -93,7 +93,9 @@ impl ServeConfig {
         };
         Ok(Self {
             signing_secret,
-            bot_token: std::env::var("SLACK_BOT_TOKEN").ok().filter(|t| !t.is_empty()),
+            bot_token: std::env::var("SLACK_BOT_TOKEN")
+                .ok()
+                .filter(|t| !t.is_empty()),
             slack_api_url: std::env::var("SLACK_API_URL")
                 .ok()
                 .filter(|u| !u.is_empty())

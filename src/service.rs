@@ -61,7 +61,7 @@ pub struct Service {
 }
 
 enum Resolved {
-    One(Prospect, String),
+    One(Box<Prospect>, String),
     Many(Vec<Prospect>),
     None,
 }
@@ -140,7 +140,10 @@ impl Service {
                 self.act_on(rep, &target, "lost", |reason| Action::Lost { reason })
                     .await?
             }
-            Command::Pause(target) => self.act_on(rep, &target, "pause", |_| Action::Pause).await?,
+            Command::Pause(target) => {
+                self.act_on(rep, &target, "pause", |_| Action::Pause)
+                    .await?
+            }
             Command::Resume(target) => {
                 self.act_on(rep, &target, "resume", |_| Action::Resume)
                     .await?
@@ -243,7 +246,7 @@ impl Service {
     ) -> Result<Resolved, ServiceError> {
         if let Some(id) = target.id {
             return Ok(match self.store.prospect_state(rep, id).await? {
-                Some(state) => Resolved::One(state.prospect, target.text()),
+                Some(state) => Resolved::One(Box::new(state.prospect), target.text()),
                 None => Resolved::None,
             });
         }
@@ -266,8 +269,8 @@ impl Service {
                 .collect();
             match (found.len(), exact.len()) {
                 (0, _) => continue,
-                (1, _) => return Ok(Resolved::One(found.remove(0), rest)),
-                (_, 1) => return Ok(Resolved::One(exact[0].clone(), rest)),
+                (1, _) => return Ok(Resolved::One(Box::new(found.remove(0)), rest)),
+                (_, 1) => return Ok(Resolved::One(Box::new(exact[0].clone()), rest)),
                 _ => return Ok(Resolved::Many(found)),
             }
         }

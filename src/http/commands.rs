@@ -42,7 +42,10 @@ async fn slash_command(State(state): State<AppState>, signed: SignedBody) -> Res
             Ok(command) => command,
             Err(e) => {
                 let hint = "\n_`/followup help` shows every command._";
-                return Ok(Message::plain(format!("⚠️ {}{hint}", crate::slack::mrkdwn::escape_entities(&e.to_string()))));
+                return Ok(Message::plain(format!(
+                    "⚠️ {}{hint}",
+                    crate::slack::mrkdwn::escape_entities(&e.to_string())
+                )));
             }
         };
         if command == Command::AddModal {

@@ -26,7 +26,10 @@ async fn events(State(_state): State<AppState>, signed: SignedBody) -> Response 
             Json(json!({ "challenge": challenge })).into_response()
         }
         EventEnvelope::EventCallback { team_id, event } => {
-            let kind = event.get("type").and_then(|t| t.as_str()).unwrap_or("unknown");
+            let kind = event
+                .get("type")
+                .and_then(|t| t.as_str())
+                .unwrap_or("unknown");
             if signed.retry.is_some() {
                 tracing::debug!(%team_id, kind, "event redelivered; already handled");
             } else {

@@ -20,6 +20,9 @@ async fn healthz(State(state): State<AppState>) -> (StatusCode, &'static str) {
             tracing::warn!(error = %e, "health check: database unreachable");
             (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
         }
-        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database did not answer in time"),
+        Err(_) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "database did not answer in time",
+        ),
     }
 }

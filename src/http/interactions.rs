@@ -78,8 +78,18 @@ async fn block_actions(state: &AppState, click: BlockActions) -> Handled {
     };
     let reply = state.service.act(&rep, prospect_id, &decided).await?;
     let update = match &reply {
-        Reply::Applied { state: applied, outcome } => {
-            let result = render::reply(&Reply::Applied { state: applied.clone(), outcome: outcome.clone() }, applied_today(state, &rep).await?).text;
+        Reply::Applied {
+            state: applied,
+            outcome,
+        } => {
+            let result = render::reply(
+                &Reply::Applied {
+                    state: applied.clone(),
+                    outcome: outcome.clone(),
+                },
+                applied_today(state, &rep).await?,
+            )
+            .text;
             in_place(state, &rep, &click, action.block_id.as_deref(), &result).await?
         }
         Reply::NotFound(_) => ephemeral("That prospect is not on your list, so nothing changed."),
@@ -101,8 +111,16 @@ async fn block_actions(state: &AppState, click: BlockActions) -> Handled {
     Ok(StatusCode::OK.into_response())
 }
 
-async fn applied_today(state: &AppState, rep: &RepRef) -> Result<chrono::NaiveDate, crate::service::ServiceError> {
-    Ok(state.service.settings(rep).await?.context(state.clock.now()).today)
+async fn applied_today(
+    state: &AppState,
+    rep: &RepRef,
+) -> Result<chrono::NaiveDate, crate::service::ServiceError> {
+    Ok(state
+        .service
+        .settings(rep)
+        .await?
+        .context(state.clock.now())
+        .today)
 }
 
 fn ephemeral(text: &str) -> Value {
@@ -134,12 +152,23 @@ async fn in_place(
     let (blocks, text) = match (original, ids) {
         (Some(blocks), Some((section, actions))) => (
             render::patch_blocks(blocks, &section, &actions, result),
-            click.message.as_ref().and_then(|m| m.get("text")).and_then(Value::as_str).unwrap_or("followup").to_string(),
+            click
+                .message
+                .as_ref()
+                .and_then(|m| m.get("text"))
+                .and_then(Value::as_str)
+                .unwrap_or("followup")
+                .to_string(),
         ),
         _ => {
             let agenda: Message = render::due(&state.service.due(rep).await?);
             let mut blocks = vec![crate::slack::blocks::section(result)];
-            blocks.extend(agenda.capped().into_iter().take(crate::slack::blocks::MAX_MESSAGE_BLOCKS - 1));
+            blocks.extend(
+                agenda
+                    .capped()
+                    .into_iter()
+                    .take(crate::slack::blocks::MAX_MESSAGE_BLOCKS - 1),
+            );
             (blocks, agenda.text)
         }
     };
@@ -148,7 +177,10 @@ async fn in_place(
 
 async fn view_submission(state: &AppState, view: ViewSubmission) -> Handled {
     if view.view.callback_id != modal::CALLBACK_ID {
-        return Ok(bad_request(format!("unknown view `{}`", view.view.callback_id)));
+        return Ok(bad_request(format!(
+            "unknown view `{}`",
+            view.view.callback_id
+        )));
     }
     let rep = RepRef::new(view.team.id.clone(), view.user.id.clone());
     let today = applied_today(state, &rep).await?;

@@ -37,7 +37,11 @@ impl FromRequest<AppState> for SignedBody {
         )
         .map_err(|e| {
             tracing::warn!(reason = %e, "refused an unsigned or badly signed request");
-            (StatusCode::UNAUTHORIZED, format!("invalid Slack signature: {e}")).into_response()
+            (
+                StatusCode::UNAUTHORIZED,
+                format!("invalid Slack signature: {e}"),
+            )
+                .into_response()
         })?;
         let retry = header(&headers, "x-slack-retry-num").and_then(|n| n.parse().ok());
         Ok(SignedBody { body, retry })

@@ -52,20 +52,36 @@ pub struct UnknownAction {
 }
 
 /// The prospect a click is about, the action it asks for, and the touch it came from, if any.
-pub fn decode(action_id: &str, value: &str) -> Result<(ProspectId, Action, Option<TouchId>), UnknownAction> {
+pub fn decode(
+    action_id: &str,
+    value: &str,
+) -> Result<(ProspectId, Action, Option<TouchId>), UnknownAction> {
     let unknown = || UnknownAction {
         action_id: action_id.to_string(),
         value: value.to_string(),
     };
     let parts: Vec<&str> = value.split('.').collect();
-    let prospect: ProspectId = parts.first().and_then(|p| p.parse().ok()).ok_or_else(unknown)?;
+    let prospect: ProspectId = parts
+        .first()
+        .and_then(|p| p.parse().ok())
+        .ok_or_else(unknown)?;
     let touch = || -> Result<TouchId, UnknownAction> {
-        parts.get(1).and_then(|t| t.parse().ok()).ok_or_else(unknown)
+        parts
+            .get(1)
+            .and_then(|t| t.parse().ok())
+            .ok_or_else(unknown)
     };
     let decoded = match (action_id, parts.len()) {
         (DONE, 2) => {
             let t = touch()?;
-            (Action::Done { touch: TouchRef::Id(t), channel: None, note: None }, Some(t))
+            (
+                Action::Done {
+                    touch: TouchRef::Id(t),
+                    channel: None,
+                    note: None,
+                },
+                Some(t),
+            )
         }
         (REPLIED, 2) => (Action::Replied { note: None }, Some(touch()?)),
         (SNOOZE, 3 | 4) => {
@@ -81,7 +97,14 @@ pub fn decode(action_id: &str, value: &str) -> Result<(ProspectId, Action, Optio
                 Some(&"shift") => true,
                 Some(_) => return Err(unknown()),
             };
-            (Action::Snooze { touch: TouchRef::Id(t), by: SnoozeFor::Days(days), shift_rest }, Some(t))
+            (
+                Action::Snooze {
+                    touch: TouchRef::Id(t),
+                    by: SnoozeFor::Days(days),
+                    shift_rest,
+                },
+                Some(t),
+            )
         }
         (MORE, 2) => (
             match parts[1] {

@@ -63,7 +63,8 @@ impl SlackApi {
     /// A client for the Web API at `base_url` (`https://slack.com/api/` unless a test says otherwise).
     pub fn new(base_url: &str, bot_token: Option<String>) -> anyhow::Result<Self> {
         let base = base_url.trim_end_matches('/');
-        let parsed = Url::parse(base).map_err(|e| anyhow::anyhow!("SLACK_API_URL `{base}`: {e}"))?;
+        let parsed =
+            Url::parse(base).map_err(|e| anyhow::anyhow!("SLACK_API_URL `{base}`: {e}"))?;
         let https = hyper_rustls::HttpsConnectorBuilder::new()
             .with_native_roots()
             .map_err(|e| anyhow::anyhow!("loading the system's TLS roots: {e}"))?
@@ -118,7 +119,8 @@ impl SlackApi {
 
     /// Posts to a `response_url` (ephemeral replies and in-place updates of the clicked message).
     pub async fn respond(&self, response_url: &str, body: &Value) -> Result<(), ApiError> {
-        let url = Url::parse(response_url).map_err(|_| ApiError::ForeignUrl(response_url.into()))?;
+        let url =
+            Url::parse(response_url).map_err(|_| ApiError::ForeignUrl(response_url.into()))?;
         let allowed = url
             .host_str()
             .is_some_and(|h| self.response_hosts.iter().any(|a| a == h));
@@ -150,7 +152,9 @@ impl SlackApi {
         answer["channel"]["id"]
             .as_str()
             .map(str::to_string)
-            .ok_or_else(|| ApiError::Slack("conversations.open answered without a channel id".into()))
+            .ok_or_else(|| {
+                ApiError::Slack("conversations.open answered without a channel id".into())
+            })
     }
 
     /// Posts a message; answers its `ts`.
@@ -165,9 +169,12 @@ impl SlackApi {
     }
 
     pub async fn open_view(&self, trigger_id: &str, view: &Value) -> Result<(), ApiError> {
-        self.call("views.open", &json!({"trigger_id": trigger_id, "view": view}))
-            .await
-            .map(|_| ())
+        self.call(
+            "views.open",
+            &json!({"trigger_id": trigger_id, "view": view}),
+        )
+        .await
+        .map(|_| ())
     }
 
     async fn retrying<'a, F, Fut>(&'a self, mut attempt: F) -> Result<Value, ApiError>
@@ -203,7 +210,11 @@ impl SlackApi {
                 }
                 Err(_) => self.backoff * 2u32.pow(tries - 1),
             };
-            tracing::warn!(attempt = tries, wait_ms = wait.as_millis() as u64, "Slack call failed; retrying");
+            tracing::warn!(
+                attempt = tries,
+                wait_ms = wait.as_millis() as u64,
+                "Slack call failed; retrying"
+            );
             tokio::time::sleep(wait).await;
         }
     }

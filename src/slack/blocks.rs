@@ -117,6 +117,10 @@ impl Message {
     }
     /// Blocks, never more than Slack allows in a message.
     pub fn capped(&self) -> Vec<Value> {
-        self.blocks.iter().take(MAX_MESSAGE_BLOCKS).cloned().collect()
+        self.blocks
+            .iter()
+            .take(MAX_MESSAGE_BLOCKS)
+            .cloned()
+            .collect()
     }
 }

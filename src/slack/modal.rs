@@ -72,22 +72,36 @@ pub fn add_prospect_view() -> Value {
 }
 
 /// The prospect a submission describes, or every field's problem keyed by its block id.
-pub fn parse_submission(state: &ViewState, today: NaiveDate) -> Result<NewProspect, Vec<(&'static str, String)>> {
+pub fn parse_submission(
+    state: &ViewState,
+    today: NaiveDate,
+) -> Result<NewProspect, Vec<(&'static str, String)>> {
     let mut errors: Vec<(&'static str, String)> = Vec::new();
     let field = |block: &'static str| state.value(block);
-    fn check<T>(errors: &mut Vec<(&'static str, String)>, block: &'static str, r: Result<T, DomainError>) -> Option<T> {
+    fn check<T>(
+        errors: &mut Vec<(&'static str, String)>,
+        block: &'static str,
+        r: Result<T, DomainError>,
+    ) -> Option<T> {
         r.map_err(|e| errors.push((block, e.to_string()))).ok()
     }
-    let name = check(&mut errors, "name", ProspectName::parse(&field("name").unwrap_or_default()));
-    let company = field("company").and_then(|c| check(&mut errors, "company", parse_company(&c)).flatten());
+    let name = check(
+        &mut errors,
+        "name",
+        ProspectName::parse(&field("name").unwrap_or_default()),
+    );
+    let company =
+        field("company").and_then(|c| check(&mut errors, "company", parse_company(&c)).flatten());
     let email = field("email").and_then(|e| check(&mut errors, "email", Email::parse(&e)));
     let phone = field("phone").and_then(|p| check(&mut errors, "phone", Phone::parse(&p)));
-    let linkedin = field("linkedin").and_then(|l| check(&mut errors, "linkedin", parse_linkedin(&l)));
+    let linkedin =
+        field("linkedin").and_then(|l| check(&mut errors, "linkedin", parse_linkedin(&l)));
     let lead = field("lead").and_then(|l| check(&mut errors, "lead", LeadTemp::parse(&l)));
     let cadence = field("cadence").and_then(|c| check(&mut errors, "cadence", parse_cadence(&c)));
     let value = field("value").and_then(|v| check(&mut errors, "value", Money::parse(&v)));
     let start = field("start").and_then(|s| {
-        let parsed = NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| DomainError::BadDate(s.clone()));
+        let parsed =
+            NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| DomainError::BadDate(s.clone()));
         let date = check(&mut errors, "start", parsed)?;
         if date < today {
             errors.push(("start", DomainError::DateInPast(date).to_string()));

@@ -24,7 +24,9 @@ pub fn escape(text: &str) -> String {
 /// Escapes only `&`, `<` and `>`: for our own sentences that quote what a person typed, so
 /// nothing can ping anyone while our formatting still works.
 pub fn escape_entities(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// Text cut to at most `max` characters, with an ellipsis when cut.

@@ -133,10 +133,7 @@ pub enum EventEnvelope {
     #[serde(rename = "url_verification")]
     UrlVerification { challenge: String },
     #[serde(rename = "event_callback")]
-    EventCallback {
-        team_id: String,
-        event: Value,
-    },
+    EventCallback { team_id: String, event: Value },
     #[serde(rename = "app_rate_limited")]
     AppRateLimited {},
 }

@@ -11,7 +11,10 @@ use crate::domain::{Prospect, ProspectStatus, Touch, TouchStatus};
 use crate::service::Reply;
 
 use super::actions::{self, MORE_CHOICES, SNOOZE_CHOICES};
-use super::blocks::{self, actions as actions_block, button, context, divider, fields, header, option, overflow, section, section_with_id, static_select, Message};
+use super::blocks::{
+    self, actions as actions_block, button, context, divider, fields, header, option, overflow,
+    section, section_with_id, static_select, Message,
+};
 use super::mrkdwn::{escape, escape_entities};
 
 /// The usage text, with examples.
@@ -89,13 +92,22 @@ fn schedule_line(t: &Touch) -> String {
         TouchStatus::Pending => String::new(),
         other => format!(" · {other}"),
     };
-    let note = t.note.as_deref().map(|n| format!(" — _{}_", escape(n))).unwrap_or_default();
-    format!("{mark} {} · {} · {}{status}{note}", short_date(t.due_on), t.position(), channels_of(t))
+    let note = t
+        .note
+        .as_deref()
+        .map(|n| format!(" — _{}_", escape(n)))
+        .unwrap_or_default();
+    format!(
+        "{mark} {} · {} · {}{status}{note}",
+        short_date(t.due_on),
+        t.position(),
+        channels_of(t)
+    )
 }
 
 fn added(state: &ProspectState) -> Message {
     let p = &state.prospect;
-    let mut m = Message::new(format!("Added {} to {}", p.name, p.cadence));
+    let mut m = Message::new(format!("Added {} to {}", escape(&p.name), p.cadence));
     m.push(section(&format!(
         "✅ Added {} as *#{}* on the `{}` cadence ({} touches).",
         who(p),
@@ -105,7 +117,11 @@ fn added(state: &ProspectState) -> Message {
     )));
     let lines: Vec<String> = state.touches.iter().map(schedule_line).collect();
     m.push(section(&lines.join("\n")));
-    m.push(context("`/followup show #{}` shows it again · the morning digest will remind you on each day".replace("{}", &p.id.to_string()).as_str()));
+    m.push(context(
+        "`/followup show #{}` shows it again · the morning digest will remind you on each day"
+            .replace("{}", &p.id.to_string())
+            .as_str(),
+    ));
     m
 }
 
@@ -122,12 +138,22 @@ fn list(items: &[ProspectNext]) -> Message {
             let p = &item.prospect;
             let next = match (&item.next, p.status) {
                 (_, ProspectStatus::Replied) => "replied — talk to them".to_string(),
-                (_, ProspectStatus::Awaiting) => "cadence ended: one more, nurture or close?".to_string(),
+                (_, ProspectStatus::Awaiting) => {
+                    "cadence ended: one more, nurture or close?".to_string()
+                }
                 (Some(t), ProspectStatus::Paused) => format!("paused · next {}", t.position()),
-                (Some(t), _) => format!("{} · {} · {}", t.position(), channels_of(t), short_date(t.due_on)),
+                (Some(t), _) => format!(
+                    "{} · {} · {}",
+                    t.position(),
+                    channels_of(t),
+                    short_date(t.due_on)
+                ),
                 (None, _) => "nothing planned".to_string(),
             };
-            let value = p.value.map(|v| format!(" · {}", v.display())).unwrap_or_default();
+            let value = p
+                .value
+                .map(|v| format!(" · {}", v.display()))
+                .unwrap_or_default();
             format!("*#{}* {} — {} · _{}_{}", p.id, who(p), next, p.stage, value)
         })
         .collect();
@@ -163,10 +189,15 @@ pub fn due(report: &DueReport) -> Message {
         report.overdue.len()
     ));
     if report.is_empty() {
-        m.push(section("🎉 Nothing due today. `/followup list` shows your pipeline."));
+        m.push(section(
+            "🎉 Nothing due today. `/followup list` shows your pipeline.",
+        ));
         return m;
     }
-    m.push(header(&format!("Today's follow-ups · {}", short_date(report.today))));
+    m.push(header(&format!(
+        "Today's follow-ups · {}",
+        short_date(report.today)
+    )));
     m.push(context(&format!(
         "{} due today · {} overdue",
         report.due_today.len(),
@@ -191,12 +222,27 @@ pub fn due(report: &DueReport) -> Message {
         )));
     }
     if !report.hot_waiting.is_empty() && m.room() > 1 {
-        let names: Vec<String> = report.hot_waiting.iter().map(|p| format!("#{} {}", p.id, who(p))).collect();
-        m.push(section(&format!("🔥 *Hot leads waiting over 24 h for a first touch:* {}", names.join(", "))));
+        let names: Vec<String> = report
+            .hot_waiting
+            .iter()
+            .map(|p| format!("#{} {}", p.id, who(p)))
+            .collect();
+        m.push(section(&format!(
+            "🔥 *Hot leads waiting over 24 h for a first touch:* {}",
+            names.join(", ")
+        )));
     }
     if !report.stale.is_empty() && m.room() > 1 {
-        let names: Vec<String> = report.stale.iter().take(15).map(|p| format!("#{} {}", p.id, who(p))).collect();
-        m.push(section(&format!("🕸️ *No contact for 3+ weeks:* {}", names.join(", "))));
+        let names: Vec<String> = report
+            .stale
+            .iter()
+            .take(15)
+            .map(|p| format!("#{} {}", p.id, who(p)))
+            .collect();
+        m.push(section(&format!(
+            "🕸️ *No contact for 3+ weeks:* {}",
+            names.join(", ")
+        )));
     }
     for p in &report.awaiting {
         if m.room() < 2 {
@@ -204,12 +250,21 @@ pub fn due(report: &DueReport) -> Message {
         }
         m.push(section_with_id(
             &format!("awaiting.{}", p.id),
-            &format!("🏁 {} finished the `{}` cadence without a reply. Just one more touch?", who(p), p.cadence),
+            &format!(
+                "🏁 {} finished the `{}` cadence without a reply. Just one more touch?",
+                who(p),
+                p.cadence
+            ),
         ));
         m.push(actions_block(
             &format!("awaiting_act.{}", p.id),
             vec![
-                button("One more touch", actions::ONE_MORE, &p.id.to_string(), Some("primary")),
+                button(
+                    "One more touch",
+                    actions::ONE_MORE,
+                    &p.id.to_string(),
+                    Some("primary"),
+                ),
                 button("Move to nurture", actions::NURTURE, &p.id.to_string(), None),
                 button("Close", actions::CLOSE, &p.id.to_string(), None),
             ],
@@ -251,7 +306,9 @@ fn touch_blocks(t: &DueTouch, today: NaiveDate) -> Vec<serde_json::Value> {
                     actions::SNOOZE,
                     SNOOZE_CHOICES
                         .iter()
-                        .map(|(label, suffix)| option(label, &actions::snooze_value(p.id, t.touch.id, suffix)))
+                        .map(|(label, suffix)| {
+                            option(label, &actions::snooze_value(p.id, t.touch.id, suffix))
+                        })
                         .collect(),
                 ),
                 button("Replied 💬", actions::REPLIED, &value, None),
@@ -259,7 +316,9 @@ fn touch_blocks(t: &DueTouch, today: NaiveDate) -> Vec<serde_json::Value> {
                     actions::MORE,
                     MORE_CHOICES
                         .iter()
-                        .map(|(label, suffix)| option(label, &actions::prospect_value(p.id, suffix)))
+                        .map(|(label, suffix)| {
+                            option(label, &actions::prospect_value(p.id, suffix))
+                        })
                         .collect(),
                 ),
             ],
@@ -269,8 +328,14 @@ fn touch_blocks(t: &DueTouch, today: NaiveDate) -> Vec<serde_json::Value> {
 
 fn show(state: &ProspectState, today: NaiveDate) -> Message {
     let p = &state.prospect;
-    let mut m = Message::new(format!("{} — {}", p.name, p.status));
-    m.push(section(&format!("{} · *#{}* · {} · `{}` cadence", who(p), p.id, p.status, p.cadence)));
+    let mut m = Message::new(format!("{} — {}", escape(&p.name), p.status));
+    m.push(section(&format!(
+        "{} · *#{}* · {} · `{}` cadence",
+        who(p),
+        p.id,
+        p.status,
+        p.cadence
+    )));
     let mut details = Vec::new();
     if let Some(e) = &p.email {
         details.push(format!("*Email*\n{}", escape(e)));
@@ -291,7 +356,13 @@ fn show(state: &ProspectState, today: NaiveDate) -> Message {
     details.push(format!(
         "*Last contact*\n{}",
         p.last_contact_at
-            .map(|at| format!("{}{}", short_date(at.date_naive()), p.last_channel.map(|c| format!(" by {}", c.label())).unwrap_or_default()))
+            .map(|at| format!(
+                "{}{}",
+                short_date(at.date_naive()),
+                p.last_channel
+                    .map(|c| format!(" by {}", c.label()))
+                    .unwrap_or_default()
+            ))
             .unwrap_or_else(|| "none yet".into())
     ));
     m.push(fields(&details));
@@ -303,11 +374,19 @@ fn show(state: &ProspectState, today: NaiveDate) -> Message {
         .touches
         .iter()
         .map(|t| {
-            let due = if t.status == TouchStatus::Pending && t.due_on <= today { " · *due*" } else { "" };
+            let due = if t.status == TouchStatus::Pending && t.due_on <= today {
+                " · *due*"
+            } else {
+                ""
+            };
             format!("{}{due}", schedule_line(t))
         })
         .collect();
-    m.push(section(if lines.is_empty() { "No touches planned." } else { "" }));
+    m.push(section(if lines.is_empty() {
+        "No touches planned."
+    } else {
+        ""
+    }));
     if !lines.is_empty() {
         m.blocks.pop();
         m.push(section(&lines.join("\n")));
@@ -323,7 +402,11 @@ fn applied(state: &ProspectState, outcome: &Outcome) -> Message {
         None => String::new(),
     };
     let text = match outcome {
-        Outcome::Done { touch, next_due, cadence_ended } => {
+        Outcome::Done {
+            touch,
+            next_due,
+            cadence_ended,
+        } => {
             let ended = if *cadence_ended {
                 match p.cadence.cadence().after {
                     _ if p.status == ProspectStatus::Awaiting => " That was the last touch of the cadence: one more, nurture or close? (`/followup due`)".to_string(),
@@ -333,22 +416,62 @@ fn applied(state: &ProspectState, outcome: &Outcome) -> Message {
             } else {
                 String::new()
             };
-            format!("✅ Logged {} for {name}.{}{ended}", touch.position(), next(next_due))
+            format!(
+                "✅ Logged {} for {name}.{}{ended}",
+                touch.position(),
+                next(next_due)
+            )
         }
-        Outcome::Skipped { touch, next_due } => format!("⏭️ Skipped {} for {name}.{}", touch.position(), next(next_due)),
+        Outcome::Skipped { touch, next_due } => format!(
+            "⏭️ Skipped {} for {name}.{}",
+            touch.position(),
+            next(next_due)
+        ),
         Outcome::Snoozed { touch, moved_later } => {
-            let moved = if *moved_later > 0 { format!(" ({moved_later} later touches moved too)") } else { String::new() };
-            format!("😴 Snoozed {} for {name} to {}.{moved}", touch.position(), short_date(touch.due_on))
+            let moved = if *moved_later > 0 {
+                format!(" ({moved_later} later touches moved too)")
+            } else {
+                String::new()
+            };
+            format!(
+                "😴 Snoozed {} for {name} to {}.{moved}",
+                touch.position(),
+                short_date(touch.due_on)
+            )
         }
         Outcome::Replied => format!("💬 {name} replied — the cadence stops here. Go talk to them!"),
-        Outcome::Won => format!("🎉 Won: {name}{}!", p.value.map(|v| format!(" for {}", v.display())).unwrap_or_default()),
-        Outcome::Lost => format!("Closed {name} as lost. `/followup nurture #{}` keeps in touch every 90 days.", p.id),
-        Outcome::Paused => format!("⏸️ Paused {name}. `/followup resume #{}` picks the cadence up again.", p.id),
-        Outcome::Resumed { shifted_days, next_due } => format!("▶️ Resumed {name}; the remaining touches moved {shifted_days} days.{}", next(next_due)),
-        Outcome::Nurtured { first_due } => format!("🌱 {name} moved to nurture: a value-add every 90 days.{}", next(first_due)),
+        Outcome::Won => format!(
+            "🎉 Won: {name}{}!",
+            p.value
+                .map(|v| format!(" for {}", v.display()))
+                .unwrap_or_default()
+        ),
+        Outcome::Lost => format!(
+            "Closed {name} as lost. `/followup nurture #{}` keeps in touch every 90 days.",
+            p.id
+        ),
+        Outcome::Paused => format!(
+            "⏸️ Paused {name}. `/followup resume #{}` picks the cadence up again.",
+            p.id
+        ),
+        Outcome::Resumed {
+            shifted_days,
+            next_due,
+        } => format!(
+            "▶️ Resumed {name}; the remaining touches moved {shifted_days} days.{}",
+            next(next_due)
+        ),
+        Outcome::Nurtured { first_due } => format!(
+            "🌱 {name} moved to nurture: a value-add every 90 days.{}",
+            next(first_due)
+        ),
         Outcome::Stopped => format!("⏹️ Stopped the cadence for {name}."),
-        Outcome::OneMore { due_on } => format!("➕ One more touch for {name} on {}.", short_date(*due_on)),
-        Outcome::AlreadyDone(why) if why.is_empty() => format!("Nothing to change for {name}: that was already done."),
+        Outcome::OneMore { due_on } => {
+            format!("➕ One more touch for {name} on {}.", short_date(*due_on))
+        }
+        Outcome::AlreadyDone(why) if why.is_empty() => {
+            format!("Nothing to change for {name}: that was already done.")
+        }
         Outcome::AlreadyDone(why) => format!("Nothing to change: {}.", escape(why)),
     };
     Message::plain(text)
@@ -359,20 +482,33 @@ fn choose(verb: &str, candidates: &[Prospect]) -> Message {
         .iter()
         .map(|p| format!("• `/followup {verb} #{}` — {} ({})", p.id, who(p), p.status))
         .collect();
-    Message::plain(format!("Several prospects match; nothing changed. Which one?\n{}", lines.join("\n")))
+    Message::plain(format!(
+        "Several prospects match; nothing changed. Which one?\n{}",
+        lines.join("\n")
+    ))
 }
 
 fn cadences() -> Message {
     let mut m = Message::new("The built-in cadences");
     m.push(header("Cadences"));
     for c in BUILT_IN {
-        let days: Vec<String> = c.steps.iter().map(|s| format!("{} ({})", s.day, s.channel_label())).collect();
+        let days: Vec<String> = c
+            .steps
+            .iter()
+            .map(|s| format!("{} ({})", s.day, s.channel_label()))
+            .collect();
         let then = match c.after {
             AfterEnd::AskRep => "then: one more, nurture or close".to_string(),
             AfterEnd::MoveTo(next) => format!("then: moves to `{next}`"),
             AfterEnd::Repeat { every_days } => format!("repeats every {every_days} days"),
         };
-        m.push(section(&format!("*`{}`* — {}\n_{}_\nDays: {}\n{then}", c.id, c.name, c.when, days.join(", "))));
+        m.push(section(&format!(
+            "*`{}`* — {}\n_{}_\nDays: {}\n{then}",
+            c.id,
+            c.name,
+            c.when,
+            days.join(", ")
+        )));
     }
     m.push(context("Pick one with `cadence:<id>` when adding; `lead:hot|warm` picks `hot`, `lead:cold` picks `cold`, otherwise `proposal`."));
     m
@@ -394,23 +530,62 @@ fn stats(m: &Metrics, window: Window) -> Message {
         .iter()
         .map(|r| {
             let pct = (r.rate() * 100.0).round() as usize;
-            format!("`touch {:>2}` {} {pct}% ({}/{})", r.touch, "█".repeat(pct / 5).to_string() + if pct % 5 >= 3 { "▌" } else { "" }, r.replied, r.reached)
+            format!(
+                "`touch {:>2}` {} {pct}% ({}/{})",
+                r.touch,
+                "█".repeat(pct / 5).to_string() + if pct % 5 >= 3 { "▌" } else { "" },
+                r.replied,
+                r.reached
+            )
         })
         .collect();
-    out.push(section(&format!("*Response rate by touch*\n{}", if bars.is_empty() { "no touches logged yet".into() } else { bars.join("\n") })));
+    out.push(section(&format!(
+        "*Response rate by touch*\n{}",
+        if bars.is_empty() {
+            "no touches logged yet".into()
+        } else {
+            bars.join("\n")
+        }
+    )));
     out.push(fields(&[
-        format!("*Conversion from follow-up*\n{:.0}% ({} of {})", m.conversion_from_follow_up() * 100.0, m.won_after_follow_up, m.needed_follow_up),
-        format!("*Average touches to close*\n{}", m.avg_touches_to_close.map(|a| format!("{a:.1}")).unwrap_or_else(|| "—".into())),
-        format!("*Revenue recovered*\n{} (won at touch 3+)", m.revenue_recovered.display()),
-        format!("*Speed to lead*\n{}", m.speed_to_lead_hours.map(|h| format!("{h:.1} h median")).unwrap_or_else(|| "—".into())),
-        format!("*Funnel*\n{} inquiry → {} sales-ready → {} qualified → {} won", m.funnel.inquiry, m.funnel.sales_ready, m.funnel.qualified, m.funnel.won),
+        format!(
+            "*Conversion from follow-up*\n{:.0}% ({} of {})",
+            m.conversion_from_follow_up() * 100.0,
+            m.won_after_follow_up,
+            m.needed_follow_up
+        ),
+        format!(
+            "*Average touches to close*\n{}",
+            m.avg_touches_to_close
+                .map(|a| format!("{a:.1}"))
+                .unwrap_or_else(|| "—".into())
+        ),
+        format!(
+            "*Revenue recovered*\n{} (won at touch 3+)",
+            m.revenue_recovered.display()
+        ),
+        format!(
+            "*Speed to lead*\n{}",
+            m.speed_to_lead_hours
+                .map(|h| format!("{h:.1} h median"))
+                .unwrap_or_else(|| "—".into())
+        ),
+        format!(
+            "*Funnel*\n{} inquiry → {} sales-ready → {} qualified → {} won",
+            m.funnel.inquiry, m.funnel.sales_ready, m.funnel.qualified, m.funnel.won
+        ),
     ]));
     out
 }
 
 /// Replaces one item of a message (its section and its buttons) with a one-line result, keeping
 /// the rest of the message as it was.
-pub fn patch_blocks(original: &[serde_json::Value], section_id: &str, actions_id: &str, result: &str) -> Vec<serde_json::Value> {
+pub fn patch_blocks(
+    original: &[serde_json::Value],
+    section_id: &str,
+    actions_id: &str,
+    result: &str,
+) -> Vec<serde_json::Value> {
     let mut out = Vec::with_capacity(original.len());
     for block in original {
         match block.get("block_id").and_then(|b| b.as_str()) {

@@ -67,7 +67,11 @@ pub fn verify(
         return Err(SignatureError::Stale);
     }
     let expected = sign(secret, timestamp.trim(), body);
-    if expected.as_bytes().ct_eq(signature.trim().as_bytes()).into() {
+    if expected
+        .as_bytes()
+        .ct_eq(signature.trim().as_bytes())
+        .into()
+    {
         Ok(())
     } else {
         Err(SignatureError::Mismatch)

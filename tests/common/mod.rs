@@ -1,6 +1,10 @@
 //! Test support: a fresh database per test, on SQLite or Postgres, and fixed instants.
 #![allow(dead_code)]
 
+pub mod app;
+pub mod fake_slack;
+pub mod slack_requests;
+
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 

@@ -1,0 +1,332 @@
+//! The `/followup` grammar: text exactly as Slack delivers it, to commands.
+
+use chrono::{NaiveDate, NaiveTime};
+use followup::command::{parse, Command, CommandError, SettingsChange, Target};
+use followup::domain::metrics::Window;
+use followup::domain::schedule::SnoozeFor;
+use followup::domain::{CadenceId, DomainError, LeadTemp, Money, Pace, Stage};
+
+/// Monday 2026-11-02.
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 2).unwrap()
+}
+
+fn ok(text: &str) -> Command {
+    parse(text, today()).unwrap_or_else(|e| panic!("`{text}` should parse: {e}"))
+}
+
+fn err(text: &str) -> CommandError {
+    parse(text, today()).expect_err(text)
+}
+
+fn words(w: &[&str]) -> Target {
+    Target {
+        id: None,
+        words: w.iter().map(|s| s.to_string()).collect(),
+    }
+}
+
+#[test]
+fn empty_text_and_help_show_usage() {
+    assert_eq!(ok(""), Command::Help);
+    assert_eq!(ok("   "), Command::Help);
+    assert_eq!(ok("help"), Command::Help);
+    assert_eq!(ok("HELP"), Command::Help);
+}
+
+#[test]
+fn add_alone_opens_the_modal() {
+    assert_eq!(ok("add"), Command::AddModal);
+}
+
+#[test]
+fn add_reads_name_email_and_every_field() {
+    let Command::Add(p) = ok("add Jane Doe jane@acme.com +1-555-010-2030 company:Acme cadence:ten-week lead:hot value:12.5k start:2026-12-01 stage:qualified pace:slow") else {
+        panic!("not an add")
+    };
+    assert_eq!(p.name.as_str(), "Jane Doe");
+    assert_eq!(p.email.as_ref().map(|e| e.as_str()), Some("jane@acme.com"));
+    assert_eq!(
+        p.phone.as_ref().map(|e| e.as_str()),
+        Some("+1-555-010-2030")
+    );
+    assert_eq!(p.company.as_deref(), Some("Acme"));
+    assert_eq!(p.cadence, Some(CadenceId::TenWeek));
+    assert_eq!(p.lead, Some(LeadTemp::Hot));
+    assert_eq!(p.value, Some(Money::from_cents(1_250_000).unwrap()));
+    assert_eq!(p.start_on, NaiveDate::from_ymd_opt(2026, 12, 1));
+    assert_eq!(p.stage, Stage::Qualified);
+    assert_eq!(p.pace, Pace::Slow);
+}
+
+#[test]
+fn add_understands_quotes_and_slacks_escaped_forms() {
+    let Command::Add(p) = ok("add \"Mary Ann\" O'Neil <mailto:mary@acme.co|mary@acme.co> <tel:+15550102030|+1 555 010 2030> company:\"Acme Corp &amp; Sons\" <https://www.linkedin.com/in/maryann|linkedin.com/in/maryann>") else {
+        panic!("not an add")
+    };
+    assert_eq!(p.name.as_str(), "Mary Ann O'Neil");
+    assert_eq!(p.email.as_ref().map(|e| e.as_str()), Some("mary@acme.co"));
+    assert_eq!(
+        p.phone.as_ref().map(|e| e.as_str()),
+        Some("+1 555 010 2030")
+    );
+    assert_eq!(p.company.as_deref(), Some("Acme Corp & Sons"));
+    assert_eq!(
+        p.linkedin.as_deref(),
+        Some("https://www.linkedin.com/in/maryann")
+    );
+}
+
+#[test]
+fn curly_quotes_from_phones_work_like_straight_ones() {
+    let Command::Add(p) = ok("add Jane company:“Acme Corp”") else {
+        panic!("not an add")
+    };
+    assert_eq!(p.company.as_deref(), Some("Acme Corp"));
+}
+
+#[test]
+fn add_refuses_bad_fields_with_a_named_reason() {
+    assert_eq!(
+        err("add company:Acme"),
+        CommandError::Domain(DomainError::EmptyName)
+    );
+    assert!(
+        matches!(err("add Jane cadence:weekly"), CommandError::Domain(DomainError::UnknownCadence(c)) if c == "weekly")
+    );
+    assert!(matches!(
+        err("add Jane value:-5"),
+        CommandError::Domain(DomainError::NegativeAmount(_))
+    ));
+    assert!(matches!(
+        err("add Jane value:lots"),
+        CommandError::Domain(DomainError::BadAmount(_))
+    ));
+    assert!(matches!(
+        err("add Jane start:someday"),
+        CommandError::Domain(DomainError::BadDate(_))
+    ));
+    assert!(matches!(
+        err("add Jane lead:lukewarm"),
+        CommandError::Domain(DomainError::BadLead(_))
+    ));
+    assert!(matches!(
+        err("add Jane jane@"),
+        CommandError::Domain(DomainError::BadEmail(_))
+    ));
+    assert_eq!(
+        err("add Jane colour:red"),
+        CommandError::UnknownField("colour".into())
+    );
+    let unknown = err("add Jane cadence:weekly").to_string();
+    assert!(
+        unknown.contains("ten-week") && unknown.contains("nurture"),
+        "{unknown}"
+    );
+}
+
+#[test]
+fn simple_commands() {
+    assert_eq!(ok("list"), Command::List);
+    assert_eq!(ok("due"), Command::Due);
+    assert_eq!(ok("cadences"), Command::Cadences);
+}
+
+#[test]
+fn prospects_are_named_by_id_or_words_with_the_rest_as_note() {
+    assert_eq!(
+        ok("show #12"),
+        Command::Show(Target {
+            id: Some(12),
+            words: vec![]
+        })
+    );
+    assert_eq!(
+        ok("done jane sent the deck"),
+        Command::Done(words(&["jane", "sent", "the", "deck"]))
+    );
+    assert_eq!(
+        ok("done #7 left a voicemail"),
+        Command::Done(Target {
+            id: Some(7),
+            words: vec!["left".into(), "a".into(), "voicemail".into()]
+        })
+    );
+    assert_eq!(ok("replied jane"), Command::Replied(words(&["jane"])));
+    assert_eq!(
+        ok("lost jane went with a competitor"),
+        Command::Lost(words(&["jane", "went", "with", "a", "competitor"]))
+    );
+    assert_eq!(ok("pause jane"), Command::Pause(words(&["jane"])));
+    assert_eq!(ok("resume jane"), Command::Resume(words(&["jane"])));
+    assert_eq!(ok("nurture jane"), Command::Nurture(words(&["jane"])));
+    assert_eq!(ok("stop jane"), Command::Stop(words(&["jane"])));
+    assert_eq!(ok("skip jane"), Command::Skip(words(&["jane"])));
+}
+
+#[test]
+fn a_command_without_its_prospect_says_so() {
+    assert_eq!(err("done"), CommandError::MissingProspect { verb: "done" });
+    assert_eq!(err("show"), CommandError::MissingProspect { verb: "show" });
+    assert_eq!(
+        err("snooze 3d"),
+        CommandError::MissingProspect { verb: "snooze" }
+    );
+}
+
+#[test]
+fn snooze_takes_days_weeks_or_a_date() {
+    assert_eq!(
+        ok("snooze jane 1d"),
+        Command::Snooze {
+            target: words(&["jane"]),
+            by: SnoozeFor::Days(1)
+        }
+    );
+    assert_eq!(
+        ok("snooze jane doe 3d"),
+        Command::Snooze {
+            target: words(&["jane", "doe"]),
+            by: SnoozeFor::Days(3)
+        }
+    );
+    assert_eq!(
+        ok("snooze #4 1w"),
+        Command::Snooze {
+            target: Target {
+                id: Some(4),
+                words: vec![]
+            },
+            by: SnoozeFor::Days(7)
+        }
+    );
+    assert_eq!(
+        ok("snooze jane 2026-12-01"),
+        Command::Snooze {
+            target: words(&["jane"]),
+            by: SnoozeFor::Until(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap())
+        }
+    );
+    assert_eq!(
+        ok("snooze jane monday"),
+        Command::Snooze {
+            target: words(&["jane"]),
+            by: SnoozeFor::Until(NaiveDate::from_ymd_opt(2026, 11, 9).unwrap())
+        }
+    );
+    assert_eq!(err("snooze jane"), CommandError::MissingSnooze);
+    assert!(matches!(
+        err("snooze jane 2026-13-45"),
+        CommandError::Domain(DomainError::BadDate(_))
+    ));
+}
+
+#[test]
+fn won_takes_an_optional_value() {
+    assert_eq!(
+        ok("won jane 12k"),
+        Command::Won {
+            target: words(&["jane"]),
+            value: Some(Money::from_cents(1_200_000).unwrap())
+        }
+    );
+    assert_eq!(
+        ok("won jane doe"),
+        Command::Won {
+            target: words(&["jane", "doe"]),
+            value: None
+        }
+    );
+    assert_eq!(
+        ok("won #3 $4,500"),
+        Command::Won {
+            target: Target {
+                id: Some(3),
+                words: vec![]
+            },
+            value: Some(Money::from_cents(450_000).unwrap())
+        }
+    );
+}
+
+#[test]
+fn stats_take_a_period() {
+    assert_eq!(ok("stats"), Command::Stats(Window::Days(30)));
+    assert_eq!(ok("stats 90d"), Command::Stats(Window::Days(90)));
+    assert_eq!(ok("stats all"), Command::Stats(Window::All));
+    assert_eq!(
+        err("stats forever"),
+        CommandError::BadWindow("forever".into())
+    );
+}
+
+#[test]
+fn settings_show_or_change() {
+    assert_eq!(ok("settings"), Command::Settings(SettingsChange::default()));
+    assert_eq!(
+        ok("settings digest 07:30 tz Europe/Berlin weekends on"),
+        Command::Settings(SettingsChange {
+            digest_time: NaiveTime::from_hms_opt(7, 30, 0),
+            tz: Some(chrono_tz::Europe::Berlin),
+            weekends_off: Some(false),
+        })
+    );
+    assert!(matches!(
+        err("settings tz Mars/Olympus"),
+        CommandError::Domain(DomainError::BadTimeZone(_))
+    ));
+    assert!(matches!(
+        err("settings digest 25:00"),
+        CommandError::Domain(DomainError::BadTimeOfDay(_))
+    ));
+    assert!(matches!(
+        err("settings weekends maybe"),
+        CommandError::BadSetting(_)
+    ));
+    assert!(matches!(
+        err("settings colour blue"),
+        CommandError::BadSetting(_)
+    ));
+}
+
+#[test]
+fn a_typo_suggests_the_closest_command() {
+    assert_eq!(
+        err("dne jane"),
+        CommandError::Unknown {
+            word: "dne".into(),
+            suggestion: Some("due")
+        }
+    );
+    assert_eq!(
+        err("snoze jane 1d"),
+        CommandError::Unknown {
+            word: "snoze".into(),
+            suggestion: Some("snooze")
+        }
+    );
+    assert_eq!(
+        err("lsit"),
+        CommandError::Unknown {
+            word: "lsit".into(),
+            suggestion: Some("list")
+        }
+    );
+    assert_eq!(
+        err("setings"),
+        CommandError::Unknown {
+            word: "setings".into(),
+            suggestion: Some("settings")
+        }
+    );
+    assert_eq!(
+        err("xyzzy"),
+        CommandError::Unknown {
+            word: "xyzzy".into(),
+            suggestion: None
+        }
+    );
+    assert!(err("snoze")
+        .to_string()
+        .contains("Did you mean `/followup snooze`?"));
+}

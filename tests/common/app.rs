@@ -1,0 +1,221 @@
+//! The real server on a loopback port, against a fake Slack, with a fixed clock.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use followup::app::{router, AppState};
+use followup::clock::{Clock, FixedClock};
+use followup::domain::lifecycle::ProspectState;
+use followup::domain::RepRef;
+use followup::slack::api::SlackApi;
+use followup::slack::signature::SigningSecret;
+use followup::store::Store;
+use serde_json::Value;
+
+use super::fake_slack::FakeSlack;
+use super::slack_requests::{
+    interaction_form_body, SignedPost, SlashCommand, COMMANDS_PATH, EVENTS_PATH, FORM_CONTENT_TYPE,
+    INTERACTIONS_PATH, JSON_CONTENT_TYPE,
+};
+use super::TestDb;
+
+pub const SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
+pub const TEAM: &str = "T0FAKE001";
+pub const ALICE: &str = "U0ALICE";
+pub const BOB: &str = "U0BOB";
+
+pub struct TestApp {
+    pub base: String,
+    pub slack: FakeSlack,
+    pub clock: Arc<FixedClock>,
+    pub store: Arc<dyn Store>,
+    pub http: reqwest::Client,
+    db: TestDb,
+}
+
+impl TestApp {
+    /// The server at `now`, with a bot token and a fast retry policy.
+    pub async fn start(db: TestDb, now: DateTime<Utc>) -> TestApp {
+        let slack = FakeSlack::start().await;
+        let clock = Arc::new(FixedClock::new(now));
+        let api = SlackApi::new(&slack.api_url(), Some("xoxb-test-token".into()))
+            .expect("slack client")
+            .with_backoff(Duration::from_millis(10), 4);
+        let state = AppState::new(
+            db.store.clone(),
+            clock.clone(),
+            api,
+            SigningSecret::new(SECRET),
+            chrono::NaiveTime::from_hms_opt(8, 0, 0).expect("time"),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("address");
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, router(state)).await;
+        });
+        TestApp {
+            base: format!("http://{addr}"),
+            slack,
+            clock,
+            store: db.store.clone(),
+            http: reqwest::Client::new(),
+            db,
+        }
+    }
+
+    pub fn now_unix(&self) -> i64 {
+        self.clock.now().timestamp()
+    }
+
+    pub fn alice() -> RepRef {
+        RepRef::new(TEAM, ALICE)
+    }
+
+    pub async fn send(&self, post: SignedPost) -> reqwest::Response {
+        post.send(&self.base, &self.http).await
+    }
+
+    /// A signed slash command from `user` in `team`; answers the status and the JSON reply (or Null).
+    pub async fn command_in(&self, team: &str, user: &str, text: &str) -> (u16, Value) {
+        let command = SlashCommand::new(text)
+            .team_id(team)
+            .user_id(user)
+            .response_url(&self.slack.response_url("cmd"));
+        let post = SignedPost::signed(
+            SECRET,
+            self.now_unix(),
+            COMMANDS_PATH,
+            FORM_CONTENT_TYPE,
+            command.form_body(),
+        );
+        let response = self.send(post).await;
+        let status = response.status().as_u16();
+        let body = response.text().await.expect("body");
+        (status, serde_json::from_str(&body).unwrap_or(Value::Null))
+    }
+
+    pub async fn command(&self, user: &str, text: &str) -> (u16, Value) {
+        self.command_in(TEAM, user, text).await
+    }
+
+    /// All of a reply's text, blocks included, for assertions on what the rep sees.
+    pub async fn say(&self, user: &str, text: &str) -> String {
+        let (status, reply) = self.command(user, text).await;
+        assert_eq!(status, 200, "`/followup {text}` answered {status}");
+        reply_text(&reply)
+    }
+
+    pub async fn interact(&self, payload: &Value) -> (u16, String) {
+        let post = SignedPost::signed(
+            SECRET,
+            self.now_unix(),
+            INTERACTIONS_PATH,
+            FORM_CONTENT_TYPE,
+            interaction_form_body(payload),
+        );
+        let response = self.send(post).await;
+        (
+            response.status().as_u16(),
+            response.text().await.unwrap_or_default(),
+        )
+    }
+
+    pub async fn event(&self, body: &Value) -> reqwest::Response {
+        let post = SignedPost::signed(
+            SECRET,
+            self.now_unix(),
+            EVENTS_PATH,
+            JSON_CONTENT_TYPE,
+            body.to_string(),
+        );
+        self.send(post).await
+    }
+
+    /// Every prospect of a rep with its touches: the whole of what the store holds for them.
+    pub async fn snapshot(&self, rep: &RepRef) -> Vec<ProspectState> {
+        let prospects = self
+            .store
+            .find_prospects(rep, "", false, 10_000)
+            .await
+            .expect("find");
+        let mut states = Vec::new();
+        for p in prospects {
+            states.push(
+                self.store
+                    .prospect_state(rep, p.id)
+                    .await
+                    .expect("state")
+                    .expect("exists"),
+            );
+        }
+        states
+    }
+
+    pub async fn finish(self) {
+        self.db.finish().await;
+    }
+}
+
+/// Text of every `text` field in a Slack reply, joined: what the rep reads.
+pub fn reply_text(reply: &Value) -> String {
+    let mut out = Vec::new();
+    collect_text(reply, &mut out);
+    out.join("\n")
+}
+
+fn collect_text(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map {
+                match (key.as_str(), v) {
+                    ("text", Value::String(s)) => out.push(s.clone()),
+                    _ => collect_text(v, out),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| collect_text(v, out)),
+        _ => {}
+    }
+}
+
+/// The block with `block_id` in a reply's blocks.
+pub fn block<'a>(blocks: &'a Value, block_id: &str) -> &'a Value {
+    blocks
+        .as_array()
+        .and_then(|b| b.iter().find(|b| b["block_id"] == block_id))
+        .unwrap_or_else(|| panic!("no block `{block_id}` in {blocks}"))
+}
+
+/// Runs each test body with a fresh app on SQLite and on Postgres.
+#[macro_export]
+macro_rules! on_both_apps {
+    ($(async fn $name:ident($app:ident) $body:block)*) => {
+        $(
+            mod $name {
+                #[allow(unused_imports)]
+                use super::*;
+
+                async fn body($app: &$crate::common::app::TestApp) $body
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    let db = $crate::common::TestDb::sqlite().await;
+                    let app = $crate::common::app::TestApp::start(db, super::start_time()).await;
+                    body(&app).await;
+                    app.finish().await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    let Some(db) = $crate::common::TestDb::postgres().await else { return };
+                    let app = $crate::common::app::TestApp::start(db, super::start_time()).await;
+                    body(&app).await;
+                    app.finish().await;
+                }
+            }
+        )*
+    };
+}
