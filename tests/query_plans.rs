@@ -39,6 +39,9 @@ async fn which_reps_have_anything_due_probes_the_pending_index_once_per_rep() {
          AND t.due_on <= '2026-11-02') ORDER BY r.team_id, r.user_id",
     )
     .await;
-    assert!(plan.contains("SEARCH t USING COVERING INDEX touches_rep_pending"), "plan was:\n{plan}");
+    assert!(
+        plan.contains("SEARCH t USING COVERING INDEX touches_rep_pending"),
+        "plan was:\n{plan}"
+    );
     assert!(!plan.contains("SCAN t"), "plan was:\n{plan}");
 }
