@@ -35,21 +35,35 @@ const CHECKING_IN: &[&str] = &[
     "checking in to see",
 ];
 
-/// Sentences in a text; a `[✍ …]` slot counts as one sentence the rep will write.
+/// Sentences in a text. A `[✍ …]` slot the rep fills in is a sentence of its own when it stands
+/// alone (followed by a new sentence or the end), and just words when it sits inside one.
 pub fn sentence_count(text: &str) -> usize {
+    let mut normalized = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("[✍") {
+        normalized.push_str(&rest[..start]);
+        let slot = &rest[start..];
+        let end = slot.find(']').map_or(slot.len(), |e| e + 1);
+        let following = slot[end..].trim_start();
+        let standalone =
+            following.is_empty() || following.starts_with(|c: char| c.is_uppercase() || c == '[');
+        normalized.push_str(if standalone { "slot." } else { "slot" });
+        rest = &slot[end..];
+    }
+    normalized.push_str(rest);
+    count_terminated(&normalized)
+}
+
+/// Runs of words ended by `.`, `!` or `?` (followed by a space or the end), plus an unended tail.
+fn count_terminated(text: &str) -> usize {
     let chars: Vec<char> = text.chars().collect();
     let mut count = 0;
     let mut in_sentence = false;
     for (i, &c) in chars.iter().enumerate() {
-        if c == '✍' {
-            count += 1;
-            in_sentence = false;
-            continue;
-        }
         if matches!(c, '.' | '!' | '?') {
             let at_end = chars
                 .get(i + 1)
-                .is_none_or(|next| next.is_whitespace() || *next == '"' || *next == ']');
+                .is_none_or(|next| next.is_whitespace() || *next == '"');
             if in_sentence && at_end {
                 count += 1;
                 in_sentence = false;
