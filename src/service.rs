@@ -85,8 +85,13 @@ impl Service {
     }
 
     pub async fn run(&self, rep: &RepRef, command: Command) -> Result<Reply, ServiceError> {
-        let settings = self.settings(rep).await?;
+        let mut settings = self.settings(rep).await?;
         let now = self.clock.now();
+        if settings.unreachable_since.is_some() {
+            // The rep is using followup again: the morning digest can reach them.
+            settings.unreachable_since = None;
+            self.store.save_rep_settings(&settings, now).await?;
+        }
         Ok(match command {
             Command::Help => Reply::Help,
             Command::Cadences => Reply::Cadences,
@@ -175,8 +180,17 @@ impl Service {
     /// What the morning digest would show now.
     pub async fn due(&self, rep: &RepRef) -> Result<DueReport, ServiceError> {
         let settings = self.settings(rep).await?;
-        let now = self.clock.now();
+        self.due_at(&settings, self.clock.now()).await
+    }
+
+    /// The rep's agenda at `now`, in the rep's own time zone.
+    pub async fn due_at(
+        &self,
+        settings: &RepSettings,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<DueReport, ServiceError> {
         let today = settings.context(now).today;
+        let rep = &settings.rep;
         let touches = self.store.due_touches(rep, today).await?;
         let candidates = self.store.attention(rep, due::cutoffs(now)).await?;
         Ok(due::build(today, now, touches, candidates))

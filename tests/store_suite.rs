@@ -339,6 +339,7 @@ on_both_databases! {
 
         // The nurture touch repeats every 90 days.
         let applied = store.apply(&alice(), id, &done, &ctx(at(2027, 3, 15, 9, 0))).await.unwrap();
+        assert!(matches!(applied.outcome, Outcome::Done { cadence_ended: false, .. }), "nurture goes on: {:?}", applied.outcome);
         assert_eq!(applied.state.touches.len(), 2);
         assert_eq!(applied.state.touches[1].due_on, date(2027, 6, 14)); // 90 days after 2027-03-15 is a Sunday → Monday
         assert_eq!(applied.state.touches[1].position(), "nurture touch 2");

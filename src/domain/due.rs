@@ -25,16 +25,10 @@ impl DueTouch {
         (today - self.touch.due_on).num_days().max(0)
     }
 
-    /// The step's suggested message, filled in for this prospect.
+    /// The step's suggested message, filled in for this prospect. A "one more" touch past the
+    /// cadence's end uses its closing step.
     pub fn suggested_message(&self) -> String {
-        let step = self
-            .touch
-            .cadence
-            .cadence()
-            .step(self.touch.step_index as usize);
-        let template = step.map(|s| s.template).unwrap_or(
-            "Hi {first_name}, {personal} [✍ what you bring this time] [✍ one easy question]",
-        );
+        let template = self.step().map(|s| s.template).unwrap_or_default();
         fill(
             template,
             TemplateVars {
@@ -45,12 +39,16 @@ impl DueTouch {
         )
     }
 
+    fn step(&self) -> Option<&'static super::cadence::Step> {
+        let cadence = self.touch.cadence.cadence();
+        cadence
+            .step(self.touch.step_index as usize)
+            .or(cadence.steps.last())
+    }
+
     /// `call + voicemail + email`.
     pub fn channels(&self) -> String {
-        self.touch
-            .cadence
-            .cadence()
-            .step(self.touch.step_index as usize)
+        self.step()
             .map(|s| s.channel_label())
             .unwrap_or_else(|| "any channel".to_string())
     }

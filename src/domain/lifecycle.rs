@@ -576,6 +576,8 @@ fn finish_if_last(
                 step_count: None,
                 due_on,
             });
+            // A repeating cadence goes on: nothing has ended.
+            return false;
         }
     }
     true

@@ -4,6 +4,7 @@
 
 pub mod cadence;
 pub mod dates;
+pub mod digest;
 pub mod due;
 pub mod error;
 pub mod lifecycle;

@@ -40,6 +40,10 @@ pub struct RepSettings {
     /// `None` uses the installation's default digest time.
     pub digest_time: Option<NaiveTime>,
     pub weekends_off: bool,
+    /// Set when Slack said the rep cannot be messaged (blocked the app, left); digests skip them.
+    pub unreachable_since: Option<DateTime<Utc>>,
+    /// When Slack's profile time zone was last read.
+    pub tz_checked_at: Option<DateTime<Utc>>,
 }
 
 impl RepSettings {
@@ -51,6 +55,8 @@ impl RepSettings {
             tz_source: TzSource::Default,
             digest_time: None,
             weekends_off: true,
+            unreachable_since: None,
+            tz_checked_at: None,
         }
     }
     pub fn zone(&self) -> Tz {

@@ -168,6 +168,16 @@ impl SlackApi {
         Ok(answer["ts"].as_str().unwrap_or_default().to_string())
     }
 
+    /// The user's time zone from the Slack profile (`None` when Slack has none), and whether the
+    /// account is deleted.
+    pub async fn user_tz(&self, user_id: &str) -> Result<(Option<String>, bool), ApiError> {
+        let token = self.token.as_ref().ok_or(ApiError::NoToken)?;
+        let session = self.client.open_session(token);
+        let request = SlackApiUsersInfoRequest::new(SlackUserId::new(user_id.to_string()));
+        let answer = self.retrying_typed(|| session.users_info(&request)).await?;
+        Ok((answer.user.tz, answer.user.deleted.unwrap_or(false)))
+    }
+
     pub async fn open_view(&self, trigger_id: &str, view: &Value) -> Result<(), ApiError> {
         self.call(
             "views.open",
@@ -177,10 +187,18 @@ impl SlackApi {
         .map(|_| ())
     }
 
-    async fn retrying<'a, F, Fut>(&'a self, mut attempt: F) -> Result<Value, ApiError>
+    async fn retrying<'a, F, Fut>(&'a self, attempt: F) -> Result<Value, ApiError>
     where
         F: FnMut() -> Fut,
         Fut: std::future::Future<Output = ClientResult<Value>> + 'a,
+    {
+        self.retrying_typed(attempt).await
+    }
+
+    async fn retrying_typed<'a, T, F, Fut>(&'a self, mut attempt: F) -> Result<T, ApiError>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = ClientResult<T>> + 'a,
     {
         let mut tries = 0;
         loop {

@@ -71,9 +71,10 @@ fn who(p: &Prospect) -> String {
 }
 
 fn channels_of(t: &Touch) -> String {
-    t.cadence
-        .cadence()
+    let cadence = t.cadence.cadence();
+    cadence
         .step(t.step_index as usize)
+        .or(cadence.steps.last())
         .map(|s| s.channel_label())
         .unwrap_or_else(|| "any channel".into())
 }
@@ -181,8 +182,27 @@ fn list(items: &[ProspectNext]) -> Message {
     m
 }
 
-/// The agenda: the morning digest and `/followup due` share it.
+/// The morning digest: the agenda, greeting the rep.
+pub fn digest(report: &DueReport) -> Message {
+    agenda(
+        report,
+        &format!(
+            "☀️ Good morning · {} follow-ups for {}",
+            report.touch_count(),
+            short_date(report.today)
+        ),
+    )
+}
+
+/// `/followup due`: the same agenda as the digest, now.
 pub fn due(report: &DueReport) -> Message {
+    agenda(
+        report,
+        &format!("Today's follow-ups · {}", short_date(report.today)),
+    )
+}
+
+fn agenda(report: &DueReport, title: &str) -> Message {
     let total = report.touch_count();
     let mut m = Message::new(format!(
         "{total} follow-ups today ({} overdue)",
@@ -194,10 +214,7 @@ pub fn due(report: &DueReport) -> Message {
         ));
         return m;
     }
-    m.push(header(&format!(
-        "Today's follow-ups · {}",
-        short_date(report.today)
-    )));
+    m.push(header(title));
     m.push(context(&format!(
         "{} due today · {} overdue",
         report.due_today.len(),

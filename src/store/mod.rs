@@ -133,6 +133,64 @@ pub trait Store: Send + Sync + 'static {
 
     /// What the metrics need of each of the rep's prospects.
     async fn histories(&self, rep: &RepRef) -> StoreResult<Vec<History>>;
+
+    /// Reps (with their settings) who can be messaged and have a pending touch due by `until`.
+    async fn digest_candidates(&self, until: NaiveDate) -> StoreResult<Vec<RepSettings>>;
+
+    /// Claims the rep's digest for a local date: `true` for exactly one caller, until the claim
+    /// is finished as sent, or its lease runs out unsent (then a later pass may claim it again).
+    async fn claim_digest(
+        &self,
+        rep: &RepRef,
+        local_date: NaiveDate,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+
+    /// Records how a claimed digest ended.
+    async fn finish_digest(
+        &self,
+        rep: &RepRef,
+        local_date: NaiveDate,
+        outcome: &DigestOutcome,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+
+    /// The digest record for a rep's local date, if any.
+    async fn digest_run(
+        &self,
+        rep: &RepRef,
+        local_date: NaiveDate,
+    ) -> StoreResult<Option<DigestRun>>;
+}
+
+/// How a claimed digest ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DigestOutcome {
+    Sent {
+        channel: String,
+        ts: String,
+    },
+    /// Try again after `retry_at` (the lease is moved there).
+    Failed {
+        error: String,
+        retry_at: DateTime<Utc>,
+    },
+    /// Slack said the rep cannot be messaged; the rep is skipped until they use followup again.
+    Unreachable {
+        reason: String,
+    },
+}
+
+/// A stored digest claim.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DigestRun {
+    pub status: String,
+    pub attempts: i64,
+    pub sent_at: Option<DateTime<Utc>>,
+    pub channel_id: Option<String>,
+    pub message_ts: Option<String>,
+    pub last_error: Option<String>,
 }
 
 /// Opens the database `url` names (creating a SQLite file if missing) without migrating it.

@@ -18,7 +18,7 @@ macro_rules! sql_store {
                 RepSettings, Touch,
             };
             use crate::store::rows::{self, PROSPECT_COLUMNS, TOUCH_COLUMNS};
-            use crate::store::{Applied, Backend, Store, StoreError, StoreResult};
+            use crate::store::{Applied, Backend, DigestOutcome, DigestRun, Store, StoreError, StoreResult};
 
             type Conn = <$db as sqlx::Database>::Connection;
 
@@ -84,6 +84,24 @@ macro_rules! sql_store {
                     channel: rows::channel(row.try_get("t_channel")?)?,
                     note: row.try_get("t_note")?,
                 }))
+            }
+
+            const REP_COLUMNS: &str = "r.team_id, r.user_id, r.tz, r.tz_source, r.digest_time, \
+                r.weekends_off, r.unreachable_since, r.tz_checked_at";
+
+            fn settings_from_row(row: &$row) -> StoreResult<RepSettings> {
+                Ok(RepSettings {
+                    rep: RepRef::new(
+                        row.try_get::<String, _>("team_id")?,
+                        row.try_get::<String, _>("user_id")?,
+                    ),
+                    tz: rows::tz(row.try_get("tz")?)?,
+                    tz_source: rows::tz_source(&row.try_get::<String, _>("tz_source")?),
+                    digest_time: rows::time_of_day(row.try_get("digest_time")?)?,
+                    weekends_off: row.try_get("weekends_off")?,
+                    unreachable_since: row.try_get("unreachable_since")?,
+                    tz_checked_at: row.try_get("tz_checked_at")?,
+                })
             }
 
             fn prospect_next_from_row(row: &$row) -> StoreResult<ProspectNext> {
@@ -288,31 +306,26 @@ macro_rules! sql_store {
                 }
 
                 async fn rep_settings(&self, rep: &RepRef) -> StoreResult<Option<RepSettings>> {
-                    let row = sqlx::query(
-                        "SELECT tz, tz_source, digest_time, weekends_off FROM reps \
-                         WHERE team_id = $1 AND user_id = $2",
-                    )
-                    .bind(&rep.team_id)
-                    .bind(&rep.user_id)
-                    .fetch_optional(&self.reader)
-                    .await?;
-                    let Some(row) = row else { return Ok(None) };
-                    Ok(Some(RepSettings {
-                        rep: rep.clone(),
-                        tz: rows::tz(row.try_get("tz")?)?,
-                        tz_source: rows::tz_source(&row.try_get::<String, _>("tz_source")?),
-                        digest_time: rows::time_of_day(row.try_get("digest_time")?)?,
-                        weekends_off: row.try_get("weekends_off")?,
-                    }))
+                    let sql = format!("SELECT {REP_COLUMNS} FROM reps r WHERE r.team_id = $1 AND r.user_id = $2");
+                    let row = sqlx::query(&sql)
+                        .bind(&rep.team_id)
+                        .bind(&rep.user_id)
+                        .fetch_optional(&self.reader)
+                        .await?;
+                    row.as_ref().map(settings_from_row).transpose()
                 }
 
                 async fn save_rep_settings(&self, s: &RepSettings, now: DateTime<Utc>) -> StoreResult<()> {
                     sqlx::query(
                         "INSERT INTO reps (team_id, user_id, tz, tz_source, digest_time, weekends_off, \
-                         created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) \
+                         unreachable_since, tz_checked_at, created_at, updated_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $8, $9, $7, $7) \
                          ON CONFLICT (team_id, user_id) DO UPDATE SET tz = excluded.tz, \
                          tz_source = excluded.tz_source, digest_time = excluded.digest_time, \
-                         weekends_off = excluded.weekends_off, updated_at = excluded.updated_at",
+                         weekends_off = excluded.weekends_off, unreachable_since = excluded.unreachable_since, \
+                         unreachable_reason = CASE WHEN excluded.unreachable_since IS NULL THEN NULL \
+                         ELSE reps.unreachable_reason END, \
+                         tz_checked_at = excluded.tz_checked_at, updated_at = excluded.updated_at",
                     )
                     .bind(&s.rep.team_id)
                     .bind(&s.rep.user_id)
@@ -321,6 +334,8 @@ macro_rules! sql_store {
                     .bind(s.digest_time.map(|t| t.format("%H:%M").to_string()))
                     .bind(s.weekends_off)
                     .bind(now)
+                    .bind(s.unreachable_since)
+                    .bind(s.tz_checked_at)
                     .execute(&self.writer)
                     .await?;
                     Ok(())
@@ -547,6 +562,120 @@ macro_rules! sql_store {
                             })
                         })
                         .collect()
+                }
+
+                async fn digest_candidates(&self, until: NaiveDate) -> StoreResult<Vec<RepSettings>> {
+                    // One index probe per rep: bounded by the number of reps, not of touches.
+                    let sql = format!(
+                        "SELECT {REP_COLUMNS} FROM reps r WHERE r.unreachable_since IS NULL AND EXISTS \
+                         (SELECT 1 FROM touches t WHERE t.team_id = r.team_id AND t.user_id = r.user_id \
+                         AND t.status = 'pending' AND t.due_on <= $1) ORDER BY r.team_id, r.user_id"
+                    );
+                    sqlx::query(&sql)
+                        .bind(until)
+                        .fetch_all(&self.reader)
+                        .await?
+                        .iter()
+                        .map(settings_from_row)
+                        .collect()
+                }
+
+                async fn claim_digest(
+                    &self,
+                    rep: &RepRef,
+                    local_date: NaiveDate,
+                    now: DateTime<Utc>,
+                    lease_until: DateTime<Utc>,
+                ) -> StoreResult<bool> {
+                    // The insert wins the first time; after that only an unsent claim whose lease
+                    // has run out can be taken over. rows_affected tells the one winner.
+                    let claimed = sqlx::query(
+                        "INSERT INTO digest_runs (team_id, user_id, local_date, status, attempts, claimed_at, lease_until) \
+                         VALUES ($1, $2, $3, 'claimed', 1, $4, $5) \
+                         ON CONFLICT (team_id, user_id, local_date) DO UPDATE SET status = 'claimed', \
+                         attempts = digest_runs.attempts + 1, claimed_at = excluded.claimed_at, \
+                         lease_until = excluded.lease_until \
+                         WHERE digest_runs.status IN ('claimed', 'failed') AND digest_runs.lease_until < excluded.claimed_at \
+                         AND digest_runs.attempts < $6",
+                    )
+                    .bind(&rep.team_id)
+                    .bind(&rep.user_id)
+                    .bind(local_date)
+                    .bind(now)
+                    .bind(lease_until)
+                    .bind(crate::domain::digest::MAX_ATTEMPTS)
+                    .execute(&self.writer)
+                    .await?
+                    .rows_affected();
+                    Ok(claimed == 1)
+                }
+
+                async fn finish_digest(
+                    &self,
+                    rep: &RepRef,
+                    local_date: NaiveDate,
+                    outcome: &DigestOutcome,
+                    now: DateTime<Utc>,
+                ) -> StoreResult<()> {
+                    let mut tx = self.writer.begin_with($begin).await?;
+                    let (status, channel, ts, error, lease) = match outcome {
+                        DigestOutcome::Sent { channel, ts } => ("sent", Some(channel.as_str()), Some(ts.as_str()), None, now),
+                        DigestOutcome::Failed { error, retry_at } => ("failed", None, None, Some(error.as_str()), *retry_at),
+                        DigestOutcome::Unreachable { reason } => ("unreachable", None, None, Some(reason.as_str()), now),
+                    };
+                    sqlx::query(
+                        "UPDATE digest_runs SET status = $1, channel_id = $2, message_ts = $3, last_error = $4, \
+                         lease_until = $5, sent_at = CASE WHEN $1 = 'sent' THEN $6 ELSE sent_at END \
+                         WHERE team_id = $7 AND user_id = $8 AND local_date = $9",
+                    )
+                    .bind(status)
+                    .bind(channel)
+                    .bind(ts)
+                    .bind(error)
+                    .bind(lease)
+                    .bind(now)
+                    .bind(&rep.team_id)
+                    .bind(&rep.user_id)
+                    .bind(local_date)
+                    .execute(&mut *tx)
+                    .await?;
+                    if let DigestOutcome::Unreachable { reason } = outcome {
+                        sqlx::query(
+                            "UPDATE reps SET unreachable_since = $1, unreachable_reason = $2, updated_at = $1 \
+                             WHERE team_id = $3 AND user_id = $4",
+                        )
+                        .bind(now)
+                        .bind(reason)
+                        .bind(&rep.team_id)
+                        .bind(&rep.user_id)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn digest_run(&self, rep: &RepRef, local_date: NaiveDate) -> StoreResult<Option<DigestRun>> {
+                    let row = sqlx::query(
+                        "SELECT status, attempts, sent_at, channel_id, message_ts, last_error FROM digest_runs \
+                         WHERE team_id = $1 AND user_id = $2 AND local_date = $3",
+                    )
+                    .bind(&rep.team_id)
+                    .bind(&rep.user_id)
+                    .bind(local_date)
+                    .fetch_optional(&self.reader)
+                    .await?;
+                    row.map(|row| {
+                        Ok(DigestRun {
+                            status: row.try_get("status")?,
+                            attempts: row.try_get("attempts")?,
+                            sent_at: row.try_get("sent_at")?,
+                            channel_id: row.try_get("channel_id")?,
+                            message_ts: row.try_get("message_ts")?,
+                            last_error: row.try_get("last_error")?,
+                        })
+                    })
+                    .transpose()
                 }
             }
         };

@@ -1,0 +1,209 @@
+//! One digest pass: every rep whose digest time has come, in the rep's own time zone, gets one
+//! direct message for that local day, and only when something is due or overdue.
+//!
+//! Exactly once by construction: the (rep, local date) pair is claimed in the database before
+//! sending, so two replicas or two overlapping passes never both send. A claim whose send did
+//! not finish (a crash, Slack down) is taken over by a later pass once its lease runs out. The one
+//! window left for a double send is between Slack accepting `chat.postMessage` and the claim being
+//! marked sent — one local database write, milliseconds — and only if the process dies inside it.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use futures::stream::{self, StreamExt};
+use serde_json::{json, Value};
+
+use crate::domain::digest::{
+    latest_local_date, needs_tz_refresh, timing, Timing, CLAIM_LEASE_MINUTES, RETRY_AFTER_MINUTES,
+};
+use crate::domain::{RepRef, RepSettings, TzSource};
+use crate::service::{Service, ServiceError};
+use crate::slack::api::{ApiError, SlackApi};
+use crate::slack::blocks::Message;
+use crate::slack::render;
+use crate::store::DigestOutcome;
+
+/// What a pass did.
+#[derive(Debug, Default)]
+pub struct PassReport {
+    pub sent: Vec<RepRef>,
+    pub failed: Vec<(RepRef, String)>,
+    pub unreachable: Vec<RepRef>,
+    /// Not yet their time, a weekend, nothing due, or already sent today.
+    pub skipped: usize,
+    /// With `dry_run`: each digest that would have been sent.
+    pub previews: Vec<Preview>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Preview {
+    pub rep: RepRef,
+    pub local_date: NaiveDate,
+    pub message: Message,
+}
+
+impl Preview {
+    /// The digest's Block Kit, as `--dry-run` prints it.
+    pub fn to_json(&self) -> Value {
+        json!({
+            "team_id": self.rep.team_id,
+            "user_id": self.rep.user_id,
+            "local_date": self.local_date.to_string(),
+            "text": self.message.text,
+            "blocks": self.message.capped(),
+        })
+    }
+}
+
+enum RepResult {
+    Sent(RepRef),
+    Failed(RepRef, String),
+    Unreachable(RepRef),
+    Skipped,
+    Preview(Preview),
+}
+
+pub struct Digester {
+    pub service: Arc<Service>,
+    pub slack: Arc<SlackApi>,
+    /// How many reps are served at once.
+    pub concurrency: usize,
+}
+
+impl Digester {
+    pub fn new(service: Arc<Service>, slack: Arc<SlackApi>, concurrency: usize) -> Self {
+        Self {
+            service,
+            slack,
+            concurrency: concurrency.max(1),
+        }
+    }
+
+    /// One pass as if the clock read `now`. With `dry_run` nothing is claimed or sent.
+    pub async fn run_pass(
+        &self,
+        now: DateTime<Utc>,
+        dry_run: bool,
+    ) -> Result<PassReport, ServiceError> {
+        let candidates = self
+            .service
+            .store
+            .digest_candidates(latest_local_date(now))
+            .await?;
+        let results: Vec<Result<RepResult, ServiceError>> = stream::iter(candidates)
+            .map(|settings| self.serve_rep(settings, now, dry_run))
+            .buffer_unordered(self.concurrency)
+            .collect()
+            .await;
+        let mut report = PassReport::default();
+        for result in results {
+            match result {
+                Ok(RepResult::Sent(rep)) => report.sent.push(rep),
+                Ok(RepResult::Failed(rep, why)) => report.failed.push((rep, why)),
+                Ok(RepResult::Unreachable(rep)) => report.unreachable.push(rep),
+                Ok(RepResult::Skipped) => report.skipped += 1,
+                Ok(RepResult::Preview(p)) => report.previews.push(p),
+                Err(e) => return Err(e),
+            }
+        }
+        report
+            .sent
+            .sort_by(|a, b| (&a.team_id, &a.user_id).cmp(&(&b.team_id, &b.user_id)));
+        report.previews.sort_by(|a, b| {
+            (&a.rep.team_id, &a.rep.user_id).cmp(&(&b.rep.team_id, &b.rep.user_id))
+        });
+        Ok(report)
+    }
+
+    async fn serve_rep(
+        &self,
+        mut settings: RepSettings,
+        now: DateTime<Utc>,
+        dry_run: bool,
+    ) -> Result<RepResult, ServiceError> {
+        let store = &self.service.store;
+        if !dry_run && self.slack.has_token() && needs_tz_refresh(&settings, now) {
+            self.refresh_tz(&mut settings, now).await?;
+            if settings.unreachable_since.is_some() {
+                return Ok(RepResult::Unreachable(settings.rep));
+            }
+        }
+        let Timing::Due(local_date) = timing(&settings, self.service.default_digest, now) else {
+            return Ok(RepResult::Skipped);
+        };
+        let agenda = self.service.due_at(&settings, now).await?;
+        if agenda.touch_count() == 0 {
+            return Ok(RepResult::Skipped);
+        }
+        let message = render::digest(&agenda);
+        let rep = settings.rep.clone();
+        if dry_run {
+            return Ok(RepResult::Preview(Preview {
+                rep,
+                local_date,
+                message,
+            }));
+        }
+        let lease = now + Duration::minutes(CLAIM_LEASE_MINUTES);
+        if !store.claim_digest(&rep, local_date, now, lease).await? {
+            return Ok(RepResult::Skipped);
+        }
+        let outcome = match self.send(&rep, &message).await {
+            Ok((channel, ts)) => DigestOutcome::Sent { channel, ts },
+            Err(e) if e.is_unreachable_user() => DigestOutcome::Unreachable {
+                reason: e.to_string(),
+            },
+            Err(e) => DigestOutcome::Failed {
+                error: e.to_string(),
+                retry_at: now + Duration::minutes(RETRY_AFTER_MINUTES),
+            },
+        };
+        store.finish_digest(&rep, local_date, &outcome, now).await?;
+        Ok(match outcome {
+            DigestOutcome::Sent { .. } => {
+                tracing::info!(team = %rep.team_id, user = %rep.user_id, %local_date, "digest sent");
+                RepResult::Sent(rep)
+            }
+            DigestOutcome::Unreachable { reason } => {
+                tracing::warn!(team = %rep.team_id, user = %rep.user_id, %reason, "rep cannot be messaged; skipping until they return");
+                RepResult::Unreachable(rep)
+            }
+            DigestOutcome::Failed { error, .. } => {
+                tracing::error!(team = %rep.team_id, user = %rep.user_id, %error, "digest failed; a later pass retries");
+                RepResult::Failed(rep, error)
+            }
+        })
+    }
+
+    async fn send(&self, rep: &RepRef, message: &Message) -> Result<(String, String), ApiError> {
+        let channel = self.slack.open_dm(&rep.user_id).await?;
+        let ts = self.slack.post_message(&channel, message).await?;
+        Ok((channel, ts))
+    }
+
+    /// Reads the rep's time zone from Slack's profile (never overriding one the rep chose).
+    async fn refresh_tz(
+        &self,
+        settings: &mut RepSettings,
+        now: DateTime<Utc>,
+    ) -> Result<(), ServiceError> {
+        match self.slack.user_tz(&settings.rep.user_id).await {
+            Ok((_, true)) => settings.unreachable_since = Some(now),
+            Ok((Some(tz), false)) => {
+                if let Ok(zone) = tz.parse() {
+                    settings.tz = Some(zone);
+                    settings.tz_source = TzSource::Slack;
+                }
+            }
+            Ok((None, false)) => {}
+            Err(e) if e.is_unreachable_user() => settings.unreachable_since = Some(now),
+            Err(e) => {
+                tracing::warn!(error = %e, "reading the rep's time zone failed; keeping the one we have");
+                return Ok(());
+            }
+        }
+        settings.tz_checked_at = Some(now);
+        self.service.store.save_rep_settings(settings, now).await?;
+        Ok(())
+    }
+}
