@@ -8,6 +8,7 @@ use tokio::net::TcpListener;
 
 use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, ServeConfig};
+use crate::digest::Digester;
 use crate::service::Service;
 use crate::slack::api::SlackApi;
 use crate::slack::signature::SigningSecret;
@@ -65,12 +66,20 @@ pub async fn serve(config: Config, serve: ServeConfig) -> anyhow::Result<()> {
         SigningSecret::new(serve.signing_secret.clone()),
         config.digest_time,
     );
+    let digester = Arc::new(Digester::new(
+        state.service.clone(),
+        state.slack.clone(),
+        config.digest_concurrency,
+    ));
+    let scheduler = tokio::spawn(crate::scheduler::run(digester, state.clock.clone()));
     let addr = SocketAddr::from(([0, 0, 0, 0], serve.port));
     let listener = TcpListener::bind(addr)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
     tracing::info!(%addr, database = %store::redact_url(&config.database_url), "followup is listening");
-    serve_on(listener, state).await?;
+    let served = serve_on(listener, state).await;
+    scheduler.abort();
+    served?;
     Ok(())
 }
 

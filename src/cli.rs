@@ -27,6 +27,15 @@ pub enum Command {
     Migrate,
     /// Print the built-in cadences, step by step.
     Cadences,
+    /// Run one digest pass, as if the clock read --at.
+    Digest {
+        /// The instant to run as, in RFC 3339 (default: now), e.g. 2026-11-23T08:00:00Z.
+        #[arg(long)]
+        at: Option<String>,
+        /// Print each digest's Block Kit JSON and send nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 /// Runs the command line; `Err` carries the one-line reason for stderr.
@@ -39,6 +48,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             crate::app::serve(config, serve).await
         }
         Some(Command::Migrate) => migrate().await,
+        Some(Command::Digest { at, dry_run }) => digest(at.as_deref(), dry_run).await,
         Some(Command::Cadences) => {
             let mut out = std::io::stdout().lock();
             out.write_all(render_cadences().as_bytes())?;
@@ -55,6 +65,64 @@ async fn migrate() -> anyhow::Result<()> {
         "migrations applied to {}",
         store::redact_url(&config.database_url)
     );
+    Ok(())
+}
+
+async fn digest(at: Option<&str>, dry_run: bool) -> anyhow::Result<()> {
+    let now = match at {
+        Some(raw) => chrono::DateTime::parse_from_rfc3339(raw)
+            .map_err(|_| {
+                anyhow::anyhow!(
+                    "--at `{raw}` is not an RFC 3339 instant, e.g. 2026-11-23T08:00:00Z"
+                )
+            })?
+            .with_timezone(&chrono::Utc),
+        None => chrono::Utc::now(),
+    };
+    let config = Config::from_env()?;
+    let slack = crate::config::slack_from_env()?;
+    if !dry_run && !slack.has_token() {
+        anyhow::bail!(
+            "SLACK_BOT_TOKEN is not set, so no digest can be sent; --dry-run previews them"
+        );
+    }
+    let store = store::connect(&config.database_url).await?;
+    store.migrate().await?;
+    let clock: std::sync::Arc<dyn crate::clock::Clock> =
+        std::sync::Arc::new(crate::clock::SystemClock);
+    let service = std::sync::Arc::new(crate::service::Service::new(
+        store,
+        clock,
+        config.digest_time,
+    ));
+    let digester = crate::digest::Digester::new(
+        service,
+        std::sync::Arc::new(slack),
+        config.digest_concurrency,
+    );
+    let report = digester.run_pass(now, dry_run).await?;
+    let mut out = std::io::stdout().lock();
+    for preview in &report.previews {
+        writeln!(out, "{}", serde_json::to_string_pretty(&preview.to_json())?)?;
+    }
+    eprintln!(
+        "{} digests {}, {} skipped, {} unreachable, {} failed",
+        if dry_run {
+            report.previews.len()
+        } else {
+            report.sent.len()
+        },
+        if dry_run { "previewed" } else { "sent" },
+        report.skipped,
+        report.unreachable.len(),
+        report.failed.len()
+    );
+    if !report.failed.is_empty() {
+        anyhow::bail!(
+            "{} digests could not be sent; the next pass retries them",
+            report.failed.len()
+        );
+    }
     Ok(())
 }
 

@@ -12,6 +12,8 @@ pub const DEFAULT_DIGEST_TIME: &str = "08:00";
 pub struct Config {
     pub database_url: String,
     pub digest_time: NaiveTime,
+    /// How many reps a digest pass serves at once (`FOLLOWUP_DIGEST_CONCURRENCY`, default 8).
+    pub digest_concurrency: usize,
 }
 
 impl std::fmt::Debug for Config {
@@ -22,6 +24,7 @@ impl std::fmt::Debug for Config {
                 &crate::store::redact_url(&self.database_url),
             )
             .field("digest_time", &self.digest_time)
+            .field("digest_concurrency", &self.digest_concurrency)
             .finish()
     }
 }
@@ -41,9 +44,23 @@ impl Config {
             .unwrap_or_else(|_| DEFAULT_DIGEST_TIME.to_string());
         let digest_time = parse_time_of_day(&digest_raw)
             .map_err(|e| anyhow::anyhow!("FOLLOWUP_DIGEST_TIME: {e}"))?;
+        let digest_concurrency = match std::env::var("FOLLOWUP_DIGEST_CONCURRENCY") {
+            Ok(raw) => raw
+                .trim()
+                .parse()
+                .ok()
+                .filter(|n: &usize| (1..=256).contains(n))
+                .ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "FOLLOWUP_DIGEST_CONCURRENCY `{raw}` is not a number from 1 to 256"
+                    )
+                })?,
+            Err(_) => 8,
+        };
         Ok(Self {
             database_url,
             digest_time,
+            digest_concurrency,
         })
     }
 }
@@ -103,6 +120,18 @@ impl ServeConfig {
             port,
         })
     }
+}
+
+/// The Web API client for commands that only send (no signing secret needed).
+pub fn slack_from_env() -> anyhow::Result<crate::slack::api::SlackApi> {
+    let base = std::env::var("SLACK_API_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+        .unwrap_or_else(|| DEFAULT_SLACK_API_URL.to_string());
+    let token = std::env::var("SLACK_BOT_TOKEN")
+        .ok()
+        .filter(|t| !t.is_empty());
+    crate::slack::api::SlackApi::new(&base, token)
 }
 
 /// Logs to stderr: human-readable, or one JSON object a line with `FOLLOWUP_LOG_FORMAT=json`.
