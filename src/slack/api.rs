@@ -48,7 +48,12 @@ pub struct SlackApi {
     response_hosts: Vec<String>,
     max_attempts: u32,
     backoff: Duration,
+    /// When each channel last got a message: Slack allows about one a second into one channel.
+    last_post: std::sync::Mutex<std::collections::HashMap<String, std::time::Instant>>,
 }
+
+/// The least time between two messages into one channel.
+pub const CHANNEL_SPACING: Duration = Duration::from_secs(1);
 
 impl std::fmt::Debug for SlackApi {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -84,6 +89,7 @@ impl SlackApi {
             response_hosts,
             max_attempts: 5,
             backoff: Duration::from_millis(250),
+            last_post: std::sync::Mutex::new(std::collections::HashMap::new()),
         })
     }
 
@@ -157,8 +163,32 @@ impl SlackApi {
             })
     }
 
-    /// Posts a message; answers its `ts`.
+    /// Waits until `channel` may take another message, and books the slot.
+    async fn pace(&self, channel: &str) {
+        loop {
+            let wait = {
+                let mut last = self.last_post.lock().unwrap_or_else(|e| e.into_inner());
+                let now = std::time::Instant::now();
+                if last.len() > 10_000 {
+                    last.retain(|_, at| now.duration_since(*at) < CHANNEL_SPACING);
+                }
+                match last.get(channel) {
+                    Some(at) if now.duration_since(*at) < CHANNEL_SPACING => {
+                        CHANNEL_SPACING - now.duration_since(*at)
+                    }
+                    _ => {
+                        last.insert(channel.to_string(), now);
+                        return;
+                    }
+                }
+            };
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// Posts a message, at most one a second into one channel; answers its `ts`.
     pub async fn post_message(&self, channel: &str, message: &Message) -> Result<String, ApiError> {
+        self.pace(channel).await;
         let answer = self
             .call(
                 "chat.postMessage",

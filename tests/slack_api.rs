@@ -1,0 +1,104 @@
+//! The Web API client against a fake Slack: pacing, retries and refusals.
+
+mod common;
+
+use std::time::Duration;
+
+use common::fake_slack::{Failure, FakeSlack};
+use followup::slack::api::{ApiError, SlackApi};
+use followup::slack::blocks::Message;
+use serde_json::json;
+
+fn api(slack: &FakeSlack) -> SlackApi {
+    SlackApi::new(&slack.api_url(), Some("xoxb-test".into()))
+        .unwrap()
+        .with_backoff(Duration::from_millis(10), 3)
+}
+
+#[tokio::test]
+async fn messages_into_one_channel_are_at_least_a_second_apart() {
+    let slack = FakeSlack::start().await;
+    let api = api(&slack);
+    let (one, two, other) = (
+        Message::plain("one"),
+        Message::plain("two"),
+        Message::plain("other"),
+    );
+    let (a, b, c) = tokio::join!(
+        api.post_message("D1", &one),
+        api.post_message("D1", &two),
+        api.post_message("D2", &other),
+    );
+    assert!(a.is_ok() && b.is_ok() && c.is_ok());
+    let calls = slack.calls_to("chat.postMessage");
+    let d1: Vec<_> = calls.iter().filter(|c| c.body["channel"] == "D1").collect();
+    let d2: Vec<_> = calls.iter().filter(|c| c.body["channel"] == "D2").collect();
+    assert_eq!((d1.len(), d2.len()), (2, 1));
+    let gap = d1[1].received_at.duration_since(d1[0].received_at);
+    assert!(
+        gap >= Duration::from_millis(990),
+        "same channel {gap:?} apart"
+    );
+    let other = d2[0].received_at.duration_since(d1[0].received_at);
+    assert!(
+        other < Duration::from_millis(500),
+        "another channel does not wait ({other:?})"
+    );
+}
+
+#[tokio::test]
+async fn server_errors_are_retried_a_bounded_number_of_times() {
+    let slack = FakeSlack::start().await;
+    let api = api(&slack);
+    slack.fail_next("chat.postMessage", 2, Failure::ServerError);
+    assert!(api.post_message("D1", &Message::plain("hi")).await.is_ok());
+    assert_eq!(slack.count("chat.postMessage"), 3);
+    slack.fail_next("conversations.open", 10, Failure::ServerError);
+    assert!(matches!(
+        api.open_dm("U1").await,
+        Err(ApiError::Transport(_))
+    ));
+    assert_eq!(
+        slack.count("conversations.open"),
+        3,
+        "gave up after three attempts"
+    );
+}
+
+#[tokio::test]
+async fn slack_errors_are_not_retried_and_say_what_slack_said() {
+    let slack = FakeSlack::start().await;
+    let api = api(&slack);
+    slack.fail_next(
+        "conversations.open",
+        1,
+        Failure::ApiError("account_inactive".into()),
+    );
+    let err = api.open_dm("U1").await.unwrap_err();
+    assert!(err.is_unreachable_user(), "{err}");
+    assert_eq!(slack.count("conversations.open"), 1);
+}
+
+#[tokio::test]
+async fn response_urls_outside_slack_are_refused() {
+    let slack = FakeSlack::start().await;
+    let api = api(&slack);
+    let err = api
+        .respond("https://evil.example.com/hook", &json!({"text": "hi"}))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ApiError::ForeignUrl(_)));
+    assert!(slack.calls().is_empty());
+    api.respond(&slack.response_url("ok"), &json!({"text": "hi"}))
+        .await
+        .unwrap();
+    assert_eq!(slack.count(&FakeSlack::response_url_method("ok")), 1);
+}
+
+#[tokio::test]
+async fn without_a_token_nothing_is_called() {
+    let slack = FakeSlack::start().await;
+    let api = SlackApi::new(&slack.api_url(), None).unwrap();
+    assert!(matches!(api.open_dm("U1").await, Err(ApiError::NoToken)));
+    assert!(slack.calls().is_empty());
+}
