@@ -23,7 +23,7 @@ use super::verify::{bad_request, SignedBody};
 pub const WORK_BUDGET: Duration = Duration::from_millis(2500);
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/slack/commands", post(slash_command))
+    Router::new().route(crate::slack::manifest::COMMANDS_PATH, post(slash_command))
 }
 
 async fn slash_command(State(state): State<AppState>, signed: SignedBody) -> Response {

@@ -13,7 +13,7 @@ use crate::slack::payload::EventEnvelope;
 use super::verify::{bad_request, SignedBody};
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/slack/events", post(events))
+    Router::new().route(crate::slack::manifest::EVENTS_PATH, post(events))
 }
 
 async fn events(State(_state): State<AppState>, signed: SignedBody) -> Response {

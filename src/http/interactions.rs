@@ -24,7 +24,7 @@ use super::commands::{open_add_modal, WORK_BUDGET};
 use super::verify::{bad_request, SignedBody};
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/slack/interactions", post(interaction))
+    Router::new().route(crate::slack::manifest::INTERACTIONS_PATH, post(interaction))
 }
 
 async fn interaction(State(state): State<AppState>, signed: SignedBody) -> Response {

@@ -3,6 +3,7 @@
 pub mod actions;
 pub mod api;
 pub mod blocks;
+pub mod manifest;
 pub mod modal;
 pub mod mrkdwn;
 pub mod payload;
