@@ -18,6 +18,8 @@ use crate::store::{self, Store};
 #[derive(Clone)]
 pub struct AppState {
     pub service: Arc<Service>,
+    /// Set in OAuth mode (many workspaces).
+    pub oauth: Option<Arc<crate::oauth::OAuthConfig>>,
     pub slack: Arc<SlackApi>,
     pub secret: SigningSecret,
     pub clock: Arc<dyn Clock>,
@@ -33,10 +35,19 @@ impl AppState {
     ) -> Self {
         Self {
             service: Arc::new(Service::new(store, clock.clone(), default_digest)),
+            oauth: None,
             slack: Arc::new(slack),
             secret,
             clock,
         }
+    }
+}
+
+impl AppState {
+    /// Turns on the OAuth install flow.
+    pub fn with_oauth(mut self, oauth: crate::oauth::OAuthConfig) -> Self {
+        self.oauth = Some(Arc::new(oauth));
+        self
     }
 }
 
@@ -55,17 +66,21 @@ pub async fn serve_on(listener: TcpListener, state: AppState) -> std::io::Result
 pub async fn serve(config: Config, serve: ServeConfig) -> anyhow::Result<()> {
     let store = store::connect(&config.database_url).await?;
     store.migrate().await?;
-    let slack = SlackApi::new(&serve.slack_api_url, serve.bot_token.clone())?;
+    let slack = serve.slack.api(store.clone())?;
     if !slack.has_token() {
         tracing::warn!("SLACK_BOT_TOKEN is not set: replies work, but modals and direct messages cannot be sent");
     }
-    let state = AppState::new(
+    let mut state = AppState::new(
         store,
         Arc::new(SystemClock),
         slack,
         SigningSecret::new(serve.signing_secret.clone()),
         config.digest_time,
     );
+    if let Some(oauth) = serve.slack.oauth_config() {
+        tracing::info!("OAuth mode: workspaces install at /slack/install");
+        state = state.with_oauth(oauth);
+    }
     let digester = Arc::new(Digester::new(
         state.service.clone(),
         state.slack.clone(),

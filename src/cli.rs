@@ -80,14 +80,15 @@ async fn digest(at: Option<&str>, dry_run: bool) -> anyhow::Result<()> {
         None => chrono::Utc::now(),
     };
     let config = Config::from_env()?;
-    let slack = crate::config::slack_from_env()?;
+    let slack_config = crate::config::SlackConfig::from_env()?;
+    let store = store::connect(&config.database_url).await?;
+    store.migrate().await?;
+    let slack = slack_config.api(store.clone())?;
     if !dry_run && !slack.has_token() {
         anyhow::bail!(
             "SLACK_BOT_TOKEN is not set, so no digest can be sent; --dry-run previews them"
         );
     }
-    let store = store::connect(&config.database_url).await?;
-    store.migrate().await?;
     let clock: std::sync::Arc<dyn crate::clock::Clock> =
         std::sync::Arc::new(crate::clock::SystemClock);
     let service = std::sync::Arc::new(crate::service::Service::new(

@@ -176,8 +176,11 @@ impl Digester {
     }
 
     async fn send(&self, rep: &RepRef, message: &Message) -> Result<(String, String), ApiError> {
-        let channel = self.slack.open_dm(&rep.user_id).await?;
-        let ts = self.slack.post_message(&channel, message).await?;
+        let channel = self.slack.open_dm(&rep.team_id, &rep.user_id).await?;
+        let ts = self
+            .slack
+            .post_message(&rep.team_id, &channel, message)
+            .await?;
         Ok((channel, ts))
     }
 
@@ -187,7 +190,11 @@ impl Digester {
         settings: &mut RepSettings,
         now: DateTime<Utc>,
     ) -> Result<(), ServiceError> {
-        match self.slack.user_tz(&settings.rep.user_id).await {
+        match self
+            .slack
+            .user_tz(&settings.rep.team_id, &settings.rep.user_id)
+            .await
+        {
             Ok((_, true)) => settings.unreachable_since = Some(now),
             Ok((Some(tz), false)) => {
                 if let Ok(zone) = tz.parse() {

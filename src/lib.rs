@@ -9,6 +9,7 @@ pub mod config;
 pub mod digest;
 pub mod domain;
 pub mod http;
+pub mod oauth;
 pub mod scheduler;
 pub mod service;
 pub mod slack;

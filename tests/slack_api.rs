@@ -25,9 +25,9 @@ async fn messages_into_one_channel_are_at_least_a_second_apart() {
         Message::plain("other"),
     );
     let (a, b, c) = tokio::join!(
-        api.post_message("D1", &one),
-        api.post_message("D1", &two),
-        api.post_message("D2", &other),
+        api.post_message("T1", "D1", &one),
+        api.post_message("T1", "D1", &two),
+        api.post_message("T1", "D2", &other),
     );
     assert!(a.is_ok() && b.is_ok() && c.is_ok());
     let calls = slack.calls_to("chat.postMessage");
@@ -51,11 +51,14 @@ async fn server_errors_are_retried_a_bounded_number_of_times() {
     let slack = FakeSlack::start().await;
     let api = api(&slack);
     slack.fail_next("chat.postMessage", 2, Failure::ServerError);
-    assert!(api.post_message("D1", &Message::plain("hi")).await.is_ok());
+    assert!(api
+        .post_message("T1", "D1", &Message::plain("hi"))
+        .await
+        .is_ok());
     assert_eq!(slack.count("chat.postMessage"), 3);
     slack.fail_next("conversations.open", 10, Failure::ServerError);
     assert!(matches!(
-        api.open_dm("U1").await,
+        api.open_dm("T1", "U1").await,
         Err(ApiError::Transport(_))
     ));
     assert_eq!(
@@ -74,7 +77,7 @@ async fn slack_errors_are_not_retried_and_say_what_slack_said() {
         1,
         Failure::ApiError("account_inactive".into()),
     );
-    let err = api.open_dm("U1").await.unwrap_err();
+    let err = api.open_dm("T1", "U1").await.unwrap_err();
     assert!(err.is_unreachable_user(), "{err}");
     assert_eq!(slack.count("conversations.open"), 1);
 }
@@ -99,6 +102,9 @@ async fn response_urls_outside_slack_are_refused() {
 async fn without_a_token_nothing_is_called() {
     let slack = FakeSlack::start().await;
     let api = SlackApi::new(&slack.api_url(), None).unwrap();
-    assert!(matches!(api.open_dm("U1").await, Err(ApiError::NoToken)));
+    assert!(matches!(
+        api.open_dm("T1", "U1").await,
+        Err(ApiError::NoToken)
+    ));
     assert!(slack.calls().is_empty());
 }

@@ -49,7 +49,11 @@ async fn slash_command(State(state): State<AppState>, signed: SignedBody) -> Res
             }
         };
         if command == Command::AddModal {
-            return Ok(open_add_modal(&state, form.trigger_id.as_deref()));
+            return Ok(open_add_modal(
+                &state,
+                &rep.team_id,
+                form.trigger_id.as_deref(),
+            ));
         }
         let reply = state.service.run(&rep, command).await?;
         Ok::<_, crate::service::ServiceError>(render::reply(&reply, today))
@@ -69,14 +73,18 @@ async fn slash_command(State(state): State<AppState>, signed: SignedBody) -> Res
 }
 
 /// Opens the add modal after the acknowledgement; an empty message means "nothing to show".
-pub fn open_add_modal(state: &AppState, trigger_id: Option<&str>) -> Message {
+pub fn open_add_modal(state: &AppState, team_id: &str, trigger_id: Option<&str>) -> Message {
     let Some(trigger_id) = trigger_id.filter(|t| !t.is_empty()) else {
         return Message::plain("⚠️ I couldn't open the form. Try `/followup add Jane Doe jane@acme.com company:Acme` instead.");
     };
     let slack = state.slack.clone();
     let trigger_id = trigger_id.to_string();
+    let team_id = team_id.to_string();
     tokio::spawn(async move {
-        if let Err(e) = slack.open_view(&trigger_id, &add_prospect_view()).await {
+        if let Err(e) = slack
+            .open_view(&team_id, &trigger_id, &add_prospect_view())
+            .await
+        {
             tracing::error!(error = %e, "views.open failed");
         }
     });

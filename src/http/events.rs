@@ -16,7 +16,7 @@ pub fn router() -> Router<AppState> {
     Router::new().route(crate::slack::manifest::EVENTS_PATH, post(events))
 }
 
-async fn events(State(_state): State<AppState>, signed: SignedBody) -> Response {
+async fn events(State(state): State<AppState>, signed: SignedBody) -> Response {
     let envelope: EventEnvelope = match serde_json::from_slice(&signed.body) {
         Ok(e) => e,
         Err(e) => return bad_request(format!("not an Events API body: {e}")),
@@ -30,7 +30,24 @@ async fn events(State(_state): State<AppState>, signed: SignedBody) -> Response 
                 .get("type")
                 .and_then(|t| t.as_str())
                 .unwrap_or("unknown");
-            if signed.retry.is_some() {
+            let bot_tokens_revoked = kind == "tokens_revoked"
+                && event["tokens"]["bot"]
+                    .as_array()
+                    .is_some_and(|b| !b.is_empty());
+            if kind == "app_uninstalled" || bot_tokens_revoked {
+                // Deleting is idempotent, so a redelivery does no harm.
+                match state.service.store.delete_workspace(&team_id).await {
+                    Ok(deleted) => {
+                        state.slack.tokens().forget(&team_id);
+                        tracing::info!(%team_id, kind, deleted, "workspace tokens removed");
+                    }
+                    Err(e) => {
+                        // A failure answers 500 on purpose: Slack retries the delivery.
+                        tracing::error!(error = ?e, %team_id, "removing workspace tokens failed");
+                        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+                    }
+                }
+            } else if signed.retry.is_some() {
                 tracing::debug!(%team_id, kind, "event redelivered; already handled");
             } else {
                 tracing::debug!(%team_id, kind, "event received");

@@ -68,7 +68,7 @@ async fn block_actions(state: &AppState, click: BlockActions) -> Handled {
     };
     let rep = RepRef::new(click.team.id.clone(), click.user.id.clone());
     if action.action_id == OPEN_ADD_MODAL {
-        open_add_modal(state, click.trigger_id.as_deref());
+        open_add_modal(state, &rep.team_id, click.trigger_id.as_deref());
         return Ok(StatusCode::OK.into_response());
     }
     let chosen = action.chosen().unwrap_or_default();
@@ -194,11 +194,10 @@ async fn view_submission(state: &AppState, view: ViewSubmission) -> Handled {
     }
     let message = render::reply(&reply, today);
     let slack = state.slack.clone();
-    let user = rep.user_id.clone();
     tokio::spawn(async move {
         let sent = async {
-            let channel = slack.open_dm(&user).await?;
-            slack.post_message(&channel, &message).await
+            let channel = slack.open_dm(&rep.team_id, &rep.user_id).await?;
+            slack.post_message(&rep.team_id, &channel, &message).await
         };
         if let Err(e) = sent.await {
             tracing::error!(error = %e, "confirming the new prospect by DM failed");

@@ -3,6 +3,7 @@
 mod commands;
 mod events;
 mod health;
+mod install;
 mod interactions;
 pub mod verify;
 
@@ -24,6 +25,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(slack)
         .merge(health::router())
+        .merge(install::router())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

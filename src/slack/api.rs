@@ -41,9 +41,33 @@ impl ApiError {
     }
 }
 
+/// Where a workspace's bot token comes from: one fixed token (`SLACK_BOT_TOKEN`), or one per
+/// workspace installed through OAuth.
+#[async_trait::async_trait]
+pub trait TokenSource: Send + Sync {
+    async fn bot_token(&self, team_id: &str) -> Option<String>;
+    /// Drops anything remembered about a workspace (after an uninstall or a reinstall).
+    fn forget(&self, _team_id: &str) {}
+    /// Whether any workspace can have a token at all.
+    fn any(&self) -> bool;
+}
+
+/// The single-workspace token, or none.
+pub struct StaticToken(pub Option<String>);
+
+#[async_trait::async_trait]
+impl TokenSource for StaticToken {
+    async fn bot_token(&self, _team_id: &str) -> Option<String> {
+        self.0.clone()
+    }
+    fn any(&self) -> bool {
+        self.0.is_some()
+    }
+}
+
 pub struct SlackApi {
     client: SlackClient<Connector>,
-    token: Option<SlackApiToken>,
+    tokens: std::sync::Arc<dyn TokenSource>,
     /// Hosts a `response_url` may point at: Slack's, and the configured API host (a local fake in tests).
     response_hosts: Vec<String>,
     max_attempts: u32,
@@ -58,15 +82,27 @@ pub const CHANNEL_SPACING: Duration = Duration::from_secs(1);
 impl std::fmt::Debug for SlackApi {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SlackApi")
-            .field("token", &self.token.as_ref().map(|_| "***"))
+            .field("tokens", &"***")
             .field("response_hosts", &self.response_hosts)
             .finish()
     }
 }
 
 impl SlackApi {
-    /// A client for the Web API at `base_url` (`https://slack.com/api/` unless a test says otherwise).
+    /// A client for the Web API at `base_url` (`https://slack.com/api/` unless a test says
+    /// otherwise) with one bot token for every workspace.
     pub fn new(base_url: &str, bot_token: Option<String>) -> anyhow::Result<Self> {
+        Self::with_tokens(
+            base_url,
+            std::sync::Arc::new(StaticToken(bot_token.filter(|t| !t.is_empty()))),
+        )
+    }
+
+    /// A client whose token depends on the workspace each call serves.
+    pub fn with_tokens(
+        base_url: &str,
+        tokens: std::sync::Arc<dyn TokenSource>,
+    ) -> anyhow::Result<Self> {
         let base = base_url.trim_end_matches('/');
         let parsed =
             Url::parse(base).map_err(|e| anyhow::anyhow!("SLACK_API_URL `{base}`: {e}"))?;
@@ -83,9 +119,7 @@ impl SlackApi {
         }
         Ok(Self {
             client: SlackClient::new(connector),
-            token: bot_token
-                .filter(|t| !t.is_empty())
-                .map(|t| SlackApiToken::new(SlackApiTokenValue::new(t))),
+            tokens,
             response_hosts,
             max_attempts: 5,
             backoff: Duration::from_millis(250),
@@ -101,12 +135,25 @@ impl SlackApi {
     }
 
     pub fn has_token(&self) -> bool {
-        self.token.is_some()
+        self.tokens.any()
     }
 
-    /// Calls a Web API method with a JSON body; retries rate limits and server errors.
-    pub async fn call(&self, method: &str, body: &Value) -> Result<Value, ApiError> {
-        let token = self.token.as_ref().ok_or(ApiError::NoToken)?;
+    pub fn tokens(&self) -> &std::sync::Arc<dyn TokenSource> {
+        &self.tokens
+    }
+
+    async fn token(&self, team_id: &str) -> Result<SlackApiToken, ApiError> {
+        let token = self
+            .tokens
+            .bot_token(team_id)
+            .await
+            .ok_or(ApiError::NoToken)?;
+        Ok(SlackApiToken::new(SlackApiTokenValue::new(token)))
+    }
+
+    /// Calls a Web API method for a workspace with a JSON body; retries rate limits and server errors.
+    pub async fn call(&self, team_id: &str, method: &str, body: &Value) -> Result<Value, ApiError> {
+        let token = &self.token(team_id).await?;
         let span = tracing::debug_span!("slack_api", method);
         self.retrying(|| {
             let context = SlackClientApiCallContext {
@@ -151,9 +198,9 @@ impl SlackApi {
     }
 
     /// The direct-message channel with a user.
-    pub async fn open_dm(&self, user_id: &str) -> Result<String, ApiError> {
+    pub async fn open_dm(&self, team_id: &str, user_id: &str) -> Result<String, ApiError> {
         let answer = self
-            .call("conversations.open", &json!({"users": user_id}))
+            .call(team_id, "conversations.open", &json!({"users": user_id}))
             .await?;
         answer["channel"]["id"]
             .as_str()
@@ -187,10 +234,16 @@ impl SlackApi {
     }
 
     /// Posts a message, at most one a second into one channel; answers its `ts`.
-    pub async fn post_message(&self, channel: &str, message: &Message) -> Result<String, ApiError> {
+    pub async fn post_message(
+        &self,
+        team_id: &str,
+        channel: &str,
+        message: &Message,
+    ) -> Result<String, ApiError> {
         self.pace(channel).await;
         let answer = self
             .call(
+                team_id,
                 "chat.postMessage",
                 &json!({"channel": channel, "text": message.text, "blocks": message.capped()}),
             )
@@ -200,21 +253,48 @@ impl SlackApi {
 
     /// The user's time zone from the Slack profile (`None` when Slack has none), and whether the
     /// account is deleted.
-    pub async fn user_tz(&self, user_id: &str) -> Result<(Option<String>, bool), ApiError> {
-        let token = self.token.as_ref().ok_or(ApiError::NoToken)?;
-        let session = self.client.open_session(token);
+    pub async fn user_tz(
+        &self,
+        team_id: &str,
+        user_id: &str,
+    ) -> Result<(Option<String>, bool), ApiError> {
+        let token = self.token(team_id).await?;
+        let session = self.client.open_session(&token);
         let request = SlackApiUsersInfoRequest::new(SlackUserId::new(user_id.to_string()));
         let answer = self.retrying_typed(|| session.users_info(&request)).await?;
         Ok((answer.user.tz, answer.user.deleted.unwrap_or(false)))
     }
 
-    pub async fn open_view(&self, trigger_id: &str, view: &Value) -> Result<(), ApiError> {
+    pub async fn open_view(
+        &self,
+        team_id: &str,
+        trigger_id: &str,
+        view: &Value,
+    ) -> Result<(), ApiError> {
         self.call(
+            team_id,
             "views.open",
             &json!({"trigger_id": trigger_id, "view": view}),
         )
         .await
         .map(|_| ())
+    }
+
+    /// Exchanges an OAuth code for the workspace's tokens (`oauth.v2.access`, client id and
+    /// secret as HTTP Basic).
+    pub async fn oauth_access(
+        &self,
+        client_id: &str,
+        client_secret: &str,
+        code: &str,
+    ) -> Result<SlackOAuthV2AccessTokenResponse, ApiError> {
+        let request = SlackOAuthV2AccessTokenRequest::new(
+            SlackClientId::new(client_id.to_string()),
+            SlackClientSecret::new(client_secret.to_string()),
+            SlackOAuthCode::new(code.to_string()),
+        );
+        self.retrying_typed(|| self.client.oauth2_access(&request))
+            .await
     }
 
     async fn retrying<'a, F, Fut>(&'a self, attempt: F) -> Result<Value, ApiError>

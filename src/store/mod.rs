@@ -156,12 +156,44 @@ pub trait Store: Send + Sync + 'static {
         now: DateTime<Utc>,
     ) -> StoreResult<()>;
 
+    /// Records (or replaces) a workspace installed through OAuth; its token already encrypted.
+    async fn save_workspace(&self, workspace: &Workspace, now: DateTime<Utc>) -> StoreResult<()>;
+
+    /// The encrypted bot token of an installed workspace.
+    async fn workspace_token(&self, team_id: &str) -> StoreResult<Option<String>>;
+
+    /// Forgets a workspace's tokens (uninstalled, or tokens revoked); `true` if there were any.
+    async fn delete_workspace(&self, team_id: &str) -> StoreResult<bool>;
+
     /// The digest record for a rep's local date, if any.
     async fn digest_run(
         &self,
         rep: &RepRef,
         local_date: NaiveDate,
     ) -> StoreResult<Option<DigestRun>>;
+}
+
+/// A workspace installed through OAuth.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Workspace {
+    pub team_id: String,
+    pub team_name: Option<String>,
+    pub bot_user_id: Option<String>,
+    pub app_id: Option<String>,
+    /// The bot token, encrypted (see `oauth::Cipher`).
+    pub bot_token_enc: String,
+    pub scope: Option<String>,
+    pub installed_by: Option<String>,
+}
+
+impl std::fmt::Debug for Workspace {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Workspace")
+            .field("team_id", &self.team_id)
+            .field("team_name", &self.team_name)
+            .field("bot_token_enc", &"***")
+            .finish()
+    }
 }
 
 /// How a claimed digest ended.

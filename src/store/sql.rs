@@ -18,7 +18,9 @@ macro_rules! sql_store {
                 RepSettings, Touch,
             };
             use crate::store::rows::{self, PROSPECT_COLUMNS, TOUCH_COLUMNS};
-            use crate::store::{Applied, Backend, DigestOutcome, DigestRun, Store, StoreError, StoreResult};
+            use crate::store::{
+                Applied, Backend, DigestOutcome, DigestRun, Store, StoreError, StoreResult, Workspace,
+            };
 
             type Conn = <$db as sqlx::Database>::Connection;
 
@@ -653,6 +655,44 @@ macro_rules! sql_store {
                     }
                     tx.commit().await?;
                     Ok(())
+                }
+
+                async fn save_workspace(&self, w: &Workspace, now: DateTime<Utc>) -> StoreResult<()> {
+                    sqlx::query(
+                        "INSERT INTO workspaces (team_id, team_name, bot_user_id, app_id, bot_token_enc, scope, \
+                         installed_by, installed_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) \
+                         ON CONFLICT (team_id) DO UPDATE SET team_name = excluded.team_name, \
+                         bot_user_id = excluded.bot_user_id, app_id = excluded.app_id, \
+                         bot_token_enc = excluded.bot_token_enc, scope = excluded.scope, \
+                         installed_by = excluded.installed_by, updated_at = excluded.updated_at",
+                    )
+                    .bind(&w.team_id)
+                    .bind(&w.team_name)
+                    .bind(&w.bot_user_id)
+                    .bind(&w.app_id)
+                    .bind(&w.bot_token_enc)
+                    .bind(&w.scope)
+                    .bind(&w.installed_by)
+                    .bind(now)
+                    .execute(&self.writer)
+                    .await?;
+                    Ok(())
+                }
+
+                async fn workspace_token(&self, team_id: &str) -> StoreResult<Option<String>> {
+                    Ok(sqlx::query_scalar("SELECT bot_token_enc FROM workspaces WHERE team_id = $1")
+                        .bind(team_id)
+                        .fetch_optional(&self.reader)
+                        .await?)
+                }
+
+                async fn delete_workspace(&self, team_id: &str) -> StoreResult<bool> {
+                    let deleted = sqlx::query("DELETE FROM workspaces WHERE team_id = $1")
+                        .bind(team_id)
+                        .execute(&self.writer)
+                        .await?
+                        .rows_affected();
+                    Ok(deleted > 0)
                 }
 
                 async fn digest_run(&self, rep: &RepRef, local_date: NaiveDate) -> StoreResult<Option<DigestRun>> {

@@ -24,6 +24,8 @@ pub const SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
 pub const TEAM: &str = "T0FAKE001";
 pub const ALICE: &str = "U0ALICE";
 pub const BOB: &str = "U0BOB";
+pub const OAUTH_CLIENT_ID: &str = "1234567890.0987654321";
+pub const OAUTH_CLIENT_SECRET: &str = "oauth-client-secret-for-tests";
 
 pub struct TestApp {
     pub base: String,
@@ -37,18 +39,52 @@ pub struct TestApp {
 impl TestApp {
     /// The server at `now`, with a bot token and a fast retry policy.
     pub async fn start(db: TestDb, now: DateTime<Utc>) -> TestApp {
+        Self::start_with(db, now, None).await
+    }
+
+    /// The server in OAuth mode: tokens per workspace, encrypted with `cipher`.
+    pub async fn start_oauth(
+        db: TestDb,
+        now: DateTime<Utc>,
+        cipher: followup::oauth::Cipher,
+    ) -> TestApp {
+        Self::start_with(db, now, Some(cipher)).await
+    }
+
+    async fn start_with(
+        db: TestDb,
+        now: DateTime<Utc>,
+        oauth: Option<followup::oauth::Cipher>,
+    ) -> TestApp {
         let slack = FakeSlack::start().await;
         let clock = Arc::new(FixedClock::new(now));
-        let api = SlackApi::new(&slack.api_url(), Some("xoxb-test-token".into()))
-            .expect("slack client")
-            .with_backoff(Duration::from_millis(10), 4);
-        let state = AppState::new(
+        let api = match &oauth {
+            Some(cipher) => SlackApi::with_tokens(
+                &slack.api_url(),
+                Arc::new(followup::oauth::WorkspaceTokens::new(
+                    db.store.clone(),
+                    cipher.clone(),
+                    None,
+                )),
+            ),
+            None => SlackApi::new(&slack.api_url(), Some("xoxb-test-token".into())),
+        }
+        .expect("slack client")
+        .with_backoff(Duration::from_millis(10), 4);
+        let mut state = AppState::new(
             db.store.clone(),
             clock.clone(),
             api,
             SigningSecret::new(SECRET),
             chrono::NaiveTime::from_hms_opt(8, 0, 0).expect("time"),
         );
+        if let Some(cipher) = oauth {
+            state = state.with_oauth(followup::oauth::OAuthConfig {
+                client_id: OAUTH_CLIENT_ID.into(),
+                client_secret: OAUTH_CLIENT_SECRET.into(),
+                cipher,
+            });
+        }
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -61,7 +97,10 @@ impl TestApp {
             slack,
             clock,
             store: db.store.clone(),
-            http: reqwest::Client::new(),
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("http client"),
             db,
         }
     }

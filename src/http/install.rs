@@ -1,0 +1,182 @@
+//! `GET /slack/install` and `GET /slack/oauth/callback`: installing followup in a workspace.
+//! Every failure is a plain page saying what happened, and nothing is stored.
+
+use std::collections::HashMap;
+
+use axum::extract::{Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+
+use crate::app::AppState;
+use crate::oauth::{check_state, issue_state};
+use crate::slack::api::ApiError;
+use crate::slack::manifest::{BOT_SCOPES, INSTALL_PATH, OAUTH_CALLBACK_PATH};
+use crate::store::Workspace;
+
+/// Slack's authorize page: a browser page, not part of the Web API.
+pub const AUTHORIZE_URL: &str = "https://slack.com/oauth/v2/authorize";
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(INSTALL_PATH, get(install))
+        .route(OAUTH_CALLBACK_PATH, get(callback))
+}
+
+fn html_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn page(status: StatusCode, title: &str, body: &str) -> Response {
+    let html = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{t} · followup</title>\
+         <meta name=\"viewport\" content=\"width=device-width\"></head>\
+         <body style=\"font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem\">\
+         <h1>{t}</h1><p>{b}</p></body></html>",
+        t = html_escape(title),
+        b = html_escape(body)
+    );
+    (status, Html(html)).into_response()
+}
+
+async fn install(State(state): State<AppState>) -> Response {
+    let Some(oauth) = &state.oauth else {
+        return page(
+            StatusCode::NOT_FOUND,
+            "Not available",
+            "This followup runs for a single workspace (SLACK_BOT_TOKEN); installing it elsewhere needs SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and FOLLOWUP_ENCRYPTION_KEY.",
+        );
+    };
+    let state_param = issue_state(&oauth.client_secret, state.clock.now());
+    let query = serde_urlencoded::to_string([
+        ("client_id", oauth.client_id.as_str()),
+        ("scope", &BOT_SCOPES.join(",")),
+        ("state", &state_param),
+    ])
+    .unwrap_or_default();
+    (
+        StatusCode::FOUND,
+        [(header::LOCATION, format!("{AUTHORIZE_URL}?{query}"))],
+    )
+        .into_response()
+}
+
+async fn callback(
+    State(state): State<AppState>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let Some(oauth) = &state.oauth else {
+        return page(
+            StatusCode::NOT_FOUND,
+            "Not available",
+            "This followup is not set up for installing in other workspaces.",
+        );
+    };
+    let again = format!("Nothing was stored. You can start again at {INSTALL_PATH}.");
+    if let Some(error) = query.get("error") {
+        let why = if error == "access_denied" {
+            "The installation was cancelled in Slack."
+        } else {
+            "Slack did not complete the installation."
+        };
+        return page(
+            StatusCode::BAD_REQUEST,
+            "followup was not installed",
+            &format!("{why} ({error}) {again}"),
+        );
+    }
+    let valid = query
+        .get("state")
+        .map(|s| check_state(&oauth.client_secret, s, state.clock.now()));
+    match valid {
+        Some(Ok(())) => {}
+        Some(Err(e)) => {
+            return page(
+                StatusCode::BAD_REQUEST,
+                "This install link is not valid",
+                &format!("{e}. {again}"),
+            )
+        }
+        None => {
+            return page(
+                StatusCode::BAD_REQUEST,
+                "This install link is not valid",
+                &format!("It carries no state. {again}"),
+            )
+        }
+    }
+    let Some(code) = query.get("code").filter(|c| !c.is_empty()) else {
+        return page(
+            StatusCode::BAD_REQUEST,
+            "followup was not installed",
+            &format!("Slack sent no code. {again}"),
+        );
+    };
+    let access = match state
+        .slack
+        .oauth_access(&oauth.client_id, &oauth.client_secret, code)
+        .await
+    {
+        Ok(access) => access,
+        Err(ApiError::Slack(code)) => {
+            tracing::warn!(%code, "oauth.v2.access refused");
+            return page(
+                StatusCode::BAD_REQUEST,
+                "Slack refused the installation",
+                &format!("Slack answered `{code}`. {again}"),
+            );
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "oauth.v2.access failed");
+            return page(
+                StatusCode::BAD_GATEWAY,
+                "Slack could not be reached",
+                &format!("Please try again in a minute. {again}"),
+            );
+        }
+    };
+    use slack_morphism::prelude::ValueStruct;
+    let team_id = access.team.id.value().to_string();
+    let token = access.access_token.value().to_string();
+    if !token.starts_with("xoxb-") {
+        return page(
+            StatusCode::BAD_REQUEST,
+            "followup was not installed",
+            &format!("Slack did not grant a bot token. {again}"),
+        );
+    }
+    let workspace = Workspace {
+        bot_token_enc: oauth.cipher.encrypt(&team_id, &token),
+        team_name: access.team.name.clone(),
+        bot_user_id: access.bot_user_id.as_ref().map(|u| u.value().to_string()),
+        app_id: Some(access.app_id.value().to_string()),
+        scope: Some(access.scope.value().to_string()),
+        installed_by: Some(access.authed_user.id.value().to_string()),
+        team_id: team_id.clone(),
+    };
+    if let Err(e) = state
+        .service
+        .store
+        .save_workspace(&workspace, state.clock.now())
+        .await
+    {
+        tracing::error!(error = ?e, "saving the workspace failed");
+        return page(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "followup was not installed",
+            &format!("Our database did not answer. {again}"),
+        );
+    }
+    state.slack.tokens().forget(&team_id);
+    tracing::info!(team = %team_id, "workspace installed");
+    let name = access.team.name.unwrap_or(team_id);
+    page(
+        StatusCode::OK,
+        "followup is installed",
+        &format!("followup is now in {name}. Type /followup in Slack to add your first prospect; your first digest arrives the next working morning."),
+    )
+}

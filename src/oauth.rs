@@ -1,0 +1,227 @@
+//! Installing followup in many workspaces: OAuth v2 with a signed, expiring `state`, and each
+//! workspace's bot token encrypted at rest (ChaCha20-Poly1305, bound to its team id).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::Engine;
+use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng, Payload};
+use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
+use chrono::{DateTime, Duration, Utc};
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+use subtle::ConstantTimeEq;
+
+use crate::slack::api::TokenSource;
+use crate::store::Store;
+
+/// How long an install link's `state` is good for.
+pub const STATE_TTL_MINUTES: i64 = 10;
+
+/// The key that encrypts stored tokens; never printed.
+#[derive(Clone)]
+pub struct Cipher(ChaCha20Poly1305);
+
+impl std::fmt::Debug for Cipher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Cipher(***)")
+    }
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum CipherError {
+    #[error("FOLLOWUP_ENCRYPTION_KEY must be base64")]
+    NotBase64,
+    #[error("FOLLOWUP_ENCRYPTION_KEY must be 32 bytes once decoded (got {0}); make one with `openssl rand -base64 32`")]
+    WrongLength(usize),
+    #[error(
+        "a stored token does not decrypt with this key (was FOLLOWUP_ENCRYPTION_KEY changed?)"
+    )]
+    Undecryptable,
+}
+
+impl Cipher {
+    /// A cipher from `FOLLOWUP_ENCRYPTION_KEY`: 32 bytes, base64.
+    pub fn from_base64(key: &str) -> Result<Self, CipherError> {
+        let bytes = STANDARD
+            .decode(key.trim())
+            .map_err(|_| CipherError::NotBase64)?;
+        if bytes.len() != 32 {
+            return Err(CipherError::WrongLength(bytes.len()));
+        }
+        Ok(Self(ChaCha20Poly1305::new(Key::from_slice(&bytes))))
+    }
+
+    /// `base64(nonce ‖ ciphertext)`; the team id is bound in as associated data, so a token
+    /// copied to another workspace's row does not decrypt.
+    pub fn encrypt(&self, team_id: &str, plaintext: &str) -> String {
+        let nonce = ChaCha20Poly1305::generate_nonce(&mut OsRng);
+        let sealed = self
+            .0
+            .encrypt(
+                &nonce,
+                Payload {
+                    msg: plaintext.as_bytes(),
+                    aad: team_id.as_bytes(),
+                },
+            )
+            .expect("ChaCha20-Poly1305 encrypts any message that fits in memory");
+        let mut out = nonce.to_vec();
+        out.extend(sealed);
+        STANDARD.encode(out)
+    }
+
+    pub fn decrypt(&self, team_id: &str, stored: &str) -> Result<String, CipherError> {
+        let bytes = STANDARD
+            .decode(stored)
+            .map_err(|_| CipherError::Undecryptable)?;
+        if bytes.len() < 12 {
+            return Err(CipherError::Undecryptable);
+        }
+        let (nonce, sealed) = bytes.split_at(12);
+        let plain = self
+            .0
+            .decrypt(
+                Nonce::from_slice(nonce),
+                Payload {
+                    msg: sealed,
+                    aad: team_id.as_bytes(),
+                },
+            )
+            .map_err(|_| CipherError::Undecryptable)?;
+        String::from_utf8(plain).map_err(|_| CipherError::Undecryptable)
+    }
+}
+
+/// The OAuth app's credentials; never printed.
+pub struct OAuthConfig {
+    pub client_id: String,
+    pub client_secret: String,
+    pub cipher: Cipher,
+}
+
+impl std::fmt::Debug for OAuthConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OAuthConfig")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"***")
+            .finish()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum StateError {
+    #[error("the install link is malformed")]
+    Malformed,
+    #[error("the install link was not issued by this server")]
+    Forged,
+    #[error("the install link has expired")]
+    Expired,
+}
+
+fn state_mac(secret: &str, payload: &str) -> Vec<u8> {
+    let mut mac =
+        <Hmac<Sha256> as Mac>::new_from_slice(secret.as_bytes()).expect("HMAC accepts any key");
+    mac.update(b"followup-oauth-state:");
+    mac.update(payload.as_bytes());
+    mac.finalize().into_bytes().to_vec()
+}
+
+/// A `state` that expires after [`STATE_TTL_MINUTES`]: `expiry.random.signature`.
+pub fn issue_state(secret: &str, now: DateTime<Utc>) -> String {
+    use chacha20poly1305::aead::rand_core::RngCore;
+    let mut random = [0u8; 16];
+    OsRng.fill_bytes(&mut random);
+    let expiry = (now + Duration::minutes(STATE_TTL_MINUTES)).timestamp();
+    let payload = format!("{expiry}.{}", URL_SAFE_NO_PAD.encode(random));
+    let signature = URL_SAFE_NO_PAD.encode(state_mac(secret, &payload));
+    format!("{payload}.{signature}")
+}
+
+pub fn check_state(secret: &str, state: &str, now: DateTime<Utc>) -> Result<(), StateError> {
+    let (payload, signature) = state.rsplit_once('.').ok_or(StateError::Malformed)?;
+    let given = URL_SAFE_NO_PAD
+        .decode(signature)
+        .map_err(|_| StateError::Malformed)?;
+    let expected = state_mac(secret, payload);
+    if !bool::from(expected.ct_eq(&given)) {
+        return Err(StateError::Forged);
+    }
+    let expiry: i64 = payload
+        .split('.')
+        .next()
+        .and_then(|e| e.parse().ok())
+        .ok_or(StateError::Malformed)?;
+    if now.timestamp() > expiry {
+        return Err(StateError::Expired);
+    }
+    Ok(())
+}
+
+/// Bot tokens per workspace, from the store, decrypted once and kept in memory.
+/// `SLACK_BOT_TOKEN`, when also set, serves workspaces that have not installed through OAuth.
+pub struct WorkspaceTokens {
+    store: Arc<dyn Store>,
+    cipher: Cipher,
+    fallback: Option<String>,
+    cache: Mutex<HashMap<String, String>>,
+}
+
+impl WorkspaceTokens {
+    pub fn new(store: Arc<dyn Store>, cipher: Cipher, fallback: Option<String>) -> Self {
+        Self {
+            store,
+            cipher,
+            fallback,
+            cache: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+#[async_trait]
+impl TokenSource for WorkspaceTokens {
+    async fn bot_token(&self, team_id: &str) -> Option<String> {
+        if let Some(token) = self
+            .cache
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(team_id)
+        {
+            return Some(token.clone());
+        }
+        let stored = match self.store.workspace_token(team_id).await {
+            Ok(stored) => stored,
+            Err(e) => {
+                tracing::error!(error = ?e, team = team_id, "reading the workspace token failed");
+                return None;
+            }
+        };
+        match stored.map(|s| self.cipher.decrypt(team_id, &s)) {
+            Some(Ok(token)) => {
+                self.cache
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(team_id.to_string(), token.clone());
+                Some(token)
+            }
+            Some(Err(e)) => {
+                tracing::error!(error = %e, team = team_id, "stored token unreadable");
+                None
+            }
+            None => self.fallback.clone(),
+        }
+    }
+
+    fn forget(&self, team_id: &str) {
+        self.cache
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(team_id);
+    }
+
+    fn any(&self) -> bool {
+        true
+    }
+}
