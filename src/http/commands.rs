@@ -4,10 +4,9 @@
 use std::time::Duration;
 
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use axum::{Json, Router};
+use axum::Router;
 
 use crate::app::AppState;
 use crate::command::{self, Command};
@@ -18,6 +17,7 @@ use crate::slack::payload::SlashCommand;
 use crate::slack::render;
 
 use super::verify::{bad_request, SignedBody};
+use super::Answer;
 
 /// Slack waits 3 seconds; the database gets most of that, the reply the rest.
 pub const WORK_BUDGET: Duration = Duration::from_millis(2500);
@@ -27,12 +27,16 @@ pub fn router() -> Router<AppState> {
 }
 
 async fn slash_command(State(state): State<AppState>, signed: SignedBody) -> Response {
-    let form: SlashCommand = match serde_urlencoded::from_bytes(&signed.body) {
-        Ok(form) => form,
-        Err(e) => return bad_request(format!("not a slash command: {e}")),
-    };
+    match serde_urlencoded::from_bytes::<SlashCommand>(&signed.body) {
+        Ok(form) => answer(&state, form).await.into_response(),
+        Err(e) => bad_request(format!("not a slash command: {e}")),
+    }
+}
+
+/// Answers `/followup …`: the reply is the acknowledgement.
+pub async fn answer(state: &AppState, form: SlashCommand) -> Answer {
     if form.team_id.is_empty() || form.user_id.is_empty() {
-        return bad_request("a slash command needs team_id and user_id");
+        return Answer::BadRequest("a slash command needs team_id and user_id".into());
     }
     let rep = RepRef::new(form.team_id.clone(), form.user_id.clone());
     let work = async {
@@ -42,32 +46,25 @@ async fn slash_command(State(state): State<AppState>, signed: SignedBody) -> Res
             Ok(command) => command,
             Err(e) => {
                 let hint = "\n_`/followup help` shows every command._";
-                return Ok(Message::plain(format!(
-                    "⚠️ {}{hint}",
-                    crate::slack::mrkdwn::escape_entities(&e.to_string())
-                )));
+                return Ok(Message::plain(format!("⚠️ {}{hint}", crate::slack::mrkdwn::escape_entities(&e.to_string()))));
             }
         };
         if command == Command::AddModal {
-            return Ok(open_add_modal(
-                &state,
-                &rep.team_id,
-                form.trigger_id.as_deref(),
-            ));
+            return Ok(open_add_modal(state, &rep.team_id, form.trigger_id.as_deref()));
         }
         let reply = state.service.run(&rep, command).await?;
         Ok::<_, crate::service::ServiceError>(render::reply(&reply, today))
     };
     match tokio::time::timeout(WORK_BUDGET, work).await {
-        Ok(Ok(message)) if message.blocks.is_empty() => StatusCode::OK.into_response(),
-        Ok(Ok(message)) => Json(message.ephemeral()).into_response(),
+        Ok(Ok(message)) if message.blocks.is_empty() => Answer::Empty,
+        Ok(Ok(message)) => Answer::Json(message.ephemeral()),
         Ok(Err(e)) => {
             tracing::error!(error = ?e, "slash command failed");
-            Json(render::apology().ephemeral()).into_response()
+            Answer::Json(render::apology().ephemeral())
         }
         Err(_) => {
             tracing::error!("slash command ran out of time");
-            Json(render::apology().ephemeral()).into_response()
+            Answer::Json(render::apology().ephemeral())
         }
     }
 }

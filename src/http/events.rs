@@ -1,39 +1,36 @@
 //! `POST /slack/events`: the Events API. Answers `url_verification`; accepts `app_home_opened`.
 
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use axum::{Json, Router};
+use axum::Router;
 use serde_json::json;
 
 use crate::app::AppState;
 use crate::slack::payload::EventEnvelope;
 
 use super::verify::{bad_request, SignedBody};
+use super::Answer;
 
 pub fn router() -> Router<AppState> {
     Router::new().route(crate::slack::manifest::EVENTS_PATH, post(events))
 }
 
 async fn events(State(state): State<AppState>, signed: SignedBody) -> Response {
-    let envelope: EventEnvelope = match serde_json::from_slice(&signed.body) {
-        Ok(e) => e,
-        Err(e) => return bad_request(format!("not an Events API body: {e}")),
-    };
+    match serde_json::from_slice::<EventEnvelope>(&signed.body) {
+        Ok(envelope) => answer(&state, envelope, signed.retry.is_some()).await.into_response(),
+        Err(e) => bad_request(format!("not an Events API body: {e}")),
+    }
+}
+
+/// Handles one Events API delivery; `redelivery` when Slack is sending it again.
+pub async fn answer(state: &AppState, envelope: EventEnvelope, redelivery: bool) -> Answer {
     match envelope {
-        EventEnvelope::UrlVerification { challenge } => {
-            Json(json!({ "challenge": challenge })).into_response()
-        }
+        EventEnvelope::UrlVerification { challenge } => Answer::Json(json!({ "challenge": challenge })),
         EventEnvelope::EventCallback { team_id, event } => {
-            let kind = event
-                .get("type")
-                .and_then(|t| t.as_str())
-                .unwrap_or("unknown");
+            let kind = event.get("type").and_then(|t| t.as_str()).unwrap_or("unknown");
             let bot_tokens_revoked = kind == "tokens_revoked"
-                && event["tokens"]["bot"]
-                    .as_array()
-                    .is_some_and(|b| !b.is_empty());
+                && event["tokens"]["bot"].as_array().is_some_and(|b| !b.is_empty());
             if kind == "app_uninstalled" || bot_tokens_revoked {
                 // Deleting is idempotent, so a redelivery does no harm.
                 match state.service.store.delete_workspace(&team_id).await {
@@ -42,18 +39,18 @@ async fn events(State(state): State<AppState>, signed: SignedBody) -> Response {
                         tracing::info!(%team_id, kind, deleted, "workspace tokens removed");
                     }
                     Err(e) => {
-                        // A failure answers 500 on purpose: Slack retries the delivery.
+                        // Slack delivers the event again later.
                         tracing::error!(error = ?e, %team_id, "removing workspace tokens failed");
-                        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+                        return Answer::RetryLater;
                     }
                 }
-            } else if signed.retry.is_some() {
+            } else if redelivery {
                 tracing::debug!(%team_id, kind, "event redelivered; already handled");
             } else {
                 tracing::debug!(%team_id, kind, "event received");
             }
-            StatusCode::OK.into_response()
+            Answer::Empty
         }
-        EventEnvelope::AppRateLimited {} => StatusCode::OK.into_response(),
+        EventEnvelope::AppRateLimited {} => Answer::Empty,
     }
 }

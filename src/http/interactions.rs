@@ -5,10 +5,9 @@
 use std::collections::HashMap;
 
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use axum::{Json, Router};
+use axum::Router;
 use serde_json::{json, Value};
 
 use crate::app::AppState;
@@ -22,6 +21,7 @@ use crate::slack::render;
 
 use super::commands::{open_add_modal, WORK_BUDGET};
 use super::verify::{bad_request, SignedBody};
+use super::Answer;
 
 pub fn router() -> Router<AppState> {
     Router::new().route(crate::slack::manifest::INTERACTIONS_PATH, post(interaction))
@@ -35,46 +35,50 @@ async fn interaction(State(state): State<AppState>, signed: SignedBody) -> Respo
     let Some(payload) = form.get("payload") else {
         return bad_request("missing the `payload` field");
     };
-    let interaction: Interaction = match serde_json::from_str(payload) {
-        Ok(i) => i,
-        Err(e) => return bad_request(format!("`payload` is not an interaction: {e}")),
-    };
+    match serde_json::from_str::<Interaction>(payload) {
+        Ok(interaction) => answer(&state, interaction).await.into_response(),
+        Err(e) => bad_request(format!("`payload` is not an interaction: {e}")),
+    }
+}
+
+/// Answers a click or a modal submission.
+pub async fn answer(state: &AppState, interaction: Interaction) -> Answer {
     let work = async {
         match interaction {
-            Interaction::BlockActions(click) => block_actions(&state, click).await,
-            Interaction::ViewSubmission(view) => view_submission(&state, view).await,
-            Interaction::ViewClosed {} => Ok(StatusCode::OK.into_response()),
-            Interaction::Other => Ok(bad_request("unsupported interaction type")),
+            Interaction::BlockActions(click) => block_actions(state, click).await,
+            Interaction::ViewSubmission(view) => view_submission(state, view).await,
+            Interaction::ViewClosed {} => Ok(Answer::Empty),
+            Interaction::Other => Ok(Answer::BadRequest("unsupported interaction type".into())),
         }
     };
     match tokio::time::timeout(WORK_BUDGET, work).await {
-        Ok(Ok(response)) => response,
+        Ok(Ok(answer)) => answer,
         Ok(Err(e)) => {
             tracing::error!(error = ?e, "interaction failed");
-            StatusCode::OK.into_response()
+            Answer::Empty
         }
         Err(_) => {
             tracing::error!("interaction ran out of time");
-            StatusCode::OK.into_response()
+            Answer::Empty
         }
     }
 }
 
-type Handled = Result<Response, crate::service::ServiceError>;
+type Handled = Result<Answer, crate::service::ServiceError>;
 
 async fn block_actions(state: &AppState, click: BlockActions) -> Handled {
     let Some(action) = click.actions.first() else {
-        return Ok(bad_request("block_actions without an action"));
+        return Ok(Answer::BadRequest("block_actions without an action".into()));
     };
     let rep = RepRef::new(click.team.id.clone(), click.user.id.clone());
     if action.action_id == OPEN_ADD_MODAL {
         open_add_modal(state, &rep.team_id, click.trigger_id.as_deref());
-        return Ok(StatusCode::OK.into_response());
+        return Ok(Answer::Empty);
     }
     let chosen = action.chosen().unwrap_or_default();
     let (prospect_id, decided, _touch) = match actions::decode(&action.action_id, chosen) {
         Ok(decoded) => decoded,
-        Err(e) => return Ok(bad_request(e.to_string())),
+        Err(e) => return Ok(Answer::BadRequest(e.to_string())),
     };
     let reply = state.service.act(&rep, prospect_id, &decided).await?;
     let update = match &reply {
@@ -108,7 +112,7 @@ async fn block_actions(state: &AppState, click: BlockActions) -> Handled {
             }
         });
     }
-    Ok(StatusCode::OK.into_response())
+    Ok(Answer::Empty)
 }
 
 async fn applied_today(
@@ -177,7 +181,7 @@ async fn in_place(
 
 async fn view_submission(state: &AppState, view: ViewSubmission) -> Handled {
     if view.view.callback_id != modal::CALLBACK_ID {
-        return Ok(bad_request(format!(
+        return Ok(Answer::BadRequest(format!(
             "unknown view `{}`",
             view.view.callback_id
         )));
@@ -186,11 +190,11 @@ async fn view_submission(state: &AppState, view: ViewSubmission) -> Handled {
     let today = applied_today(state, &rep).await?;
     let new = match modal::parse_submission(&view.view.state, today) {
         Ok(new) => new,
-        Err(errors) => return Ok(Json(errors_response(&errors)).into_response()),
+        Err(errors) => return Ok(Answer::Json(errors_response(&errors))),
     };
     let reply = state.service.add(&rep, &new).await?;
     if let Reply::Problem(problem) = &reply {
-        return Ok(Json(errors_response(&[("name", problem.clone())])).into_response());
+        return Ok(Answer::Json(errors_response(&[("name", problem.clone())])));
     }
     let message = render::reply(&reply, today);
     let slack = state.slack.clone();
@@ -203,5 +207,5 @@ async fn view_submission(state: &AppState, view: ViewSubmission) -> Handled {
             tracing::error!(error = %e, "confirming the new prospect by DM failed");
         }
     });
-    Ok(StatusCode::OK.into_response())
+    Ok(Answer::Empty)
 }

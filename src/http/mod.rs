@@ -1,10 +1,10 @@
 //! HTTP routes only: each module has a `router()`, merged here.
 
-mod commands;
-mod events;
+pub mod commands;
+pub mod events;
 mod health;
 mod install;
-mod interactions;
+pub mod interactions;
 pub mod verify;
 
 use axum::extract::DefaultBodyLimit;
@@ -12,6 +12,32 @@ use axum::Router;
 use tower_http::trace::TraceLayer;
 
 use crate::app::AppState;
+
+/// What a handler answers Slack, whatever the transport: HTTP turns it into a response, Socket
+/// Mode into the envelope's acknowledgement.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Answer {
+    /// Acknowledge with nothing to show.
+    Empty,
+    /// Acknowledge with this body (a command's reply, a modal's errors, a challenge).
+    Json(serde_json::Value),
+    /// The body was malformed or unknown: 400 with this reason.
+    BadRequest(String),
+    /// Something on our side failed and Slack should deliver it again (events only).
+    RetryLater,
+}
+
+impl axum::response::IntoResponse for Answer {
+    fn into_response(self) -> axum::response::Response {
+        use axum::http::StatusCode;
+        match self {
+            Answer::Empty => StatusCode::OK.into_response(),
+            Answer::Json(body) => axum::Json(body).into_response(),
+            Answer::BadRequest(reason) => (StatusCode::BAD_REQUEST, reason).into_response(),
+            Answer::RetryLater => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        }
+    }
+}
 
 /// Slack's payloads are a few kilobytes; anything this large is not from Slack.
 pub const MAX_SLACK_BODY: usize = 64 * 1024;
