@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use tokio::net::TcpListener;
+use tokio::sync::watch;
 
 use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, ServeConfig};
@@ -55,14 +56,22 @@ pub fn router(state: AppState) -> Router {
     crate::http::router(state)
 }
 
-/// Serves the router on an already bound listener until the process is told to stop.
-pub async fn serve_on(listener: TcpListener, state: AppState) -> std::io::Result<()> {
+/// Serves the router on an already bound listener until `stop` turns true; requests in flight
+/// are finished first.
+pub async fn serve_on(
+    listener: TcpListener,
+    state: AppState,
+    mut stop: watch::Receiver<bool>,
+) -> std::io::Result<()> {
     axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(async move {
+            let _ = stop.wait_for(|stopped| *stopped).await;
+        })
         .await
 }
 
-/// `followup serve`: migrate, then answer Slack on `0.0.0.0:$PORT`.
+/// `followup serve`: migrate, then answer Slack on `0.0.0.0:$PORT` (and over Socket Mode when
+/// `SLACK_APP_TOKEN` is set), and run the digest scheduler. SIGTERM or Ctrl-C stops it gracefully.
 pub async fn serve(config: Config, serve: ServeConfig) -> anyhow::Result<()> {
     let store = store::connect(&config.database_url).await?;
     store.migrate().await?;
@@ -81,20 +90,39 @@ pub async fn serve(config: Config, serve: ServeConfig) -> anyhow::Result<()> {
         tracing::info!("OAuth mode: workspaces install at /slack/install");
         state = state.with_oauth(oauth);
     }
+    let addr = SocketAddr::from(([0, 0, 0, 0], serve.port));
+    let listener = TcpListener::bind(addr)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
+
+    let (stop_tx, stop) = watch::channel(false);
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        tracing::info!("stopping: finishing requests in flight and any digest being sent");
+        let _ = stop_tx.send(true);
+    });
     let digester = Arc::new(Digester::new(
         state.service.clone(),
         state.slack.clone(),
         config.digest_concurrency,
     ));
-    let scheduler = tokio::spawn(crate::scheduler::run(digester, state.clock.clone()));
-    let addr = SocketAddr::from(([0, 0, 0, 0], serve.port));
-    let listener = TcpListener::bind(addr)
-        .await
-        .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
+    let scheduler = tokio::spawn(crate::scheduler::run(
+        digester,
+        state.clock.clone(),
+        stop.clone(),
+    ));
+    let socket = serve.slack.app_token.clone().map(|token| {
+        tracing::info!("Socket Mode: connecting out to Slack");
+        tokio::spawn(crate::socket_mode::run(state.clone(), token, stop.clone()))
+    });
     tracing::info!(%addr, database = %store::redact_url(&config.database_url), "followup is listening");
-    let served = serve_on(listener, state).await;
-    scheduler.abort();
+    let served = serve_on(listener, state, stop).await;
+    let _ = scheduler.await;
+    if let Some(socket) = socket {
+        let _ = socket.await;
+    }
     served?;
+    tracing::info!("stopped");
     Ok(())
 }
 

@@ -96,12 +96,29 @@ impl Digester {
             .collect()
             .await;
         let mut report = PassReport::default();
+        let count = |outcome: &str| {
+            crate::telemetry::DIGESTS
+                .with_label_values(&[outcome])
+                .inc()
+        };
         for result in results {
             match result {
-                Ok(RepResult::Sent(rep)) => report.sent.push(rep),
-                Ok(RepResult::Failed(rep, why)) => report.failed.push((rep, why)),
-                Ok(RepResult::Unreachable(rep)) => report.unreachable.push(rep),
-                Ok(RepResult::Skipped) => report.skipped += 1,
+                Ok(RepResult::Sent(rep)) => {
+                    count("sent");
+                    report.sent.push(rep)
+                }
+                Ok(RepResult::Failed(rep, why)) => {
+                    count("failed");
+                    report.failed.push((rep, why))
+                }
+                Ok(RepResult::Unreachable(rep)) => {
+                    count("unreachable");
+                    report.unreachable.push(rep)
+                }
+                Ok(RepResult::Skipped) => {
+                    count("skipped");
+                    report.skipped += 1
+                }
                 Ok(RepResult::Preview(p)) => report.previews.push(p),
                 Err(e) => return Err(e),
             }

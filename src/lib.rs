@@ -13,4 +13,6 @@ pub mod oauth;
 pub mod scheduler;
 pub mod service;
 pub mod slack;
+pub mod socket_mode;
 pub mod store;
+pub mod telemetry;

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use chrono::Utc;
 use cron::Schedule;
+use tokio::sync::watch;
 
 use crate::clock::Clock;
 use crate::digest::Digester;
@@ -12,9 +13,10 @@ use crate::digest::Digester;
 /// Every minute, on the minute.
 pub const EVERY_MINUTE: &str = "0 * * * * *";
 
-/// Runs a pass at each tick until the task is dropped. A failed pass is logged; the next tick
-/// tries again (claims make a repeated pass harmless).
-pub async fn run(digester: Arc<Digester>, clock: Arc<dyn Clock>) {
+/// Runs a pass at each tick until `stop` turns true. A pass under way is never cut short: it
+/// finishes the digests it is sending. A failed pass is logged; the next tick tries again
+/// (claims make a repeated pass harmless).
+pub async fn run(digester: Arc<Digester>, clock: Arc<dyn Clock>, mut stop: watch::Receiver<bool>) {
     let schedule = match Schedule::from_str(EVERY_MINUTE) {
         Ok(s) => s,
         Err(e) => {
@@ -28,9 +30,13 @@ pub async fn run(digester: Arc<Digester>, clock: Arc<dyn Clock>) {
             return;
         };
         let wait = (next - now).to_std().unwrap_or_default();
-        tokio::time::sleep(wait).await;
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            _ = stop.wait_for(|stopped| *stopped) => return,
+        }
         let started = clock.now();
         let lag_ms = (started - next).num_milliseconds().max(0);
+        crate::telemetry::SCHEDULER_LAG.set(lag_ms as f64 / 1000.0);
         match digester.run_pass(started, false).await {
             Ok(report) if !report.sent.is_empty() || !report.failed.is_empty() => tracing::info!(
                 sent = report.sent.len(),

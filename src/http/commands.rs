@@ -46,11 +46,18 @@ pub async fn answer(state: &AppState, form: SlashCommand) -> Answer {
             Ok(command) => command,
             Err(e) => {
                 let hint = "\n_`/followup help` shows every command._";
-                return Ok(Message::plain(format!("⚠️ {}{hint}", crate::slack::mrkdwn::escape_entities(&e.to_string()))));
+                return Ok(Message::plain(format!(
+                    "⚠️ {}{hint}",
+                    crate::slack::mrkdwn::escape_entities(&e.to_string())
+                )));
             }
         };
         if command == Command::AddModal {
-            return Ok(open_add_modal(state, &rep.team_id, form.trigger_id.as_deref()));
+            return Ok(open_add_modal(
+                state,
+                &rep.team_id,
+                form.trigger_id.as_deref(),
+            ));
         }
         let reply = state.service.run(&rep, command).await?;
         Ok::<_, crate::service::ServiceError>(render::reply(&reply, today))

@@ -18,7 +18,9 @@ pub fn router() -> Router<AppState> {
 
 async fn events(State(state): State<AppState>, signed: SignedBody) -> Response {
     match serde_json::from_slice::<EventEnvelope>(&signed.body) {
-        Ok(envelope) => answer(&state, envelope, signed.retry.is_some()).await.into_response(),
+        Ok(envelope) => answer(&state, envelope, signed.retry.is_some())
+            .await
+            .into_response(),
         Err(e) => bad_request(format!("not an Events API body: {e}")),
     }
 }
@@ -26,11 +28,18 @@ async fn events(State(state): State<AppState>, signed: SignedBody) -> Response {
 /// Handles one Events API delivery; `redelivery` when Slack is sending it again.
 pub async fn answer(state: &AppState, envelope: EventEnvelope, redelivery: bool) -> Answer {
     match envelope {
-        EventEnvelope::UrlVerification { challenge } => Answer::Json(json!({ "challenge": challenge })),
+        EventEnvelope::UrlVerification { challenge } => {
+            Answer::Json(json!({ "challenge": challenge }))
+        }
         EventEnvelope::EventCallback { team_id, event } => {
-            let kind = event.get("type").and_then(|t| t.as_str()).unwrap_or("unknown");
+            let kind = event
+                .get("type")
+                .and_then(|t| t.as_str())
+                .unwrap_or("unknown");
             let bot_tokens_revoked = kind == "tokens_revoked"
-                && event["tokens"]["bot"].as_array().is_some_and(|b| !b.is_empty());
+                && event["tokens"]["bot"]
+                    .as_array()
+                    .is_some_and(|b| !b.is_empty());
             if kind == "app_uninstalled" || bot_tokens_revoked {
                 // Deleting is idempotent, so a redelivery does no harm.
                 match state.service.store.delete_workspace(&team_id).await {

@@ -52,6 +52,8 @@ pub fn router(state: AppState) -> Router {
         .merge(slack)
         .merge(health::router())
         .merge(install::router())
+        .route("/metrics", axum::routing::get(crate::telemetry::render))
+        .route_layer(axum::middleware::from_fn(crate::telemetry::track))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

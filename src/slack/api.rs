@@ -155,7 +155,7 @@ impl SlackApi {
     pub async fn call(&self, team_id: &str, method: &str, body: &Value) -> Result<Value, ApiError> {
         let token = &self.token(team_id).await?;
         let span = tracing::debug_span!("slack_api", method);
-        self.retrying(|| {
+        self.retrying(method, || {
             let context = SlackClientApiCallContext {
                 rate_control_params: None,
                 token: Some(token),
@@ -181,7 +181,7 @@ impl SlackApi {
             return Err(ApiError::ForeignUrl(response_url.into()));
         }
         let span = tracing::debug_span!("slack_response_url");
-        self.retrying(|| {
+        self.retrying("response_url", || {
             let context = SlackClientApiCallContext {
                 rate_control_params: None,
                 token: None,
@@ -261,7 +261,9 @@ impl SlackApi {
         let token = self.token(team_id).await?;
         let session = self.client.open_session(&token);
         let request = SlackApiUsersInfoRequest::new(SlackUserId::new(user_id.to_string()));
-        let answer = self.retrying_typed(|| session.users_info(&request)).await?;
+        let answer = self
+            .retrying_typed("users.info", || session.users_info(&request))
+            .await?;
         Ok((answer.user.tz, answer.user.deleted.unwrap_or(false)))
     }
 
@@ -280,6 +282,32 @@ impl SlackApi {
         .map(|_| ())
     }
 
+    /// A Socket Mode WebSocket URL (`apps.connections.open`, with the app-level token).
+    pub async fn open_socket(&self, app_token: &str) -> Result<String, ApiError> {
+        let token = SlackApiToken::new(SlackApiTokenValue::new(app_token.to_string()));
+        let span = tracing::debug_span!("slack_api", method = "apps.connections.open");
+        let empty = json!({});
+        let answer = self
+            .retrying("apps.connections.open", || {
+                let context = SlackClientApiCallContext {
+                    rate_control_params: None,
+                    token: Some(&token),
+                    tracing_span: &span,
+                    is_sensitive_url: false,
+                };
+                self.client.http_api.connector.http_post::<Value, Value>(
+                    "apps.connections.open",
+                    &empty,
+                    context,
+                )
+            })
+            .await?;
+        answer["url"]
+            .as_str()
+            .map(str::to_string)
+            .ok_or_else(|| ApiError::Slack("apps.connections.open answered without a url".into()))
+    }
+
     /// Exchanges an OAuth code for the workspace's tokens (`oauth.v2.access`, client id and
     /// secret as HTTP Basic).
     pub async fn oauth_access(
@@ -293,19 +321,23 @@ impl SlackApi {
             SlackClientSecret::new(client_secret.to_string()),
             SlackOAuthCode::new(code.to_string()),
         );
-        self.retrying_typed(|| self.client.oauth2_access(&request))
+        self.retrying_typed("oauth.v2.access", || self.client.oauth2_access(&request))
             .await
     }
 
-    async fn retrying<'a, F, Fut>(&'a self, attempt: F) -> Result<Value, ApiError>
+    async fn retrying<'a, F, Fut>(&'a self, method: &str, attempt: F) -> Result<Value, ApiError>
     where
         F: FnMut() -> Fut,
         Fut: std::future::Future<Output = ClientResult<Value>> + 'a,
     {
-        self.retrying_typed(attempt).await
+        self.retrying_typed(method, attempt).await
     }
 
-    async fn retrying_typed<'a, T, F, Fut>(&'a self, mut attempt: F) -> Result<T, ApiError>
+    async fn retrying_typed<'a, T, F, Fut>(
+        &'a self,
+        method: &str,
+        mut attempt: F,
+    ) -> Result<T, ApiError>
     where
         F: FnMut() -> Fut,
         Fut: std::future::Future<Output = ClientResult<T>> + 'a,
@@ -314,7 +346,19 @@ impl SlackApi {
         loop {
             tries += 1;
             let last = tries >= self.max_attempts;
-            let wait = match attempt().await {
+            let result = attempt().await;
+            let outcome = match &result {
+                Ok(_) => "ok",
+                Err(SlackClientError::RateLimitError(_)) => {
+                    crate::telemetry::SLACK_RATE_LIMITED.inc();
+                    "rate_limited"
+                }
+                Err(_) => "error",
+            };
+            crate::telemetry::SLACK_CALLS
+                .with_label_values(&[method, outcome])
+                .inc();
+            let wait = match result {
                 Ok(value) => return Ok(value),
                 Err(SlackClientError::RateLimitError(e)) => {
                     if last {
