@@ -375,6 +375,49 @@ on_both_apps! {
         }
     }
 
+    async fn the_message_shortcut_opens_the_add_modal_with_the_message_as_the_note(app) {
+        let shortcut = json!({
+            "type": "message_action", "callback_id": "follow_up_on_this", "trigger_id": "12345.98765.abcd",
+            "team": {"id": TEAM, "domain": "acme"}, "user": {"id": ALICE, "name": "alice"},
+            "channel": {"id": "C1", "name": "sales"}, "message_ts": "1700000000.000200",
+            "message": {"type": "message", "user": "U0PROSPECT", "ts": "1700000000.000200", "text": "Can you send pricing for 40 seats by Friday?"},
+            "response_url": app.slack.response_url("shortcut"),
+        });
+        let (status, body) = app.interact(&shortcut).await;
+        assert_eq!((status, body.as_str()), (200, ""));
+        let opened = app.slack.wait_for("views.open", 1, WAIT).await;
+        assert_eq!(opened[0].body["trigger_id"], "12345.98765.abcd");
+        assert_eq!(opened[0].body["view"]["callback_id"], "add_prospect");
+        let notes = opened[0].body["view"]["blocks"].as_array().unwrap().iter().find(|b| b["block_id"] == "notes").unwrap();
+        assert_eq!(notes["element"]["initial_value"], "Can you send pricing for 40 seats by Friday?");
+        let mut unknown = shortcut.clone();
+        unknown["callback_id"] = json!("something_else");
+        assert_eq!(app.interact(&unknown).await.0, 400);
+    }
+
+    async fn opening_the_home_tab_shows_todays_agenda_and_a_click_there_redraws_it(app) {
+        let jane = add(app, ALICE, "Jane Doe company:Acme").await;
+        let response = app.event(&event_callback(TEAM, json!({"type": "app_home_opened", "user": ALICE, "channel": "D0ALICE", "tab": "home", "event_ts": "1700000000.1"}))).await;
+        assert_eq!(response.status(), 200);
+        let published = app.slack.wait_for("views.publish", 1, WAIT).await;
+        assert_eq!(published[0].body["user_id"], ALICE);
+        let view = &published[0].body["view"];
+        assert_eq!(view["type"], "home");
+        assert!(view["blocks"].as_array().unwrap().len() <= 100);
+        let text = reply_text(view);
+        assert!(text.contains("Add a prospect") && text.contains("*Jane Doe* · Acme") && text.contains("Done ✅"), "{text}");
+        // The Messages tab does not redraw the Home tab.
+        app.event(&event_callback(TEAM, json!({"type": "app_home_opened", "user": ALICE, "tab": "messages"}))).await;
+        // A click on the Home tab: stored, and the Home tab drawn again.
+        let touch = app.store.prospect_state(&TestApp::alice(), jane).await.unwrap().unwrap().touches[0].id;
+        let click = block_actions(TEAM, ALICE, vec![button_action("touch_done", &format!("{jane}.{touch}"), &format!("act.{touch}"))],
+            None, None, None, json!({"type": "view", "view_id": "V0HOME"}));
+        assert_eq!(app.interact(&click).await.0, 200);
+        let published = app.slack.wait_for("views.publish", 2, WAIT).await;
+        assert_eq!(published.len(), 2, "the Messages tab did not publish");
+        assert!(reply_text(&published[1].body["view"]).contains("Nothing due today"), "{}", published[1].body);
+    }
+
     async fn healthz_answers_while_the_database_does(app) {
         let response = app.http.get(format!("{}/healthz", app.base)).send().await.unwrap();
         assert_eq!(response.status(), 200);

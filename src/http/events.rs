@@ -7,6 +7,7 @@ use axum::Router;
 use serde_json::json;
 
 use crate::app::AppState;
+use crate::domain::RepRef;
 use crate::slack::payload::EventEnvelope;
 
 use super::verify::{bad_request, SignedBody};
@@ -23,6 +24,28 @@ async fn events(State(state): State<AppState>, signed: SignedBody) -> Response {
             .into_response(),
         Err(e) => bad_request(format!("not an Events API body: {e}")),
     }
+}
+
+/// Draws the rep's Home tab after the acknowledgement.
+pub fn publish_home(state: &AppState, rep: &RepRef) {
+    let state = state.clone();
+    let rep = rep.clone();
+    tokio::spawn(async move {
+        let view = match state.service.due(&rep).await {
+            Ok(report) => crate::slack::render::home(&report),
+            Err(e) => {
+                tracing::error!(error = ?e, "building the Home tab failed");
+                return;
+            }
+        };
+        if let Err(e) = state
+            .slack
+            .publish_home(&rep.team_id, &rep.user_id, &view)
+            .await
+        {
+            tracing::error!(error = %e, "views.publish failed");
+        }
+    });
 }
 
 /// Handles one Events API delivery; `redelivery` when Slack is sending it again.
@@ -52,6 +75,11 @@ pub async fn answer(state: &AppState, envelope: EventEnvelope, redelivery: bool)
                         tracing::error!(error = ?e, %team_id, "removing workspace tokens failed");
                         return Answer::RetryLater;
                     }
+                }
+            } else if kind == "app_home_opened" && event["tab"].as_str().unwrap_or("home") == "home"
+            {
+                if let Some(user) = event["user"].as_str() {
+                    publish_home(state, &RepRef::new(team_id.clone(), user));
                 }
             } else if redelivery {
                 tracing::debug!(%team_id, kind, "event redelivered; already handled");

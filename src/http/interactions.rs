@@ -15,8 +15,9 @@ use crate::domain::RepRef;
 use crate::service::Reply;
 use crate::slack::actions::{self, OPEN_ADD_MODAL};
 use crate::slack::blocks::Message;
+use crate::slack::manifest::SHORTCUT_CALLBACK_ID;
 use crate::slack::modal::{self, errors_response};
-use crate::slack::payload::{BlockActions, Interaction, ViewSubmission};
+use crate::slack::payload::{BlockActions, Interaction, MessageAction, ViewSubmission};
 use crate::slack::render;
 
 use super::commands::{open_add_modal, WORK_BUDGET};
@@ -48,6 +49,7 @@ pub async fn answer(state: &AppState, interaction: Interaction) -> Answer {
             Interaction::BlockActions(click) => block_actions(state, click).await,
             Interaction::ViewSubmission(view) => view_submission(state, view).await,
             Interaction::ViewClosed {} => Ok(Answer::Empty),
+            Interaction::MessageAction(shortcut) => Ok(message_shortcut(state, shortcut)),
             Interaction::Other => Ok(Answer::BadRequest("unsupported interaction type".into())),
         }
     };
@@ -62,6 +64,31 @@ pub async fn answer(state: &AppState, interaction: Interaction) -> Answer {
             Answer::Empty
         }
     }
+}
+
+/// "Follow up on this": the add modal, with the message as the note.
+fn message_shortcut(state: &AppState, shortcut: MessageAction) -> Answer {
+    if shortcut.callback_id != SHORTCUT_CALLBACK_ID {
+        return Answer::BadRequest(format!("unknown shortcut `{}`", shortcut.callback_id));
+    }
+    let Some(trigger_id) = shortcut.trigger_id.filter(|t| !t.is_empty()) else {
+        return Answer::BadRequest("a shortcut without a trigger_id".into());
+    };
+    let text = shortcut
+        .message
+        .as_ref()
+        .and_then(|m| m.get("text"))
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    let slack = state.slack.clone();
+    let team = shortcut.team.id;
+    tokio::spawn(async move {
+        let view = crate::slack::modal::add_prospect_view_with_notes(text.as_deref());
+        if let Err(e) = slack.open_view(&team, &trigger_id, &view).await {
+            tracing::error!(error = %e, "views.open for the shortcut failed");
+        }
+    });
+    Answer::Empty
 }
 
 type Handled = Result<Answer, crate::service::ServiceError>;
@@ -104,6 +131,15 @@ async fn block_actions(state: &AppState, click: BlockActions) -> Handled {
             body
         }
     };
+    let from_home = click
+        .container
+        .as_ref()
+        .and_then(|c| c.get("type"))
+        .and_then(Value::as_str)
+        == Some("view");
+    if from_home {
+        crate::http::events::publish_home(state, &rep);
+    }
     if let Some(url) = click.response_url.clone() {
         let slack = state.slack.clone();
         tokio::spawn(async move {

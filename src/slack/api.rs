@@ -282,6 +282,22 @@ impl SlackApi {
         .map(|_| ())
     }
 
+    /// Publishes a user's Home tab.
+    pub async fn publish_home(
+        &self,
+        team_id: &str,
+        user_id: &str,
+        view: &Value,
+    ) -> Result<(), ApiError> {
+        self.call(
+            team_id,
+            "views.publish",
+            &json!({"user_id": user_id, "view": view}),
+        )
+        .await
+        .map(|_| ())
+    }
+
     /// A Socket Mode WebSocket URL (`apps.connections.open`, with the app-level token).
     pub async fn open_socket(&self, app_token: &str) -> Result<String, ApiError> {
         let token = SlackApiToken::new(SlackApiTokenValue::new(app_token.to_string()));

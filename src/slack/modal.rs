@@ -38,6 +38,11 @@ fn text_input(action_id: &str, placeholder: &str, multiline: bool) -> Value {
 
 /// The modal `views.open` shows for `/followup add`.
 pub fn add_prospect_view() -> Value {
+    add_prospect_view_with_notes(None)
+}
+
+/// The add modal with its notes filled in (the "Follow up on this" shortcut passes the message).
+pub fn add_prospect_view_with_notes(notes: Option<&str>) -> Value {
     let cadence_options: Vec<Value> = BUILT_IN
         .iter()
         .map(|c| option(&format!("{} — {}", c.id, c.name), c.id.as_str()))
@@ -66,9 +71,18 @@ pub fn add_prospect_view() -> Value {
             }), true, None),
             input("value", "Deal value", text_input("value", "12,500 or 12.5k", false), true, None),
             input("start", "First touch on", json!({"type": "datepicker", "action_id": "value"}), true, Some("Leave empty for today.")),
-            input("notes", "Notes", text_input("value", "What was discussed, what you sent", true), true, None),
+            input("notes", "Notes", notes_input(notes), true, None),
         ],
     })
+}
+
+fn notes_input(notes: Option<&str>) -> Value {
+    let mut element = text_input("value", "What was discussed, what you sent", true);
+    if let Some(notes) = notes.map(str::trim).filter(|n| !n.is_empty()) {
+        // Slack caps a text input's initial value at 3000 characters; notes keep 2000.
+        element["initial_value"] = json!(super::mrkdwn::truncate(notes, 2000));
+    }
+    element
 }
 
 /// The prospect a submission describes, or every field's problem keyed by its block id.

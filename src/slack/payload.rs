@@ -36,8 +36,23 @@ pub enum Interaction {
     ViewSubmission(ViewSubmission),
     #[serde(rename = "view_closed")]
     ViewClosed {},
+    /// A message shortcut ("Follow up on this").
+    #[serde(rename = "message_action")]
+    MessageAction(MessageAction),
     #[serde(other)]
     Other,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct MessageAction {
+    pub team: IdField,
+    pub user: IdField,
+    pub callback_id: String,
+    #[serde(default)]
+    pub trigger_id: Option<String>,
+    /// The message the shortcut was used on.
+    #[serde(default)]
+    pub message: Option<Value>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

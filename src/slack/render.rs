@@ -58,6 +58,28 @@ pub fn reply(reply: &Reply, today: NaiveDate) -> Message {
     }
 }
 
+/// The Home tab: today's agenda with the same buttons, and a way to add a prospect.
+pub fn home(report: &DueReport) -> serde_json::Value {
+    let agenda = due(report);
+    let mut blocks = vec![
+        header("followup"),
+        actions_block(
+            "home_actions",
+            vec![button(
+                "➕ Add a prospect",
+                actions::OPEN_ADD_MODAL,
+                "home",
+                Some("primary"),
+            )],
+        ),
+        divider(),
+    ];
+    blocks.extend(agenda.capped());
+    blocks.push(context("Type `/followup help` anywhere for every command."));
+    blocks.truncate(blocks::MAX_MODAL_BLOCKS);
+    serde_json::json!({"type": "home", "blocks": blocks})
+}
+
 /// An unexpected failure: the rep hears that nothing changed.
 pub fn apology() -> Message {
     Message::plain("😓 Sorry, something went wrong on our side and nothing was changed. Please try again in a moment.")
