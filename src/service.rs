@@ -21,7 +21,11 @@ const MAX_CHOICES: i64 = 8;
 pub enum Reply {
     Help,
     Cadences,
-    Added(ProspectState),
+    /// Enrolled; `same_company` lists other reps' open prospects at that company.
+    Added {
+        state: ProspectState,
+        same_company: Vec<Prospect>,
+    },
     List(Vec<ProspectNext>),
     Due(DueReport),
     Show(ProspectState),
@@ -47,6 +51,11 @@ pub enum Reply {
     },
     /// The rep's mistake, explained.
     Problem(String),
+    /// Someone with this email, or this name at this company, is already in the workspace:
+    /// nothing was added.
+    Duplicate {
+        existing: Vec<Prospect>,
+    },
 }
 
 /// A failure that is not the rep's fault; logged, and the rep gets an apology.
@@ -170,11 +179,36 @@ impl Service {
             Ok(plan) => plan,
             Err(e) => return Ok(Reply::Problem(e.to_string())),
         };
+        let existing = self
+            .store
+            .similar_prospects(
+                &rep.team_id,
+                new.email.as_ref().map(|e| e.as_str()),
+                new.name.as_str(),
+                new.company.as_deref(),
+            )
+            .await?;
+        if !existing.is_empty() {
+            return Ok(Reply::Duplicate { existing });
+        }
+        let same_company = match &new.company {
+            Some(company) => self
+                .store
+                .company_prospects(&rep.team_id, company)
+                .await?
+                .into_iter()
+                .filter(|p| p.rep.user_id != rep.user_id)
+                .collect(),
+            None => Vec::new(),
+        };
         let state = self
             .store
             .add_prospect(rep, new, cadence, &touches, now)
             .await?;
-        Ok(Reply::Added(state))
+        Ok(Reply::Added {
+            state,
+            same_company,
+        })
     }
 
     /// What the morning digest would show now.

@@ -720,6 +720,7 @@ fn prospect(cadence: CadenceId, status: ProspectStatus) -> Prospect {
         last_contact_at: None,
         last_channel: None,
         replied_after_touch: None,
+        replied_at: None,
         paused_on: None,
         closed_at: None,
         close_reason: None,

@@ -298,6 +298,7 @@ pub fn decide(
             )?;
             change.prospect.status = ProspectStatus::Replied;
             change.prospect.replied_after_touch = Some(p.touches_done);
+            change.prospect.replied_at = Some(ctx.now);
             change.prospect.paused_on = None;
             if let Some(note) = note {
                 append_note(&mut change.prospect, ctx.today, "replied", note);

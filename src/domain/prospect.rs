@@ -73,7 +73,8 @@ impl Email {
                 .chars()
                 .any(|c| c.is_whitespace() || c == '<' || c == '>');
         if valid {
-            Ok(Self(email.to_string()))
+            // Addresses are compared as lower case, so the same person is found again.
+            Ok(Self(email.to_lowercase()))
         } else {
             Err(bad())
         }
@@ -377,6 +378,7 @@ pub struct Prospect {
     pub last_contact_at: Option<DateTime<Utc>>,
     pub last_channel: Option<Channel>,
     pub replied_after_touch: Option<i64>,
+    pub replied_at: Option<DateTime<Utc>>,
     pub paused_on: Option<NaiveDate>,
     pub closed_at: Option<DateTime<Utc>>,
     pub close_reason: Option<String>,

@@ -1,6 +1,6 @@
 //! A rep's own settings: time zone, digest time, weekends.
 
-use chrono::{DateTime, NaiveTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
 
 use super::lifecycle::Context;
@@ -44,7 +44,14 @@ pub struct RepSettings {
     pub unreachable_since: Option<DateTime<Utc>>,
     /// When Slack's profile time zone was last read.
     pub tz_checked_at: Option<DateTime<Utc>>,
+    /// Away mode: no digests and no touches due from the first date to the second, inclusive.
+    pub away: Option<(NaiveDate, NaiveDate)>,
+    /// At most this many touches a day when a backlog is spread out.
+    pub daily_cap: i64,
 }
+
+/// Touches a rep is asked to make in one day when a backlog is spread, unless the rep sets another.
+pub const DEFAULT_DAILY_CAP: i64 = 20;
 
 impl RepSettings {
     /// A rep nobody has configured yet: UTC until Slack tells us better, weekends off.
@@ -57,6 +64,8 @@ impl RepSettings {
             weekends_off: true,
             unreachable_since: None,
             tz_checked_at: None,
+            away: None,
+            daily_cap: DEFAULT_DAILY_CAP,
         }
     }
     pub fn zone(&self) -> Tz {

@@ -33,7 +33,7 @@ pub fn reply(reply: &Reply, today: NaiveDate) -> Message {
     match reply {
         Reply::Help => Message::plain(USAGE),
         Reply::Cadences => cadences(),
-        Reply::Added(state) => added(state),
+        Reply::Added { state, same_company } => added(state, same_company),
         Reply::List(items) => list(items),
         Reply::Due(report) => due(report),
         Reply::Show(state) => show(state, today),
@@ -52,6 +52,17 @@ pub fn reply(reply: &Reply, today: NaiveDate) -> Message {
             Message::plain(format!(
                 "{head}\n• Morning digest at *{digest}*\n• Time zone *{zone}*\n• Weekends *{weekends}*\n\
                  Change with `/followup settings digest 07:30`, `tz Europe/Berlin`, `weekends on|off`."
+            ))
+        }
+        Reply::Duplicate { existing } => {
+            let lines: Vec<String> = existing
+                .iter()
+                .map(|p| format!("• *#{}* {} — {}'s, {}", p.id, who(p), format!("<@{}>", p.rep.user_id), p.status))
+                .collect();
+            Message::plain(format!(
+                "👯 Already in your workspace, so nothing was added:\n{}\nUse `/followup show #{}` to see it.",
+                lines.join("\n"),
+                existing.first().map(|p| p.id).unwrap_or_default()
             ))
         }
         Reply::Problem(text) => Message::plain(format!("⚠️ {}\n_`/followup help` shows every command._", escape_entities(text))),
@@ -128,7 +139,16 @@ fn schedule_line(t: &Touch) -> String {
     )
 }
 
-fn added(state: &ProspectState) -> Message {
+/// A gentle note when text says "just checking in" or runs long, with a better example.
+fn lint_hint(text: Option<&str>) -> Option<String> {
+    let warnings = crate::domain::lint::check(text?, false);
+    (!warnings.is_empty()).then(|| {
+        let advice: Vec<String> = warnings.iter().map(|w| w.advice()).collect();
+        format!("💡 {}", advice.join(" "))
+    })
+}
+
+fn added(state: &ProspectState, same_company: &[Prospect]) -> Message {
     let p = &state.prospect;
     let mut m = Message::new(format!("Added {} to {}", escape(&p.name), p.cadence));
     m.push(section(&format!(
@@ -140,11 +160,25 @@ fn added(state: &ProspectState) -> Message {
     )));
     let lines: Vec<String> = state.touches.iter().map(schedule_line).collect();
     m.push(section(&lines.join("\n")));
-    m.push(context(
-        "`/followup show #{}` shows it again · the morning digest will remind you on each day"
-            .replace("{}", &p.id.to_string())
-            .as_str(),
-    ));
+    if !same_company.is_empty() {
+        let reps: std::collections::BTreeSet<String> = same_company
+            .iter()
+            .map(|o| format!("<@{}>", o.rep.user_id))
+            .collect();
+        let verb = if reps.len() == 1 { "is" } else { "are" };
+        m.push(section(&format!(
+            "🤝 {} {verb} already working {}: talk before you reach out.",
+            reps.into_iter().collect::<Vec<_>>().join(", "),
+            escape(p.company.as_deref().unwrap_or("this company"))
+        )));
+    }
+    if let Some(hint) = lint_hint(p.notes.as_deref()) {
+        m.push(context(&hint));
+    }
+    m.push(context(&format!(
+        "`/followup show #{}` shows it again · the morning digest will remind you on each day",
+        p.id
+    )));
     m
 }
 
@@ -455,8 +489,11 @@ fn applied(state: &ProspectState, outcome: &Outcome) -> Message {
             } else {
                 String::new()
             };
+            let hint = lint_hint(touch.note.as_deref())
+                .map(|h| format!("\n{h}"))
+                .unwrap_or_default();
             format!(
-                "✅ Logged {} for {name}.{}{ended}",
+                "✅ Logged {} for {name}.{}{ended}{hint}",
                 touch.position(),
                 next(next_due)
             )

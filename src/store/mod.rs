@@ -165,12 +165,86 @@ pub trait Store: Send + Sync + 'static {
     /// Forgets a workspace's tokens (uninstalled, or tokens revoked); `true` if there were any.
     async fn delete_workspace(&self, team_id: &str) -> StoreResult<bool>;
 
+    /// Every prospect of a workspace, or of one rep in it (for export), oldest first.
+    async fn team_prospects(
+        &self,
+        team_id: &str,
+        user_id: Option<&str>,
+    ) -> StoreResult<Vec<Prospect>>;
+
+    /// Prospects anywhere in the workspace with this email, or this name at this company
+    /// (any case): the candidates for "already here".
+    async fn similar_prospects(
+        &self,
+        team_id: &str,
+        email: Option<&str>,
+        name: &str,
+        company: Option<&str>,
+    ) -> StoreResult<Vec<Prospect>>;
+
+    /// Open prospects at a company, any rep's, in the workspace.
+    async fn company_prospects(&self, team_id: &str, company: &str) -> StoreResult<Vec<Prospect>>;
+
+    /// The workspace's managers.
+    async fn managers(&self, team_id: &str) -> StoreResult<Vec<String>>;
+
+    /// Replaces the workspace's managers.
+    async fn set_managers(
+        &self,
+        team_id: &str,
+        users: &[String],
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+
+    /// What the metrics need of every prospect in the workspace, with its rep.
+    async fn team_histories(&self, team_id: &str) -> StoreResult<Vec<(String, History)>>;
+
+    /// The rep's pending touches with their prospects' lead, in due order.
+    async fn rep_pending_touches(&self, rep: &RepRef) -> StoreResult<Vec<DueTouch>>;
+
+    /// Moves the rep's pending touches to new dates, all or nothing.
+    async fn move_touches(
+        &self,
+        rep: &RepRef,
+        moves: &[(crate::domain::TouchId, NaiveDate)],
+    ) -> StoreResult<()>;
+
+    /// Hands a prospect (with its touches) to another rep of the same workspace; `false` if it
+    /// was not `from`'s.
+    async fn reassign(
+        &self,
+        team_id: &str,
+        id: ProspectId,
+        from: &str,
+        to: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+
+    /// Counts of what a rep did between two instants.
+    async fn activity(
+        &self,
+        rep: &RepRef,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Activity>;
+
     /// The digest record for a rep's local date, if any.
     async fn digest_run(
         &self,
         rep: &RepRef,
         local_date: NaiveDate,
     ) -> StoreResult<Option<DigestRun>>;
+}
+
+/// What a rep did in a period: the weekly summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Activity {
+    pub touches_done: i64,
+    pub replies: i64,
+    pub won: i64,
+    pub won_value_cents: i64,
+    pub added: i64,
 }
 
 /// A workspace installed through OAuth.

@@ -67,7 +67,7 @@ pub fn contains_pattern(needle: &str) -> String {
 pub const PROSPECT_COLUMNS: &str = "p.id, p.team_id, p.user_id, p.name, p.email, p.phone, p.linkedin, \
     p.company, p.stage, p.value_cents, p.lead, p.pace, p.notes, p.status, p.cadence_id, p.enrolment_id, \
     p.enrolled_at, p.touches_done, p.first_touch_at, p.last_contact_at, p.last_channel, \
-    p.replied_after_touch, p.paused_on, p.closed_at, p.close_reason, p.created_at, p.version";
+    p.replied_after_touch, p.replied_at, p.paused_on, p.closed_at, p.close_reason, p.created_at, p.version";
 
 pub const TOUCH_COLUMNS: &str = "t.id AS t_id, t.prospect_id AS t_prospect_id, \
     t.enrolment_id AS t_enrolment_id, t.cadence_id AS t_cadence_id, t.step_index AS t_step_index, \

@@ -19,7 +19,8 @@ macro_rules! sql_store {
             };
             use crate::store::rows::{self, PROSPECT_COLUMNS, TOUCH_COLUMNS};
             use crate::store::{
-                Applied, Backend, DigestOutcome, DigestRun, Store, StoreError, StoreResult, Workspace,
+                Activity, Applied, Backend, DigestOutcome, DigestRun, Store, StoreError, StoreResult,
+                Workspace,
             };
 
             type Conn = <$db as sqlx::Database>::Connection;
@@ -58,6 +59,7 @@ macro_rules! sql_store {
                     last_contact_at: row.try_get("last_contact_at")?,
                     last_channel: rows::channel(row.try_get("last_channel")?)?,
                     replied_after_touch: row.try_get("replied_after_touch")?,
+                    replied_at: row.try_get("replied_at")?,
                     paused_on: row.try_get("paused_on")?,
                     closed_at: row.try_get("closed_at")?,
                     close_reason: row.try_get("close_reason")?,
@@ -89,7 +91,7 @@ macro_rules! sql_store {
             }
 
             const REP_COLUMNS: &str = "r.team_id, r.user_id, r.tz, r.tz_source, r.digest_time, \
-                r.weekends_off, r.unreachable_since, r.tz_checked_at";
+                r.weekends_off, r.unreachable_since, r.tz_checked_at, r.away_from, r.away_to, r.daily_cap";
 
             fn settings_from_row(row: &$row) -> StoreResult<RepSettings> {
                 Ok(RepSettings {
@@ -103,6 +105,11 @@ macro_rules! sql_store {
                     weekends_off: row.try_get("weekends_off")?,
                     unreachable_since: row.try_get("unreachable_since")?,
                     tz_checked_at: row.try_get("tz_checked_at")?,
+                    away: match (row.try_get("away_from")?, row.try_get("away_to")?) {
+                        (Some(from), Some(to)) => Some((from, to)),
+                        _ => None,
+                    },
+                    daily_cap: row.try_get("daily_cap")?,
                 })
             }
 
@@ -215,7 +222,7 @@ macro_rules! sql_store {
                     "UPDATE prospects SET stage = $1, value_cents = $2, notes = $3, status = $4, \
                      cadence_id = $5, touches_done = $6, first_touch_at = $7, last_contact_at = $8, \
                      last_channel = $9, replied_after_touch = $10, paused_on = $11, closed_at = $12, \
-                     close_reason = $13, updated_at = $14, version = $15 \
+                     close_reason = $13, updated_at = $14, version = $15, replied_at = $20 \
                      WHERE id = $16 AND team_id = $17 AND user_id = $18 AND version = $19",
                 )
                 .bind(p.stage.as_str())
@@ -237,6 +244,7 @@ macro_rules! sql_store {
                 .bind(&old.rep.team_id)
                 .bind(&old.rep.user_id)
                 .bind(old.version)
+                .bind(p.replied_at)
                 .execute(&mut *conn)
                 .await?
                 .rows_affected();
@@ -320,14 +328,15 @@ macro_rules! sql_store {
                 async fn save_rep_settings(&self, s: &RepSettings, now: DateTime<Utc>) -> StoreResult<()> {
                     sqlx::query(
                         "INSERT INTO reps (team_id, user_id, tz, tz_source, digest_time, weekends_off, \
-                         unreachable_since, tz_checked_at, created_at, updated_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $8, $9, $7, $7) \
+                         unreachable_since, tz_checked_at, away_from, away_to, daily_cap, created_at, updated_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $8, $9, $10, $11, $12, $7, $7) \
                          ON CONFLICT (team_id, user_id) DO UPDATE SET tz = excluded.tz, \
                          tz_source = excluded.tz_source, digest_time = excluded.digest_time, \
                          weekends_off = excluded.weekends_off, unreachable_since = excluded.unreachable_since, \
                          unreachable_reason = CASE WHEN excluded.unreachable_since IS NULL THEN NULL \
                          ELSE reps.unreachable_reason END, \
-                         tz_checked_at = excluded.tz_checked_at, updated_at = excluded.updated_at",
+                         tz_checked_at = excluded.tz_checked_at, away_from = excluded.away_from, \
+                         away_to = excluded.away_to, daily_cap = excluded.daily_cap, updated_at = excluded.updated_at",
                     )
                     .bind(&s.rep.team_id)
                     .bind(&s.rep.user_id)
@@ -338,6 +347,9 @@ macro_rules! sql_store {
                     .bind(now)
                     .bind(s.unreachable_since)
                     .bind(s.tz_checked_at)
+                    .bind(s.away.map(|(from, _)| from))
+                    .bind(s.away.map(|(_, to)| to))
+                    .bind(s.daily_cap)
                     .execute(&self.writer)
                     .await?;
                     Ok(())
@@ -693,6 +705,229 @@ macro_rules! sql_store {
                         .await?
                         .rows_affected();
                     Ok(deleted > 0)
+                }
+
+                async fn team_prospects(&self, team_id: &str, user_id: Option<&str>) -> StoreResult<Vec<Prospect>> {
+                    let sql = format!(
+                        "SELECT {PROSPECT_COLUMNS} FROM prospects p WHERE p.team_id = $1 \
+                         AND ($2 IS NULL OR p.user_id = $2) ORDER BY p.id"
+                    );
+                    sqlx::query(&sql)
+                        .bind(team_id)
+                        .bind(user_id)
+                        .fetch_all(&self.reader)
+                        .await?
+                        .iter()
+                        .map(prospect_from_row)
+                        .collect()
+                }
+
+                async fn similar_prospects(
+                    &self,
+                    team_id: &str,
+                    email: Option<&str>,
+                    name: &str,
+                    company: Option<&str>,
+                ) -> StoreResult<Vec<Prospect>> {
+                    let sql = format!(
+                        "SELECT {PROSPECT_COLUMNS} FROM prospects p WHERE p.team_id = $1 AND \
+                         ((CAST($2 AS TEXT) IS NOT NULL AND p.email = $2) OR \
+                          (p.name_folded = $3 AND CAST($4 AS TEXT) IS NOT NULL AND LOWER(p.company) = LOWER($4))) \
+                         ORDER BY p.id LIMIT 10"
+                    );
+                    sqlx::query(&sql)
+                        .bind(team_id)
+                        .bind(email.map(str::to_lowercase))
+                        .bind(rows::fold(name))
+                        .bind(company)
+                        .fetch_all(&self.reader)
+                        .await?
+                        .iter()
+                        .map(prospect_from_row)
+                        .collect()
+                }
+
+                async fn company_prospects(&self, team_id: &str, company: &str) -> StoreResult<Vec<Prospect>> {
+                    let sql = format!(
+                        "SELECT {PROSPECT_COLUMNS} FROM prospects p WHERE p.team_id = $1 \
+                         AND LOWER(p.company) = LOWER($2) AND p.status IN {OPEN_STATUSES} ORDER BY p.id LIMIT 20"
+                    );
+                    sqlx::query(&sql)
+                        .bind(team_id)
+                        .bind(company)
+                        .fetch_all(&self.reader)
+                        .await?
+                        .iter()
+                        .map(prospect_from_row)
+                        .collect()
+                }
+
+                async fn managers(&self, team_id: &str) -> StoreResult<Vec<String>> {
+                    Ok(sqlx::query_scalar("SELECT user_id FROM managers WHERE team_id = $1 ORDER BY user_id")
+                        .bind(team_id)
+                        .fetch_all(&self.reader)
+                        .await?)
+                }
+
+                async fn set_managers(&self, team_id: &str, users: &[String], by: &str, now: DateTime<Utc>) -> StoreResult<()> {
+                    let mut tx = self.writer.begin_with($begin).await?;
+                    sqlx::query("DELETE FROM managers WHERE team_id = $1")
+                        .bind(team_id)
+                        .execute(&mut *tx)
+                        .await?;
+                    for user in users {
+                        sqlx::query(
+                            "INSERT INTO managers (team_id, user_id, added_by, added_at) VALUES ($1, $2, $3, $4) \
+                             ON CONFLICT (team_id, user_id) DO NOTHING",
+                        )
+                        .bind(team_id)
+                        .bind(user)
+                        .bind(by)
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn team_histories(&self, team_id: &str) -> StoreResult<Vec<(String, History)>> {
+                    let rows = sqlx::query(
+                        "SELECT user_id, created_at, enrolled_at, status, stage, value_cents, touches_done, \
+                         first_touch_at, replied_after_touch FROM prospects WHERE team_id = $1 ORDER BY user_id, id",
+                    )
+                    .bind(team_id)
+                    .fetch_all(&self.reader)
+                    .await?;
+                    rows.iter()
+                        .map(|row| {
+                            let value: Option<i64> = row.try_get("value_cents")?;
+                            Ok((
+                                row.try_get::<String, _>("user_id")?,
+                                History {
+                                    created_at: row.try_get("created_at")?,
+                                    enrolled_at: row.try_get("enrolled_at")?,
+                                    status: rows::status(&row.try_get::<String, _>("status")?)?,
+                                    stage: rows::stage(&row.try_get::<String, _>("stage")?)?,
+                                    value: value.and_then(|c| Money::from_cents(c).ok()),
+                                    touches_done: row.try_get("touches_done")?,
+                                    first_touch_at: row.try_get("first_touch_at")?,
+                                    replied_after_touch: row.try_get("replied_after_touch")?,
+                                },
+                            ))
+                        })
+                        .collect()
+                }
+
+                async fn rep_pending_touches(&self, rep: &RepRef) -> StoreResult<Vec<DueTouch>> {
+                    let sql = format!(
+                        "SELECT {PROSPECT_COLUMNS}, {TOUCH_COLUMNS} FROM touches t \
+                         JOIN prospects p ON p.id = t.prospect_id \
+                         WHERE t.team_id = $1 AND t.user_id = $2 AND t.status = 'pending' \
+                         ORDER BY t.due_on, t.id"
+                    );
+                    sqlx::query(&sql)
+                        .bind(&rep.team_id)
+                        .bind(&rep.user_id)
+                        .fetch_all(&self.reader)
+                        .await?
+                        .iter()
+                        .map(|row| {
+                            let touch = touch_from_row(row)?
+                                .ok_or_else(|| StoreError::Corrupt("pending touch without id".into()))?;
+                            Ok(DueTouch { prospect: prospect_from_row(row)?, touch })
+                        })
+                        .collect()
+                }
+
+                async fn move_touches(&self, rep: &RepRef, moves: &[(crate::domain::TouchId, NaiveDate)]) -> StoreResult<()> {
+                    let mut tx = self.writer.begin_with($begin).await?;
+                    for (id, due_on) in moves {
+                        sqlx::query(
+                            "UPDATE touches SET due_on = $1 WHERE id = $2 AND team_id = $3 AND user_id = $4 \
+                             AND status = 'pending'",
+                        )
+                        .bind(due_on)
+                        .bind(id)
+                        .bind(&rep.team_id)
+                        .bind(&rep.user_id)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn reassign(&self, team_id: &str, id: ProspectId, from: &str, to: &str, now: DateTime<Utc>) -> StoreResult<bool> {
+                    let mut tx = self.writer.begin_with($begin).await?;
+                    let moved = sqlx::query(
+                        "UPDATE prospects SET user_id = $1, updated_at = $2, version = version + 1 \
+                         WHERE id = $3 AND team_id = $4 AND user_id = $5",
+                    )
+                    .bind(to)
+                    .bind(now)
+                    .bind(id)
+                    .bind(team_id)
+                    .bind(from)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                    if moved == 0 {
+                        return Ok(false);
+                    }
+                    for table in ["touches", "enrolments"] {
+                        sqlx::query(&format!("UPDATE {table} SET user_id = $1 WHERE prospect_id = $2 AND team_id = $3"))
+                            .bind(to)
+                            .bind(id)
+                            .bind(team_id)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    sqlx::query(
+                        "INSERT INTO reps (team_id, user_id, created_at, updated_at) VALUES ($1, $2, $3, $3) \
+                         ON CONFLICT (team_id, user_id) DO NOTHING",
+                    )
+                    .bind(team_id)
+                    .bind(to)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                    tx.commit().await?;
+                    Ok(true)
+                }
+
+                async fn activity(&self, rep: &RepRef, from: DateTime<Utc>, to: DateTime<Utc>) -> StoreResult<Activity> {
+                    let touches_done: i64 = sqlx::query_scalar(
+                        "SELECT COUNT(*) FROM touches WHERE team_id = $1 AND user_id = $2 AND status = 'done' \
+                         AND done_at >= $3 AND done_at < $4",
+                    )
+                    .bind(&rep.team_id)
+                    .bind(&rep.user_id)
+                    .bind(from)
+                    .bind(to)
+                    .fetch_one(&self.reader)
+                    .await?;
+                    let row = sqlx::query(
+                        "SELECT \
+                         CAST(COALESCE(SUM(CASE WHEN replied_at >= $3 AND replied_at < $4 THEN 1 ELSE 0 END), 0) AS BIGINT) AS replies, \
+                         CAST(COALESCE(SUM(CASE WHEN status = 'won' AND closed_at >= $3 AND closed_at < $4 THEN 1 ELSE 0 END), 0) AS BIGINT) AS won, \
+                         CAST(COALESCE(SUM(CASE WHEN status = 'won' AND closed_at >= $3 AND closed_at < $4 THEN COALESCE(value_cents, 0) ELSE 0 END), 0) AS BIGINT) AS won_value, \
+                         CAST(COALESCE(SUM(CASE WHEN created_at >= $3 AND created_at < $4 THEN 1 ELSE 0 END), 0) AS BIGINT) AS added \
+                         FROM prospects WHERE team_id = $1 AND user_id = $2",
+                    )
+                    .bind(&rep.team_id)
+                    .bind(&rep.user_id)
+                    .bind(from)
+                    .bind(to)
+                    .fetch_one(&self.reader)
+                    .await?;
+                    Ok(Activity {
+                        touches_done,
+                        replies: row.try_get("replies")?,
+                        won: row.try_get("won")?,
+                        won_value_cents: row.try_get("won_value")?,
+                        added: row.try_get("added")?,
+                    })
                 }
 
                 async fn digest_run(&self, rep: &RepRef, local_date: NaiveDate) -> StoreResult<Option<DigestRun>> {
