@@ -34,6 +34,8 @@ pub struct SettingsChange {
     pub digest_time: Option<NaiveTime>,
     pub tz: Option<Tz>,
     pub weekends_off: Option<bool>,
+    /// At most this many touches a day when a backlog is spread.
+    pub daily_cap: Option<i64>,
 }
 
 impl SettingsChange {
@@ -70,6 +72,13 @@ pub enum Command {
     Stop(Target),
     Stats(Window),
     Settings(SettingsChange),
+    /// Away from the first date to the second, both included.
+    Away {
+        from: NaiveDate,
+        to: NaiveDate,
+    },
+    /// Back early: away mode off.
+    Back,
 }
 
 /// Why a command was not understood; shown to the rep with the usage.
@@ -90,13 +99,15 @@ pub enum CommandError {
     UnknownField(String),
     #[error("I don't understand `{0}` in settings; try `settings digest 07:30`, `settings tz Europe/Berlin` or `settings weekends off`")]
     BadSetting(String),
+    #[error("away from when to when? `/followup away 2026-12-21 2027-01-01` (or `away monday 2w`); `/followup away off` ends it")]
+    BadAway,
     #[error("{0}")]
     Domain(#[from] DomainError),
 }
 
 pub const VERBS: &[&str] = &[
     "help", "add", "list", "due", "show", "done", "skip", "snooze", "replied", "won", "lost",
-    "pause", "resume", "nurture", "stop", "cadences", "stats", "settings",
+    "pause", "resume", "nurture", "stop", "cadences", "stats", "settings", "away",
 ];
 
 /// Parses the text after `/followup`, reading dates in the rep's local `today`.
@@ -130,6 +141,8 @@ pub fn parse(text: &str, today: NaiveDate) -> Result<Command, CommandError> {
             Command::Stats(Window::parse(raw).ok_or_else(|| CommandError::BadWindow(raw.into()))?)
         }
         "settings" | "setting" | "config" => Command::Settings(parse_settings(rest)?),
+        "away" | "vacation" | "ooo" => parse_away(rest, today)?,
+        "back" => Command::Back,
         _ => {
             return Err(CommandError::Unknown {
                 suggestion: closest_verb(&verb),
@@ -380,6 +393,36 @@ fn parse_add(rest: &[Token], today: NaiveDate) -> Result<NewProspect, CommandErr
     Ok(new)
 }
 
+/// `away <from> <to>`: dates as everywhere (`2026-12-21`, `monday`); the end may also be a span
+/// counted from the start (`2w`). `away off` ends it.
+fn parse_away(rest: &[Token], today: NaiveDate) -> Result<Command, CommandError> {
+    match rest {
+        [word]
+            if matches!(
+                word.text.to_lowercase().as_str(),
+                "off" | "back" | "done" | "end"
+            ) =>
+        {
+            Ok(Command::Back)
+        }
+        [from, to] => {
+            let from = parse_date(&from.text, today)?;
+            let to = match parse_span_days(&to.text) {
+                Some(days) => from + chrono::Duration::days(days - 1),
+                None => parse_date(&to.text, today)?,
+            };
+            if from < today {
+                return Err(DomainError::DateInPast(from).into());
+            }
+            if to < from {
+                return Err(CommandError::BadAway);
+            }
+            Ok(Command::Away { from, to })
+        }
+        _ => Err(CommandError::BadAway),
+    }
+}
+
 fn parse_settings(rest: &[Token]) -> Result<SettingsChange, CommandError> {
     let mut change = SettingsChange::default();
     let mut i = 0;
@@ -392,6 +435,15 @@ fn parse_settings(rest: &[Token]) -> Result<SettingsChange, CommandError> {
         match key.as_str() {
             "digest" | "time" => change.digest_time = Some(parse_time_of_day(value)?),
             "tz" | "timezone" | "zone" => change.tz = Some(parse_time_zone(value)?),
+            "cap" | "limit" => {
+                change.daily_cap = Some(
+                    value
+                        .parse()
+                        .ok()
+                        .filter(|n| (1..=500).contains(n))
+                        .ok_or_else(|| CommandError::BadSetting(format!("cap {value}")))?,
+                )
+            }
             "weekends" | "weekend" => {
                 change.weekends_off = Some(match value.to_lowercase().as_str() {
                     "off" | "free" | "no" => true,

@@ -7,6 +7,7 @@ use chrono::NaiveTime;
 
 use crate::clock::Clock;
 use crate::command::{Command, SettingsChange, Target};
+use crate::domain::away;
 use crate::domain::due::{self, DueReport, ProspectNext};
 use crate::domain::lifecycle::{enrol, Action, Outcome, ProspectState, TouchRef};
 use crate::domain::metrics::{self, Metrics, Window};
@@ -48,6 +49,12 @@ pub enum Reply {
         settings: RepSettings,
         default_digest: NaiveTime,
         changed: bool,
+    },
+    /// Away mode set (`moved` touches got new dates) or ended.
+    Away {
+        window: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+        moved: usize,
+        cap: i64,
     },
     /// The rep's mistake, explained.
     Problem(String),
@@ -120,6 +127,16 @@ impl Service {
                 window,
             },
             Command::Settings(change) => self.change_settings(settings, change).await?,
+            Command::Away { from, to } => self.go_away(settings, from, to).await?,
+            Command::Back => {
+                settings.away = None;
+                self.store.save_rep_settings(&settings, now).await?;
+                Reply::Away {
+                    window: None,
+                    moved: 0,
+                    cap: settings.daily_cap,
+                }
+            }
             Command::Done(target) => {
                 self.act_on(rep, &target, "done", |note| Action::Done {
                     touch: TouchRef::Next,
@@ -325,6 +342,39 @@ impl Service {
         Ok(Resolved::None)
     }
 
+    /// Freezes the rep's cadences from `from` to `to` and spreads the backlog after it.
+    async fn go_away(
+        &self,
+        mut settings: RepSettings,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+    ) -> Result<Reply, ServiceError> {
+        let pending: Vec<away::Pending> = self
+            .store
+            .rep_pending_touches(&settings.rep)
+            .await?
+            .into_iter()
+            .map(|t| away::Pending {
+                id: t.touch.id,
+                prospect: t.prospect.id,
+                due_on: t.touch.due_on,
+                lead: t.prospect.lead,
+            })
+            .collect();
+        let cap = usize::try_from(settings.daily_cap).unwrap_or(1);
+        let moves = away::plan(&pending, from, to, cap, settings.weekends_off);
+        self.store.move_touches(&settings.rep, &moves).await?;
+        settings.away = Some((from, to));
+        self.store
+            .save_rep_settings(&settings, self.clock.now())
+            .await?;
+        Ok(Reply::Away {
+            window: Some((from, to)),
+            moved: moves.len(),
+            cap: settings.daily_cap,
+        })
+    }
+
     async fn change_settings(
         &self,
         mut settings: RepSettings,
@@ -340,6 +390,9 @@ impl Service {
         }
         if let Some(off) = change.weekends_off {
             settings.weekends_off = off;
+        }
+        if let Some(cap) = change.daily_cap {
+            settings.daily_cap = cap;
         }
         if changed {
             self.store

@@ -269,6 +269,7 @@ fn settings_show_or_change() {
             digest_time: NaiveTime::from_hms_opt(7, 30, 0),
             tz: Some(chrono_tz::Europe::Berlin),
             weekends_off: Some(false),
+            daily_cap: None,
         })
     );
     assert!(matches!(
@@ -285,6 +286,43 @@ fn settings_show_or_change() {
     ));
     assert!(matches!(
         err("settings colour blue"),
+        CommandError::BadSetting(_)
+    ));
+}
+
+#[test]
+fn away_takes_two_dates_or_a_span_and_off_ends_it() {
+    let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+    assert_eq!(
+        ok("away 2026-12-21 2027-01-01"),
+        Command::Away {
+            from: d(12, 21),
+            to: NaiveDate::from_ymd_opt(2027, 1, 1).unwrap()
+        }
+    );
+    assert_eq!(
+        ok("away monday 2w"),
+        Command::Away {
+            from: d(11, 9),
+            to: d(11, 22)
+        }
+    );
+    assert_eq!(ok("away off"), Command::Back);
+    assert_eq!(err("away 2026-12-21"), CommandError::BadAway);
+    assert_eq!(err("away 2026-12-21 2026-12-01"), CommandError::BadAway);
+    assert!(matches!(
+        err("away 2026-10-01 2026-12-01"),
+        CommandError::Domain(DomainError::DateInPast(_))
+    ));
+    assert!(matches!(
+        ok("settings cap 12"),
+        Command::Settings(SettingsChange {
+            daily_cap: Some(12),
+            ..
+        })
+    ));
+    assert!(matches!(
+        err("settings cap lots"),
         CommandError::BadSetting(_)
     ));
 }

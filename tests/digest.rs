@@ -359,6 +359,17 @@ digest_tests! {
         assert!(text.contains("60 follow-ups"), "{text}");
     }
 
+    async fn no_digest_goes_out_while_the_rep_is_away(rig) {
+        let mut ny = rig.rep("U_AWAY", chrono_tz::America::New_York, None, true).await;
+        rig.enrol(&ny, "Jane Doe", CadenceId::Proposal, at(2026, 10, 20, 12, 0)).await;
+        ny.away = Some((NaiveDate::from_ymd_opt(2026, 10, 20).unwrap(), NaiveDate::from_ymd_opt(2026, 10, 23).unwrap()));
+        rig.store.save_rep_settings(&ny, at(2026, 10, 20, 11, 0)).await.unwrap();
+        for day in 20..=23 {
+            assert!(rig.digester.run_pass(at(2026, 10, day, 12, 0), false).await.unwrap().sent.is_empty(), "day {day}");
+        }
+        assert_eq!(rig.digester.run_pass(at(2026, 10, 26, 12, 0), false).await.unwrap().sent.len(), 1, "back on Monday");
+    }
+
     async fn a_dry_run_previews_and_sends_or_claims_nothing(rig) {
         let ny = rig.rep("U_NY", chrono_tz::America::New_York, None, true).await;
         rig.enrol(&ny, "Jane Doe", CadenceId::Proposal, at(2026, 10, 20, 12, 0)).await;

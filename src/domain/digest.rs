@@ -21,6 +21,8 @@ pub enum Timing {
     NotYet,
     /// A weekend, and the rep keeps weekends free.
     Weekend,
+    /// The rep is away.
+    Away,
     /// Send the digest for this local date (if nothing was sent for it yet).
     Due(NaiveDate),
 }
@@ -32,6 +34,12 @@ pub fn timing(settings: &RepSettings, default_time: NaiveTime, now: DateTime<Utc
     let today = local_date(now, tz);
     if settings.weekends_off && is_weekend(today) {
         return Timing::Weekend;
+    }
+    if settings
+        .away
+        .is_some_and(|(from, to)| from <= today && today <= to)
+    {
+        return Timing::Away;
     }
     if local.time() < settings.digest_time.unwrap_or(default_time) {
         return Timing::NotYet;

@@ -2,6 +2,7 @@
 //!
 //! Nothing here does I/O or reads the clock: `now`, `today` and the rep's time zone are arguments.
 
+pub mod away;
 pub mod cadence;
 pub mod dates;
 pub mod digest;

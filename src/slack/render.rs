@@ -49,15 +49,20 @@ pub fn reply(reply: &Reply, today: NaiveDate) -> Message {
             let zone = settings.tz.map(|tz| tz.name().to_string()).unwrap_or_else(|| "UTC (not set yet)".into());
             let weekends = if settings.weekends_off { "off (touches move to Monday)" } else { "on" };
             let head = if *changed { "✅ Settings saved." } else { "Your settings:" };
+            let away = settings
+                .away
+                .map(|(from, to)| format!("\n• Away {} to {}", short_date(from), short_date(to)))
+                .unwrap_or_default();
             Message::plain(format!(
-                "{head}\n• Morning digest at *{digest}*\n• Time zone *{zone}*\n• Weekends *{weekends}*\n\
-                 Change with `/followup settings digest 07:30`, `tz Europe/Berlin`, `weekends on|off`."
+                "{head}\n• Morning digest at *{digest}*\n• Time zone *{zone}*\n• Weekends *{weekends}*\n• At most *{}* touches a day when a backlog is spread{away}\n\
+                 Change with `/followup settings digest 07:30`, `tz Europe/Berlin`, `weekends on|off`, `cap 15`.",
+                settings.daily_cap
             ))
         }
         Reply::Duplicate { existing } => {
             let lines: Vec<String> = existing
                 .iter()
-                .map(|p| format!("• *#{}* {} — {}'s, {}", p.id, who(p), format!("<@{}>", p.rep.user_id), p.status))
+                .map(|p| format!("• *#{}* {} — <@{}>'s, {}", p.id, who(p), p.rep.user_id, p.status))
                 .collect();
             Message::plain(format!(
                 "👯 Already in your workspace, so nothing was added:\n{}\nUse `/followup show #{}` to see it.",
@@ -65,6 +70,12 @@ pub fn reply(reply: &Reply, today: NaiveDate) -> Message {
                 existing.first().map(|p| p.id).unwrap_or_default()
             ))
         }
+        Reply::Away { window: Some((from, to)), moved, cap } => Message::plain(format!(
+            "🏝️ Away from {} to {}: no digests, and your cadences stand still. {moved} touches got new dates after you are back, at most {cap} a day (`/followup settings cap N` changes that). `/followup away off` if you come back early.",
+            short_date(*from),
+            short_date(*to)
+        )),
+        Reply::Away { window: None, .. } => Message::plain("👋 Welcome back: away mode is off."),
         Reply::Problem(text) => Message::plain(format!("⚠️ {}\n_`/followup help` shows every command._", escape_entities(text))),
     }
 }
