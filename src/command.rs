@@ -36,6 +36,8 @@ pub struct SettingsChange {
     pub weekends_off: Option<bool>,
     /// At most this many touches a day when a backlog is spread.
     pub daily_cap: Option<i64>,
+    /// The workspace's managers, as Slack user ids.
+    pub managers: Option<Vec<String>>,
 }
 
 impl SettingsChange {
@@ -79,6 +81,11 @@ pub enum Command {
     },
     /// Back early: away mode off.
     Back,
+    /// A manager hands a prospect to another rep.
+    Reassign {
+        id: ProspectId,
+        to: String,
+    },
 }
 
 /// Why a command was not understood; shown to the rep with the usage.
@@ -99,6 +106,8 @@ pub enum CommandError {
     UnknownField(String),
     #[error("I don't understand `{0}` in settings; try `settings digest 07:30`, `settings tz Europe/Berlin` or `settings weekends off`")]
     BadSetting(String),
+    #[error("reassign which prospect to whom? `/followup reassign #12 @rep` (managers only)")]
+    BadReassign,
     #[error("away from when to when? `/followup away 2026-12-21 2027-01-01` (or `away monday 2w`); `/followup away off` ends it")]
     BadAway,
     #[error("{0}")]
@@ -107,7 +116,7 @@ pub enum CommandError {
 
 pub const VERBS: &[&str] = &[
     "help", "add", "list", "due", "show", "done", "skip", "snooze", "replied", "won", "lost",
-    "pause", "resume", "nurture", "stop", "cadences", "stats", "settings", "away",
+    "pause", "resume", "nurture", "stop", "cadences", "stats", "settings", "away", "reassign",
 ];
 
 /// Parses the text after `/followup`, reading dates in the rep's local `today`.
@@ -143,6 +152,17 @@ pub fn parse(text: &str, today: NaiveDate) -> Result<Command, CommandError> {
         "settings" | "setting" | "config" => Command::Settings(parse_settings(rest)?),
         "away" | "vacation" | "ooo" => parse_away(rest, today)?,
         "back" => Command::Back,
+        "reassign" | "handover" => match rest {
+            [prospect, user] if user.kind == Kind::User => Command::Reassign {
+                id: prospect
+                    .text
+                    .strip_prefix('#')
+                    .and_then(|n| n.parse().ok())
+                    .ok_or(CommandError::BadReassign)?,
+                to: user.text.clone(),
+            },
+            _ => return Err(CommandError::BadReassign),
+        },
         _ => {
             return Err(CommandError::Unknown {
                 suggestion: closest_verb(&verb),
@@ -428,6 +448,21 @@ fn parse_settings(rest: &[Token]) -> Result<SettingsChange, CommandError> {
     let mut i = 0;
     while i < rest.len() {
         let key = rest[i].text.to_lowercase();
+        if matches!(key.as_str(), "managers" | "manager") {
+            let users: Vec<String> = rest[i + 1..]
+                .iter()
+                .take_while(|t| t.kind == Kind::User)
+                .map(|t| t.text.clone())
+                .collect();
+            if users.is_empty() {
+                return Err(CommandError::BadSetting(
+                    "managers (name them with @, e.g. `settings managers @dana @lee`)".into(),
+                ));
+            }
+            i += 1 + users.len();
+            change.managers = Some(users);
+            continue;
+        }
         let value = rest.get(i + 1).map(|t| t.text.as_str());
         let Some(value) = value else {
             return Err(CommandError::BadSetting(key));

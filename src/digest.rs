@@ -9,7 +9,7 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use futures::stream::{self, StreamExt};
 use serde_json::{json, Value};
 
@@ -152,8 +152,23 @@ impl Digester {
         if agenda.touch_count() == 0 {
             return Ok(RepResult::Skipped);
         }
-        let message = render::digest(&agenda);
+        let mut message = render::digest(&agenda);
         let rep = settings.rep.clone();
+        if local_date.weekday() == chrono::Weekday::Mon && message.room() > 0 {
+            // Monday: last week's numbers, from last Monday 00:00 to this one, in the rep's zone.
+            let tz = settings.zone();
+            let midnight = chrono::NaiveTime::MIN;
+            let this_monday = crate::domain::schedule::local_instant(local_date, midnight, tz);
+            let last_monday = crate::domain::schedule::local_instant(
+                local_date - Duration::days(7),
+                midnight,
+                tz,
+            );
+            let activity = store.activity(&rep, last_monday, this_monday).await?;
+            message
+                .blocks
+                .insert(2.min(message.blocks.len()), render::last_week(&activity));
+        }
         if dry_run {
             return Ok(RepResult::Preview(Preview {
                 rep,

@@ -56,6 +56,17 @@ pub enum Reply {
         moved: usize,
         cap: i64,
     },
+    /// A manager's view: the team's numbers, and each rep's.
+    TeamStats {
+        team: Metrics,
+        by_rep: Vec<(String, Metrics)>,
+        window: Window,
+    },
+    /// A prospect handed to another rep.
+    Reassigned {
+        id: ProspectId,
+        to: String,
+    },
     /// The rep's mistake, explained.
     Problem(String),
     /// Someone with this email, or this name at this company, is already in the workspace:
@@ -69,6 +80,18 @@ pub enum Reply {
 #[derive(Debug, thiserror::Error)]
 #[error("storage failed")]
 pub struct ServiceError(#[from] pub StoreError);
+
+/// What the Home tab shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Home {
+    pub agenda: DueReport,
+    pub pipeline: Vec<ProspectNext>,
+    pub recent_wins: Vec<Prospect>,
+    pub settings: RepSettings,
+    pub default_digest: NaiveTime,
+    /// For a manager: pending touches past due, by rep.
+    pub team_overdue: Option<Vec<(String, i64)>>,
+}
 
 pub struct Service {
     pub store: Arc<dyn Store>,
@@ -122,10 +145,17 @@ impl Service {
                 },
                 other => self.unresolved(other, "show", &target),
             },
-            Command::Stats(window) => Reply::Stats {
-                metrics: metrics::compute(&self.store.histories(rep).await?, window, now),
-                window,
-            },
+            Command::Stats(window) => {
+                if self.is_manager(rep).await? {
+                    self.team_stats(rep, window).await?
+                } else {
+                    Reply::Stats {
+                        metrics: metrics::compute(&self.store.histories(rep).await?, window, now),
+                        window,
+                    }
+                }
+            }
+            Command::Reassign { id, to } => self.reassign(rep, id, &to).await?,
             Command::Settings(change) => self.change_settings(settings, change).await?,
             Command::Away { from, to } => self.go_away(settings, from, to).await?,
             Command::Back => {
@@ -375,12 +405,122 @@ impl Service {
         })
     }
 
+    /// Whether the rep is one of the workspace's managers.
+    pub async fn is_manager(&self, rep: &RepRef) -> Result<bool, ServiceError> {
+        Ok(self
+            .store
+            .managers(&rep.team_id)
+            .await?
+            .contains(&rep.user_id))
+    }
+
+    async fn team_stats(&self, rep: &RepRef, window: Window) -> Result<Reply, ServiceError> {
+        let now = self.clock.now();
+        let histories = self.store.team_histories(&rep.team_id).await?;
+        let all: Vec<metrics::History> = histories.iter().map(|(_, h)| h.clone()).collect();
+        let mut by_rep: std::collections::BTreeMap<String, Vec<metrics::History>> =
+            std::collections::BTreeMap::new();
+        for (user, history) in histories {
+            by_rep.entry(user).or_default().push(history);
+        }
+        Ok(Reply::TeamStats {
+            team: metrics::compute(&all, window, now),
+            by_rep: by_rep
+                .into_iter()
+                .map(|(user, h)| (user, metrics::compute(&h, window, now)))
+                .collect(),
+            window,
+        })
+    }
+
+    /// A manager hands a prospect of the workspace to another rep.
+    async fn reassign(
+        &self,
+        rep: &RepRef,
+        id: ProspectId,
+        to: &str,
+    ) -> Result<Reply, ServiceError> {
+        if !self.is_manager(rep).await? {
+            return Ok(Reply::Problem(
+                "only a manager can reassign prospects; `/followup settings managers @you` names managers".into(),
+            ));
+        }
+        let Some(owner) = self.store.prospect_owner(&rep.team_id, id).await? else {
+            return Ok(Reply::NotFound(format!("#{id}")));
+        };
+        if owner == to {
+            return Ok(Reply::Problem(format!("#{id} is already <@{to}>'s")));
+        }
+        if self
+            .store
+            .reassign(&rep.team_id, id, &owner, to, self.clock.now())
+            .await?
+        {
+            Ok(Reply::Reassigned {
+                id,
+                to: to.to_string(),
+            })
+        } else {
+            Ok(Reply::NotFound(format!("#{id}")))
+        }
+    }
+
+    /// What the Home tab shows a rep: the agenda, the pipeline, recent wins, and for a manager
+    /// the team's overdue touches by rep.
+    pub async fn home(&self, rep: &RepRef) -> Result<Home, ServiceError> {
+        let settings = self.settings(rep).await?;
+        let now = self.clock.now();
+        let agenda = self.due_at(&settings, now).await?;
+        let pipeline = self.store.open_prospects(rep).await?;
+        let recent_wins = self
+            .store
+            .team_prospects(&rep.team_id, Some(&rep.user_id))
+            .await?
+            .into_iter()
+            .filter(|p| {
+                p.status == crate::domain::ProspectStatus::Won
+                    && p.closed_at
+                        .is_some_and(|at| now - at < chrono::Duration::days(30))
+            })
+            .collect();
+        let team_overdue = if self.is_manager(rep).await? {
+            Some(self.store.team_overdue(&rep.team_id, agenda.today).await?)
+        } else {
+            None
+        };
+        Ok(Home {
+            agenda,
+            pipeline,
+            recent_wins,
+            settings,
+            default_digest: self.default_digest,
+            team_overdue,
+        })
+    }
+
     async fn change_settings(
         &self,
         mut settings: RepSettings,
         change: SettingsChange,
     ) -> Result<Reply, ServiceError> {
         let changed = !change.is_empty();
+        if let Some(managers) = &change.managers {
+            let current = self.store.managers(&settings.rep.team_id).await?;
+            // The first to name managers sets them up; after that only a manager may change them.
+            if !current.is_empty() && !current.contains(&settings.rep.user_id) {
+                return Ok(Reply::Problem(
+                    "only a manager can change who the managers are".into(),
+                ));
+            }
+            self.store
+                .set_managers(
+                    &settings.rep.team_id,
+                    managers,
+                    &settings.rep.user_id,
+                    self.clock.now(),
+                )
+                .await?;
+        }
         if let Some(time) = change.digest_time {
             settings.digest_time = Some(time);
         }
@@ -394,7 +534,11 @@ impl Service {
         if let Some(cap) = change.daily_cap {
             settings.daily_cap = cap;
         }
-        if changed {
+        let rep_fields_changed = change.digest_time.is_some()
+            || change.tz.is_some()
+            || change.weekends_off.is_some()
+            || change.daily_cap.is_some();
+        if rep_fields_changed {
             self.store
                 .save_rep_settings(&settings, self.clock.now())
                 .await?;

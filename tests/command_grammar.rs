@@ -270,6 +270,7 @@ fn settings_show_or_change() {
             tz: Some(chrono_tz::Europe::Berlin),
             weekends_off: Some(false),
             daily_cap: None,
+            managers: None,
         })
     );
     assert!(matches!(
@@ -325,6 +326,26 @@ fn away_takes_two_dates_or_a_span_and_off_ends_it() {
         err("settings cap lots"),
         CommandError::BadSetting(_)
     ));
+}
+
+#[test]
+fn managers_and_reassign_take_slack_mentions() {
+    assert!(matches!(
+        ok("settings managers <@U0DANA|dana> <@U0LEE>"),
+        Command::Settings(SettingsChange { managers: Some(m), .. }) if m == vec!["U0DANA".to_string(), "U0LEE".to_string()]
+    ));
+    assert!(matches!(
+        err("settings managers dana"),
+        CommandError::BadSetting(_)
+    ));
+    assert_eq!(
+        ok("reassign #12 <@U0BOB|bob>"),
+        Command::Reassign {
+            id: 12,
+            to: "U0BOB".into()
+        }
+    );
+    assert_eq!(err("reassign jane bob"), CommandError::BadReassign);
 }
 
 #[test]

@@ -359,6 +359,20 @@ digest_tests! {
         assert!(text.contains("60 follow-ups"), "{text}");
     }
 
+    async fn mondays_digest_carries_last_weeks_numbers(rig) {
+        let ny = rig.rep("U_NY", chrono_tz::America::New_York, None, true).await;
+        rig.enrol(&ny, "Jane Doe", CadenceId::Proposal, at(2026, 11, 2, 13, 0)).await; // days 0, 2, 6 …
+        rig.work(&ny, at(2026, 11, 2, 15, 0)).await;
+        rig.work(&ny, at(2026, 11, 4, 15, 0)).await;
+        assert_eq!(rig.digester.run_pass(at(2026, 11, 9, 13, 0), false).await.unwrap().sent.len(), 1);
+        let monday = common::app::reply_text(&rig.delivered()[0].body);
+        assert!(monday.contains("*Last week*: 2 touches logged · 0 replies · 0 won ($0) · 1 prospects added"), "{monday}");
+        rig.work(&ny, at(2026, 11, 9, 15, 0)).await;
+        rig.enrol(&ny, "Tuesday Tom", CadenceId::Proposal, at(2026, 11, 10, 12, 0)).await;
+        assert_eq!(rig.digester.run_pass(at(2026, 11, 10, 14, 0), false).await.unwrap().sent.len(), 1);
+        assert!(!common::app::reply_text(&rig.delivered()[1].body).contains("Last week"), "only on Mondays");
+    }
+
     async fn no_digest_goes_out_while_the_rep_is_away(rig) {
         let mut ny = rig.rep("U_AWAY", chrono_tz::America::New_York, None, true).await;
         rig.enrol(&ny, "Jane Doe", CadenceId::Proposal, at(2026, 10, 20, 12, 0)).await;

@@ -412,8 +412,8 @@ fn the_slash_command_is_the_codes_command_at_the_commands_path() {
     );
     assert_eq!(
         at(&manifest, "/features/slash_commands/0/should_escape"),
-        false,
-        "the command parser reads Slack's escaped forms itself"
+        true,
+        "mentions must arrive as <@U…> user ids (settings managers, reassign) and emails as <mailto:…>, which the parser reads"
     );
 }
 

@@ -31,8 +31,8 @@ pub fn publish_home(state: &AppState, rep: &RepRef) {
     let state = state.clone();
     let rep = rep.clone();
     tokio::spawn(async move {
-        let view = match state.service.due(&rep).await {
-            Ok(report) => crate::slack::render::home(&report),
+        let view = match state.service.home(&rep).await {
+            Ok(home) => crate::slack::render::home(&home),
             Err(e) => {
                 tracing::error!(error = ?e, "building the Home tab failed");
                 return;

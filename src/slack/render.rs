@@ -76,13 +76,15 @@ pub fn reply(reply: &Reply, today: NaiveDate) -> Message {
             short_date(*to)
         )),
         Reply::Away { window: None, .. } => Message::plain("👋 Welcome back: away mode is off."),
+        Reply::TeamStats { team, by_rep, window } => team_stats(team, by_rep, *window),
+        Reply::Reassigned { id, to } => Message::plain(format!("🔀 #{id} is now <@{to}>'s, with its cadence and history.")),
         Reply::Problem(text) => Message::plain(format!("⚠️ {}\n_`/followup help` shows every command._", escape_entities(text))),
     }
 }
 
-/// The Home tab: today's agenda with the same buttons, and a way to add a prospect.
-pub fn home(report: &DueReport) -> serde_json::Value {
-    let agenda = due(report);
+/// The Home tab: today's agenda with the same buttons, the pipeline by stage, recent wins, the
+/// rep's settings, and for a manager the team board.
+pub fn home(home: &crate::service::Home) -> serde_json::Value {
     let mut blocks = vec![
         header("followup"),
         actions_block(
@@ -94,12 +96,120 @@ pub fn home(report: &DueReport) -> serde_json::Value {
                 Some("primary"),
             )],
         ),
-        divider(),
     ];
-    blocks.extend(agenda.capped());
-    blocks.push(context("Type `/followup help` anywhere for every command."));
+    // The agenda may use up to 50 blocks; the rest of the Home tab fits in the other 50.
+    blocks.extend(due(&home.agenda).capped());
+    blocks.push(divider());
+    let mut stages: std::collections::BTreeMap<u8, (String, usize, i64)> =
+        std::collections::BTreeMap::new();
+    for item in &home.pipeline {
+        let p = &item.prospect;
+        let order = crate::domain::Stage::ALL
+            .iter()
+            .position(|s| *s == p.stage)
+            .unwrap_or(0) as u8;
+        let entry = stages.entry(order).or_insert((p.stage.to_string(), 0, 0));
+        entry.1 += 1;
+        entry.2 += p.value.map(|v| v.cents()).unwrap_or(0);
+    }
+    let pipeline: Vec<String> = stages
+        .values()
+        .map(|(stage, n, cents)| {
+            let value = crate::domain::Money::from_cents(*cents).unwrap_or_default();
+            format!("• *{stage}*: {n} · {}", value.display())
+        })
+        .collect();
+    blocks.push(section(&format!(
+        "*📊 Pipeline* ({} open)\n{}",
+        home.pipeline.len(),
+        if pipeline.is_empty() {
+            "empty — add your first prospect".to_string()
+        } else {
+            pipeline.join("\n")
+        }
+    )));
+    if !home.recent_wins.is_empty() {
+        let wins: Vec<String> = home
+            .recent_wins
+            .iter()
+            .take(10)
+            .map(|p| {
+                format!(
+                    "• {}{}",
+                    who(p),
+                    p.value
+                        .map(|v| format!(" · {}", v.display()))
+                        .unwrap_or_default()
+                )
+            })
+            .collect();
+        blocks.push(section(&format!(
+            "*🎉 Won in the last 30 days*\n{}",
+            wins.join("\n")
+        )));
+    }
+    if let Some(board) = &home.team_overdue {
+        let lines: Vec<String> = board
+            .iter()
+            .take(25)
+            .map(|(user, n)| format!("• <@{user}>: {n} overdue"))
+            .collect();
+        blocks.push(section(&format!(
+            "*🧭 Team board* (you are a manager)\n{}\n_Hand a prospect over with `/followup reassign #12 @rep`._",
+            if lines.is_empty() { "Nobody has anything overdue.".to_string() } else { lines.join("\n") }
+        )));
+    }
+    let s = &home.settings;
+    blocks.push(context(&format!(
+        "⚙️ Digest at {} · {} · weekends {} · at most {} touches a day after time away · `/followup settings` changes these",
+        s.digest_time.unwrap_or(home.default_digest).format("%H:%M"),
+        s.tz.map(|tz| tz.name().to_string()).unwrap_or_else(|| "UTC".into()),
+        if s.weekends_off { "off" } else { "on" },
+        s.daily_cap
+    )));
     blocks.truncate(blocks::MAX_MODAL_BLOCKS);
     serde_json::json!({"type": "home", "blocks": blocks})
+}
+
+fn team_stats(team: &Metrics, by_rep: &[(String, Metrics)], window: Window) -> Message {
+    let mut m = stats(team, window);
+    m.blocks[0] = header(&format!(
+        "Team numbers · {}",
+        match window {
+            Window::All => "all time".to_string(),
+            Window::Days(d) => format!("last {d} days"),
+        }
+    ));
+    let lines: Vec<String> = by_rep
+        .iter()
+        .map(|(user, r)| {
+            format!(
+                "• <@{user}>: {} prospects · {:.0}% replied · {} won · {} recovered · {} avg touches to close",
+                r.prospects,
+                100.0 * r.response_by_touch.iter().map(|t| t.replied).sum::<usize>() as f64 / r.prospects.max(1) as f64,
+                r.won,
+                r.revenue_recovered.display(),
+                r.avg_touches_to_close.map(|a| format!("{a:.1}")).unwrap_or_else(|| "—".into())
+            )
+        })
+        .collect();
+    if !lines.is_empty() && m.room() > 1 {
+        m.push(section(&format!("*By rep*\n{}", lines.join("\n"))));
+    }
+    m
+}
+
+/// The Monday section of the digest: what the rep did last week.
+pub fn last_week(activity: &crate::store::Activity) -> serde_json::Value {
+    let won = crate::domain::Money::from_cents(activity.won_value_cents).unwrap_or_default();
+    context(&format!(
+        "📈 *Last week*: {} touches logged · {} replies · {} won ({}) · {} prospects added",
+        activity.touches_done,
+        activity.replies,
+        activity.won,
+        won.display(),
+        activity.added
+    ))
 }
 
 /// An unexpected failure: the rep hears that nothing changed.

@@ -221,6 +221,16 @@ pub trait Store: Send + Sync + 'static {
         now: DateTime<Utc>,
     ) -> StoreResult<bool>;
 
+    /// Which rep of the workspace owns a prospect.
+    async fn prospect_owner(&self, team_id: &str, id: ProspectId) -> StoreResult<Option<String>>;
+
+    /// Pending touches due before `today`, counted by rep, for a workspace.
+    async fn team_overdue(
+        &self,
+        team_id: &str,
+        today: NaiveDate,
+    ) -> StoreResult<Vec<(String, i64)>>;
+
     /// Counts of what a rep did between two instants.
     async fn activity(
         &self,

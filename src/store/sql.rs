@@ -896,6 +896,28 @@ macro_rules! sql_store {
                     Ok(true)
                 }
 
+                async fn prospect_owner(&self, team_id: &str, id: ProspectId) -> StoreResult<Option<String>> {
+                    Ok(sqlx::query_scalar("SELECT user_id FROM prospects WHERE team_id = $1 AND id = $2")
+                        .bind(team_id)
+                        .bind(id)
+                        .fetch_optional(&self.reader)
+                        .await?)
+                }
+
+                async fn team_overdue(&self, team_id: &str, today: NaiveDate) -> StoreResult<Vec<(String, i64)>> {
+                    let rows = sqlx::query(
+                        "SELECT user_id, COUNT(*) AS overdue FROM touches WHERE team_id = $1 AND status = 'pending' \
+                         AND due_on < $2 GROUP BY user_id ORDER BY COUNT(*) DESC, user_id",
+                    )
+                    .bind(team_id)
+                    .bind(today)
+                    .fetch_all(&self.reader)
+                    .await?;
+                    rows.iter()
+                        .map(|row| Ok((row.try_get::<String, _>("user_id")?, row.try_get::<i64, _>("overdue")?)))
+                        .collect()
+                }
+
                 async fn activity(&self, rep: &RepRef, from: DateTime<Utc>, to: DateTime<Utc>) -> StoreResult<Activity> {
                     let touches_done: i64 = sqlx::query_scalar(
                         "SELECT COUNT(*) FROM touches WHERE team_id = $1 AND user_id = $2 AND status = 'done' \

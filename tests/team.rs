@@ -1,0 +1,98 @@
+//! Managers: the team's numbers by rep, the team board, reassignment; and the Monday summary.
+
+mod common;
+
+use std::time::Duration;
+
+use common::app::{reply_text, TestApp, ALICE, BOB, TEAM};
+use common::slack_requests::event_callback;
+use serde_json::json;
+
+const DANA: &str = "U0DANA";
+
+fn start_time() -> chrono::DateTime<chrono::Utc> {
+    common::at(2026, 11, 2, 14, 0)
+}
+
+macro_rules! app_tests {
+    ($(async fn $name:ident($app:ident) $body:block)*) => {
+        $(mod $name {
+            use super::*;
+            async fn body($app: &TestApp) $body
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let app = TestApp::start(common::TestDb::sqlite().await, start_time()).await;
+                body(&app).await;
+                app.finish().await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let Some(db) = common::TestDb::postgres().await else { return };
+                let app = TestApp::start(db, start_time()).await;
+                body(&app).await;
+                app.finish().await;
+            }
+        })*
+    };
+}
+
+async fn id_of(app: &TestApp, user: &str, name: &str) -> i64 {
+    let rep = followup::domain::RepRef::new(TEAM, user);
+    app.store
+        .find_prospects(&rep, name, false, 5)
+        .await
+        .unwrap()[0]
+        .id
+}
+
+app_tests! {
+    async fn a_manager_sees_the_teams_numbers_by_rep_and_a_rep_only_their_own(app) {
+        app.say(ALICE, "add Jane Doe").await;
+        app.say(ALICE, "won jane 5000").await;
+        app.say(BOB, "add Bob Prospect").await;
+        // The first to name managers sets them up.
+        assert!(app.say(DANA, &format!("settings managers <@{DANA}|dana>")).await.contains("Settings saved"));
+        let team = app.say(DANA, "stats all").await;
+        assert!(team.contains("Team numbers") && team.contains(&format!("<@{ALICE}>")) && team.contains(&format!("<@{BOB}>")), "{team}");
+        assert!(team.contains("2 inquiry") || team.contains("2 inquiry →"), "{team}");
+        let own = app.say(BOB, "stats all").await;
+        assert!(own.contains("Your numbers") && !own.contains(&format!("<@{ALICE}>")), "{own}");
+        // After that only a manager may change them.
+        assert!(app.say(BOB, &format!("settings managers <@{BOB}|bob>")).await.contains("only a manager"));
+        assert_eq!(app.store.managers(TEAM).await.unwrap(), vec![DANA.to_string()]);
+    }
+
+    async fn a_manager_reassigns_a_prospect_with_its_touches(app) {
+        app.say(ALICE, "add Jane Doe").await;
+        let jane = id_of(app, ALICE, "jane").await;
+        assert!(app.say(BOB, &format!("reassign #{jane} <@{BOB}|bob>")).await.contains("only a manager"));
+        app.say(DANA, &format!("settings managers <@{DANA}|dana>")).await;
+        let shown = app.say(DANA, &format!("reassign #{jane} <@{BOB}|bob>")).await;
+        assert!(shown.contains(&format!("#{jane} is now <@{BOB}>'s")), "{shown}");
+        assert!(app.store.prospect_state(&TestApp::alice(), jane).await.unwrap().is_none(), "no longer Alice's");
+        let bob = followup::domain::RepRef::new(TEAM, BOB);
+        let state = app.store.prospect_state(&bob, jane).await.unwrap().expect("Bob's now");
+        assert_eq!(state.touches.len(), 6);
+        assert!(app.say(BOB, "due").await.contains("Jane Doe"), "in Bob's agenda");
+        assert!(!app.say(ALICE, "due").await.contains("Jane Doe"));
+        assert!(app.say(DANA, "reassign #99999 <@U0X|x>").await.contains("couldn't find"));
+    }
+
+    async fn the_home_tab_shows_pipeline_wins_settings_and_for_managers_the_team_board(app) {
+        app.say(ALICE, "add Jane Doe company:Acme value:12k stage:qualified").await;
+        app.say(ALICE, "add Won Deal value:3k").await;
+        app.say(ALICE, "won won deal").await;
+        app.say(DANA, &format!("settings managers <@{DANA}|dana>")).await;
+        app.clock.advance(chrono::Duration::days(2));
+        app.event(&event_callback(TEAM, json!({"type": "app_home_opened", "user": ALICE, "tab": "home"}))).await;
+        let home = reply_text(&app.slack.wait_for("views.publish", 1, Duration::from_secs(5)).await[0].body);
+        assert!(home.contains("*📊 Pipeline* (1 open)") && home.contains("*qualified*: 1 · $12,000"), "{home}");
+        assert!(home.contains("Won in the last 30 days") && home.contains("*Won Deal*"), "{home}");
+        assert!(home.contains("Digest at 08:00"), "{home}");
+        assert!(!home.contains("Team board"), "Alice is not a manager");
+        app.event(&event_callback(TEAM, json!({"type": "app_home_opened", "user": DANA, "tab": "home"}))).await;
+        let calls = app.slack.wait_for("views.publish", 2, Duration::from_secs(5)).await;
+        let board = reply_text(&calls[1].body);
+        assert!(board.contains("Team board") && board.contains(&format!("<@{ALICE}>: 1 overdue")), "{board}");
+    }
+}
