@@ -390,6 +390,17 @@ on_both_apps! {
         assert_eq!(opened[0].body["view"]["callback_id"], "add_prospect");
         let notes = opened[0].body["view"]["blocks"].as_array().unwrap().iter().find(|b| b["block_id"] == "notes").unwrap();
         assert_eq!(notes["element"]["initial_value"], "Can you send pricing for 40 seats by Friday?");
+        let name = opened[0].body["view"]["blocks"].as_array().unwrap().iter().find(|b| b["block_id"] == "name").unwrap();
+        assert_eq!(name["element"]["initial_value"], "User U0PROSPECT", "the author's name from users.info");
+        // Used on the rep's own message, the first person it names is the prospect.
+        let mut own = shortcut.clone();
+        own["trigger_id"] = json!("222.333.own");
+        own["message"]["user"] = json!(ALICE);
+        own["message"]["text"] = json!("Met <@U0MET|met> at the fair, wants a demo");
+        assert_eq!(app.interact(&own).await.0, 200);
+        let opened = app.slack.wait_for("views.open", 2, WAIT).await;
+        let name = opened[1].body["view"]["blocks"].as_array().unwrap().iter().find(|b| b["block_id"] == "name").unwrap();
+        assert_eq!(name["element"]["initial_value"], "User U0MET");
         let mut unknown = shortcut.clone();
         unknown["callback_id"] = json!("something_else");
         assert_eq!(app.interact(&unknown).await.0, 400);

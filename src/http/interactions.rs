@@ -74,21 +74,48 @@ fn message_shortcut(state: &AppState, shortcut: MessageAction) -> Answer {
     let Some(trigger_id) = shortcut.trigger_id.filter(|t| !t.is_empty()) else {
         return Answer::BadRequest("a shortcut without a trigger_id".into());
     };
-    let text = shortcut
-        .message
-        .as_ref()
-        .and_then(|m| m.get("text"))
+    let message = shortcut.message.unwrap_or_default();
+    let text = message
+        .get("text")
         .and_then(Value::as_str)
         .map(str::to_string);
+    // The prospect is the message's author, unless the rep wrote it: then the first person named.
+    let author = message
+        .get("user")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    let person = match author {
+        Some(author) if author != shortcut.user.id => Some(author),
+        _ => text
+            .as_deref()
+            .and_then(|t| first_mention(t, &shortcut.user.id)),
+    };
     let slack = state.slack.clone();
     let team = shortcut.team.id;
     tokio::spawn(async move {
-        let view = crate::slack::modal::add_prospect_view_with_notes(text.as_deref());
+        let name = match &person {
+            Some(user) => slack.user_name(&team, user).await.unwrap_or_else(|e| {
+                tracing::warn!(error = %e, "looking up the message's author failed");
+                None
+            }),
+            None => None,
+        };
+        let view =
+            crate::slack::modal::add_prospect_view_prefilled(name.as_deref(), text.as_deref());
         if let Err(e) = slack.open_view(&team, &trigger_id, &view).await {
             tracing::error!(error = %e, "views.open for the shortcut failed");
         }
     });
     Answer::Empty
+}
+
+/// The first `<@U…>` in a message's text that is not `except`.
+fn first_mention(text: &str, except: &str) -> Option<String> {
+    text.split("<@")
+        .skip(1)
+        .filter_map(|rest| rest.split(['>', '|']).next())
+        .find(|user| *user != except && !user.is_empty())
+        .map(str::to_string)
 }
 
 type Handled = Result<Answer, crate::service::ServiceError>;

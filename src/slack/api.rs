@@ -282,6 +282,27 @@ impl SlackApi {
         .map(|_| ())
     }
 
+    /// A user's name as people know it: real name, else display name, else handle.
+    pub async fn user_name(
+        &self,
+        team_id: &str,
+        user_id: &str,
+    ) -> Result<Option<String>, ApiError> {
+        let token = self.token(team_id).await?;
+        let session = self.client.open_session(&token);
+        let request = SlackApiUsersInfoRequest::new(SlackUserId::new(user_id.to_string()));
+        let answer = self
+            .retrying_typed("users.info", || session.users_info(&request))
+            .await?;
+        let profile = answer.user.profile.as_ref();
+        let name = profile
+            .and_then(|p| p.real_name.clone())
+            .or_else(|| profile.and_then(|p| p.display_name.clone()))
+            .or(answer.user.name)
+            .filter(|n| !n.trim().is_empty());
+        Ok(name)
+    }
+
     /// Publishes a user's Home tab.
     pub async fn publish_home(
         &self,

@@ -38,11 +38,12 @@ fn text_input(action_id: &str, placeholder: &str, multiline: bool) -> Value {
 
 /// The modal `views.open` shows for `/followup add`.
 pub fn add_prospect_view() -> Value {
-    add_prospect_view_with_notes(None)
+    add_prospect_view_prefilled(None, None)
 }
 
-/// The add modal with its notes filled in (the "Follow up on this" shortcut passes the message).
-pub fn add_prospect_view_with_notes(notes: Option<&str>) -> Value {
+/// The add modal with a name and notes filled in (the "Follow up on this" shortcut passes the
+/// message's author and text).
+pub fn add_prospect_view_prefilled(name: Option<&str>, notes: Option<&str>) -> Value {
     let cadence_options: Vec<Value> = BUILT_IN
         .iter()
         .map(|c| option(&format!("{} — {}", c.id, c.name), c.id.as_str()))
@@ -54,7 +55,7 @@ pub fn add_prospect_view_with_notes(notes: Option<&str>) -> Value {
         "submit": {"type": "plain_text", "text": "Add"},
         "close": {"type": "plain_text", "text": "Cancel"},
         "blocks": [
-            input("name", "Name", text_input("value", "Jane Doe", false), false, None),
+            input("name", "Name", name_input(name), false, None),
             input("company", "Company", text_input("value", "Acme", false), true, None),
             input("email", "Email", json!({"type": "email_text_input", "action_id": "value"}), true, None),
             input("phone", "Phone", text_input("value", "+1 555 010 2030", false), true, None),
@@ -74,6 +75,14 @@ pub fn add_prospect_view_with_notes(notes: Option<&str>) -> Value {
             input("notes", "Notes", notes_input(notes), true, None),
         ],
     })
+}
+
+fn name_input(name: Option<&str>) -> Value {
+    let mut element = text_input("value", "Jane Doe", false);
+    if let Some(name) = name.map(str::trim).filter(|n| !n.is_empty()) {
+        element["initial_value"] = json!(super::mrkdwn::truncate(name, 200));
+    }
+    element
 }
 
 fn notes_input(notes: Option<&str>) -> Value {
