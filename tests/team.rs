@@ -78,6 +78,33 @@ app_tests! {
         assert!(app.say(DANA, "reassign #99999 <@U0X|x>").await.contains("couldn't find"));
     }
 
+    async fn a_duplicate_is_refused_with_a_link_and_a_shared_company_is_flagged(app) {
+        app.say(ALICE, "add Jane Doe jane@acme.com company:Acme").await;
+        let jane = id_of(app, ALICE, "jane").await;
+        for text in ["add Janet <mailto:JANE@acme.com|JANE@acme.com>", "add jane doe company:ACME"] {
+            let shown = app.say(BOB, text).await;
+            assert!(shown.contains("Already in your workspace, so nothing was added") && shown.contains(&format!("#{jane}")), "{text}: {shown}");
+            assert!(shown.contains(&format!("<@{ALICE}>'s")), "{shown}");
+        }
+        let bob = followup::domain::RepRef::new(TEAM, BOB);
+        assert!(app.store.find_prospects(&bob, "jan", false, 5).await.unwrap().is_empty(), "nothing added for Bob");
+        let shown = app.say(BOB, "add Max Mustermann company:acme").await;
+        assert!(shown.contains("Added") && shown.contains(&format!("<@{ALICE}> is already working acme")), "{shown}");
+        // Another workspace is another world.
+        let shown = reply_text(&app.command_in("T0OTHER", ALICE, "add Jane Doe jane@acme.com company:Acme").await.1);
+        assert!(shown.contains("Added"), "{shown}");
+    }
+
+    async fn a_note_that_just_checks_in_gets_a_gentle_hint(app) {
+        app.say(ALICE, "add Jane Doe").await;
+        let shown = app.say(ALICE, "done jane Just checking in on the proposal").await;
+        assert!(shown.contains("Logged") && shown.contains("\"Just checking in\" gives them nothing to answer"), "{shown}");
+        let fine = app.say(ALICE, "done jane sent the case study with the pricing page").await;
+        assert!(!fine.contains("💡"), "{fine}");
+        let shown = app.say(ALICE, "add Long Notes note:\"One. Two. Three. Four. Five. Six. Seven.\"").await;
+        assert!(shown.contains("7 sentences is long"), "{shown}");
+    }
+
     async fn the_home_tab_shows_pipeline_wins_settings_and_for_managers_the_team_board(app) {
         app.say(ALICE, "add Jane Doe company:Acme value:12k stage:qualified").await;
         app.say(ALICE, "add Won Deal value:3k").await;
