@@ -101,11 +101,14 @@ pub async fn serve(config: Config, serve: ServeConfig) -> anyhow::Result<()> {
         tracing::info!("stopping: finishing requests in flight and any digest being sent");
         let _ = stop_tx.send(true);
     });
-    let digester = Arc::new(Digester::new(
-        state.service.clone(),
-        state.slack.clone(),
-        config.digest_concurrency,
-    ));
+    let digester = Arc::new(
+        Digester::new(
+            state.service.clone(),
+            state.slack.clone(),
+            config.digest_concurrency,
+        )
+        .with_team_channel(std::env::var("FOLLOWUP_TEAM_CHANNEL").ok()),
+    );
     let scheduler = tokio::spawn(crate::scheduler::run(
         digester,
         state.clock.clone(),

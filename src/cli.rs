@@ -36,6 +36,26 @@ pub enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Import prospects from a CSV file (header row; followup, HubSpot, Salesforce or Pipedrive columns).
+    Import {
+        /// The CSV file, UTF-8.
+        file: std::path::PathBuf,
+        /// The Slack workspace (team id), e.g. T0123ABCD.
+        #[arg(long)]
+        team: String,
+        /// The rep (Slack user id) who will own the imported prospects.
+        #[arg(long)]
+        user: String,
+    },
+    /// Print the workspace's prospects, or one rep's, as CSV.
+    Export {
+        /// The Slack workspace (team id).
+        #[arg(long)]
+        team: String,
+        /// Only this rep's prospects (Slack user id).
+        #[arg(long)]
+        user: Option<String>,
+    },
 }
 
 /// Runs the command line; `Err` carries the one-line reason for stderr.
@@ -49,6 +69,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Some(Command::Migrate) => migrate().await,
         Some(Command::Digest { at, dry_run }) => digest(at.as_deref(), dry_run).await,
+        Some(Command::Import { file, team, user }) => import_csv(&file, &team, &user).await,
+        Some(Command::Export { team, user }) => export_csv(&team, user.as_deref()).await,
         Some(Command::Cadences) => {
             let mut out = std::io::stdout().lock();
             out.write_all(render_cadences().as_bytes())?;
@@ -124,6 +146,54 @@ async fn digest(at: Option<&str>, dry_run: bool) -> anyhow::Result<()> {
             report.failed.len()
         );
     }
+    Ok(())
+}
+
+/// `--team` / `--user` must name someone: an empty id would file prospects under nobody.
+fn slack_id<'a>(flag: &str, value: &'a str) -> anyhow::Result<&'a str> {
+    let id = value.trim();
+    if id.is_empty() {
+        anyhow::bail!("{flag} is empty; give a Slack id such as T0123ABCD or U0123ABCD");
+    }
+    Ok(id)
+}
+
+async fn import_csv(file: &std::path::Path, team: &str, user: &str) -> anyhow::Result<()> {
+    let rep = crate::domain::RepRef::new(slack_id("--team", team)?, slack_id("--user", user)?);
+    let data =
+        std::fs::read(file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+    let config = Config::from_env()?;
+    let store = store::connect(&config.database_url).await?;
+    store.migrate().await?;
+    let clock: std::sync::Arc<dyn crate::clock::Clock> =
+        std::sync::Arc::new(crate::clock::SystemClock);
+    let service = crate::service::Service::new(store, clock, config.digest_time);
+    let today = service
+        .settings(&rep)
+        .await?
+        .context(service.clock.now())
+        .today;
+    let rows = crate::csv_io::read_prospects(data.as_slice(), today)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let summary = crate::csv_io::import(&service, &rep, rows).await;
+    println!("{summary}");
+    if !summary.failed.is_empty() {
+        anyhow::bail!(
+            "{} rows could not be saved because the database failed; importing the file again adds them",
+            summary.failed.len()
+        );
+    }
+    Ok(())
+}
+
+async fn export_csv(team: &str, user: Option<&str>) -> anyhow::Result<()> {
+    let team = slack_id("--team", team)?;
+    let user = user.map(|u| slack_id("--user", u)).transpose()?;
+    let config = Config::from_env()?;
+    let store = store::connect(&config.database_url).await?;
+    store.migrate().await?;
+    let prospects = store.team_prospects(team, user).await?;
+    crate::csv_io::write_prospects(std::io::stdout().lock(), &prospects)?;
     Ok(())
 }
 

@@ -68,7 +68,12 @@ pub struct Digester {
     pub slack: Arc<SlackApi>,
     /// How many reps are served at once.
     pub concurrency: usize,
+    /// Where each workspace's weekly numbers go on Monday (`FOLLOWUP_TEAM_CHANNEL`).
+    pub team_channel: Option<String>,
 }
+
+/// The pseudo-rep a workspace's weekly channel summary is claimed under.
+const TEAM_SUMMARY: &str = "#team-summary";
 
 impl Digester {
     pub fn new(service: Arc<Service>, slack: Arc<SlackApi>, concurrency: usize) -> Self {
@@ -76,7 +81,75 @@ impl Digester {
             service,
             slack,
             concurrency: concurrency.max(1),
+            team_channel: None,
         }
+    }
+
+    /// Posts each workspace's weekly numbers to `channel` on Monday mornings.
+    pub fn with_team_channel(mut self, channel: Option<String>) -> Self {
+        self.team_channel = channel.filter(|c| !c.is_empty());
+        self
+    }
+
+    /// On Monday, from the default digest time (UTC), once per workspace and week: last week's
+    /// numbers by rep, posted to the team channel. Answers how many summaries were sent.
+    pub async fn team_summaries(&self, now: DateTime<Utc>) -> Result<usize, ServiceError> {
+        let Some(channel) = &self.team_channel else {
+            return Ok(0);
+        };
+        let today = now.date_naive();
+        if today.weekday() != chrono::Weekday::Mon || now.time() < self.service.default_digest {
+            return Ok(0);
+        }
+        let store = &self.service.store;
+        let mut by_team: std::collections::BTreeMap<String, Vec<RepRef>> =
+            std::collections::BTreeMap::new();
+        for rep in store.all_reps().await? {
+            by_team.entry(rep.team_id.clone()).or_default().push(rep);
+        }
+        let this_monday = today.and_time(chrono::NaiveTime::MIN).and_utc();
+        let last_monday = this_monday - Duration::days(7);
+        let mut sent = 0;
+        for (team, reps) in by_team {
+            let claim = RepRef::new(team.clone(), TEAM_SUMMARY);
+            if !store
+                .claim_digest(
+                    &claim,
+                    today,
+                    now,
+                    now + Duration::minutes(CLAIM_LEASE_MINUTES),
+                )
+                .await?
+            {
+                continue;
+            }
+            let mut lines = Vec::new();
+            for rep in &reps {
+                let a = store.activity(rep, last_monday, this_monday).await?;
+                if a.touches_done + a.replies + a.won + a.added > 0 {
+                    lines.push((rep.user_id.clone(), a));
+                }
+            }
+            let message = render::team_week(&lines);
+            let outcome = match self.slack.post_message(&team, channel, &message).await {
+                Ok(ts) => {
+                    sent += 1;
+                    DigestOutcome::Sent {
+                        channel: channel.clone(),
+                        ts,
+                    }
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, %team, "posting the team's weekly numbers failed");
+                    DigestOutcome::Failed {
+                        error: e.to_string(),
+                        retry_at: now + Duration::minutes(RETRY_AFTER_MINUTES),
+                    }
+                }
+            };
+            store.finish_digest(&claim, today, &outcome, now).await?;
+        }
+        Ok(sent)
     }
 
     /// One pass as if the clock read `now`. With `dry_run` nothing is claimed or sent.
@@ -122,6 +195,9 @@ impl Digester {
                 Ok(RepResult::Preview(p)) => report.previews.push(p),
                 Err(e) => return Err(e),
             }
+        }
+        if !dry_run {
+            self.team_summaries(now).await?;
         }
         report
             .sent

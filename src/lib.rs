@@ -6,6 +6,7 @@ pub mod cli;
 pub mod clock;
 pub mod command;
 pub mod config;
+pub mod csv_io;
 pub mod digest;
 pub mod domain;
 pub mod http;

@@ -373,6 +373,23 @@ digest_tests! {
         assert!(!common::app::reply_text(&rig.delivered()[1].body).contains("Last week"), "only on Mondays");
     }
 
+    async fn the_team_channel_gets_last_weeks_numbers_once_on_monday(rig) {
+        let digester = Digester::new(rig.service.clone(), Arc::new(api(&rig.slack)), 2).with_team_channel(Some("C0TEAM".into()));
+        let ny = rig.rep("U_NY", chrono_tz::America::New_York, None, true).await;
+        rig.enrol(&ny, "Jane Doe", CadenceId::Proposal, at(2026, 11, 2, 13, 0)).await;
+        rig.work(&ny, at(2026, 11, 2, 15, 0)).await;
+        assert_eq!(digester.team_summaries(at(2026, 11, 6, 9, 0)).await.unwrap(), 0, "not on a Friday");
+        assert_eq!(digester.team_summaries(at(2026, 11, 9, 7, 0)).await.unwrap(), 0, "not before the digest time");
+        digester.run_pass(at(2026, 11, 9, 9, 0), true).await.unwrap();
+        assert!(rig.slack.calls_to("chat.postMessage").is_empty(), "a dry run posts nothing");
+        digester.run_pass(at(2026, 11, 9, 9, 0), false).await.unwrap();
+        digester.run_pass(at(2026, 11, 9, 9, 30), false).await.unwrap();
+        let posts: Vec<_> = rig.delivered().into_iter().filter(|c| c.body["channel"] == "C0TEAM").collect();
+        assert_eq!(posts.len(), 1, "once a week");
+        let text = common::app::reply_text(&posts[0].body);
+        assert!(text.contains("<@U_NY>: 1 touches · 0 replies · 0 won · 1 added"), "{text}");
+    }
+
     async fn no_digest_goes_out_while_the_rep_is_away(rig) {
         let mut ny = rig.rep("U_AWAY", chrono_tz::America::New_York, None, true).await;
         rig.enrol(&ny, "Jane Doe", CadenceId::Proposal, at(2026, 10, 20, 12, 0)).await;

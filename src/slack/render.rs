@@ -199,6 +199,35 @@ fn team_stats(team: &Metrics, by_rep: &[(String, Metrics)], window: Window) -> M
     m
 }
 
+/// The team channel's Monday message: last week's numbers by rep.
+pub fn team_week(lines: &[(String, crate::store::Activity)]) -> Message {
+    let mut m = Message::new("Last week's follow-up numbers");
+    m.push(header("📈 Last week's follow-ups"));
+    if lines.is_empty() {
+        m.push(section("No touches logged last week."));
+        return m;
+    }
+    let total: i64 = lines.iter().map(|(_, a)| a.touches_done).sum();
+    let won: i64 = lines.iter().map(|(_, a)| a.won_value_cents).sum();
+    m.push(section(&format!(
+        "*{total}* touches logged, *{}* won",
+        crate::domain::Money::from_cents(won)
+            .unwrap_or_default()
+            .display()
+    )));
+    let rows: Vec<String> = lines
+        .iter()
+        .map(|(user, a)| {
+            format!(
+                "• <@{user}>: {} touches · {} replies · {} won · {} added",
+                a.touches_done, a.replies, a.won, a.added
+            )
+        })
+        .collect();
+    m.push(section(&rows.join("\n")));
+    m
+}
+
 /// The Monday section of the digest: what the rep did last week.
 pub fn last_week(activity: &crate::store::Activity) -> serde_json::Value {
     let won = crate::domain::Money::from_cents(activity.won_value_cents).unwrap_or_default();

@@ -221,6 +221,9 @@ pub trait Store: Send + Sync + 'static {
         now: DateTime<Utc>,
     ) -> StoreResult<bool>;
 
+    /// Every rep followup knows, in every workspace.
+    async fn all_reps(&self) -> StoreResult<Vec<RepRef>>;
+
     /// Which rep of the workspace owns a prospect.
     async fn prospect_owner(&self, team_id: &str, id: ProspectId) -> StoreResult<Option<String>>;
 

@@ -896,6 +896,15 @@ macro_rules! sql_store {
                     Ok(true)
                 }
 
+                async fn all_reps(&self) -> StoreResult<Vec<RepRef>> {
+                    let rows = sqlx::query("SELECT team_id, user_id FROM reps ORDER BY team_id, user_id")
+                        .fetch_all(&self.reader)
+                        .await?;
+                    rows.iter()
+                        .map(|row| Ok(RepRef::new(row.try_get::<String, _>("team_id")?, row.try_get::<String, _>("user_id")?)))
+                        .collect()
+                }
+
                 async fn prospect_owner(&self, team_id: &str, id: ProspectId) -> StoreResult<Option<String>> {
                     Ok(sqlx::query_scalar("SELECT user_id FROM prospects WHERE team_id = $1 AND id = $2")
                         .bind(team_id)
