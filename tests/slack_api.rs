@@ -108,3 +108,31 @@ async fn without_a_token_nothing_is_called() {
     ));
     assert!(slack.calls().is_empty());
 }
+
+#[tokio::test]
+async fn a_slack_call_that_hangs_times_out_and_is_retried() {
+    let slack = FakeSlack::start().await;
+    let api = api(&slack).with_attempt_timeout(Duration::from_millis(200));
+    slack.fail_next(
+        "conversations.open",
+        1,
+        Failure::Delay(Duration::from_secs(3)),
+    );
+    let started = std::time::Instant::now();
+    assert_eq!(api.open_dm("T1", "U1").await.unwrap(), "DU1");
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "did not wait for the hung call: {:?}",
+        started.elapsed()
+    );
+    assert_eq!(slack.count("conversations.open"), 2);
+    slack.fail_next(
+        "conversations.open",
+        5,
+        Failure::Delay(Duration::from_secs(3)),
+    );
+    assert!(matches!(
+        api.open_dm("T1", "U1").await,
+        Err(ApiError::Transport(_))
+    ));
+}

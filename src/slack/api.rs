@@ -72,6 +72,8 @@ pub struct SlackApi {
     response_hosts: Vec<String>,
     max_attempts: u32,
     backoff: Duration,
+    /// How long one attempt may take before it counts as failed (and is retried).
+    attempt_timeout: Duration,
     /// When each channel last got a message: Slack allows about one a second into one channel.
     last_post: std::sync::Mutex<std::collections::HashMap<String, std::time::Instant>>,
 }
@@ -123,6 +125,7 @@ impl SlackApi {
             response_hosts,
             max_attempts: 5,
             backoff: Duration::from_millis(250),
+            attempt_timeout: Duration::from_secs(10),
             last_post: std::sync::Mutex::new(std::collections::HashMap::new()),
         })
     }
@@ -131,6 +134,12 @@ impl SlackApi {
     pub fn with_backoff(mut self, backoff: Duration, max_attempts: u32) -> Self {
         self.backoff = backoff;
         self.max_attempts = max_attempts.max(1);
+        self
+    }
+
+    /// How long one attempt may take (10 s unless a test wants less).
+    pub fn with_attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.attempt_timeout = timeout;
         self
     }
 
@@ -383,7 +392,27 @@ impl SlackApi {
         loop {
             tries += 1;
             let last = tries >= self.max_attempts;
-            let result = attempt().await;
+            let result = match tokio::time::timeout(self.attempt_timeout, attempt()).await {
+                Ok(result) => result,
+                Err(_) => {
+                    crate::telemetry::SLACK_CALLS
+                        .with_label_values(&[method, "timeout"])
+                        .inc();
+                    if last {
+                        return Err(ApiError::Transport(format!(
+                            "no answer within {} s",
+                            self.attempt_timeout.as_secs_f32()
+                        )));
+                    }
+                    tracing::warn!(
+                        attempt = tries,
+                        method,
+                        "Slack did not answer in time; retrying"
+                    );
+                    tokio::time::sleep(self.backoff * 2u32.pow(tries - 1)).await;
+                    continue;
+                }
+            };
             let outcome = match &result {
                 Ok(_) => "ok",
                 Err(SlackClientError::RateLimitError(_)) => {
