@@ -228,7 +228,7 @@ fn tokenize(text: &str) -> Vec<Token> {
             i += 1;
         }
         tokens.push(Token {
-            text: unescape_entities(&text),
+            text: unescape_entities(&decode_inline(&text)),
             kind: Kind::Plain,
             quoted,
         });
@@ -238,6 +238,33 @@ fn tokenize(text: &str) -> Vec<Token> {
 
 fn is_quote(c: char) -> bool {
     matches!(c, '"' | '“' | '”')
+}
+
+/// Slack's `<…>` forms inside a token (`company:<#C1|general>`, quoted text) read as typed.
+/// A `<` typed by the rep arrives as `&lt;`, so any `<` here is Slack's markup.
+fn decode_inline(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find('<') {
+        out.push_str(&rest[..start]);
+        match rest[start..].find('>') {
+            Some(end) => {
+                let inner = &rest[start + 1..start + end];
+                let token = slack_escape(inner);
+                match token.kind {
+                    Kind::User => out.push_str(&format!("@{}", token.text)),
+                    _ => out.push_str(&token.text),
+                }
+                rest = &rest[start + end + 1..];
+            }
+            None => {
+                out.push_str(&rest[start..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Slack escapes `&`, `<` and `>` in command text.
@@ -259,6 +286,17 @@ fn slack_escape(inner: &str) -> Token {
         (Kind::Phone, label.unwrap_or(tel).to_string())
     } else if let Some(user) = target.strip_prefix('@') {
         (Kind::User, user.to_string())
+    } else if let Some(special) = target.strip_prefix('!') {
+        // `<!channel>`, `<!here>`, `<!subteam^S1|@sales>`: what the rep typed was the label, or `@name`.
+        let name = special.split('^').next().unwrap_or(special);
+        (
+            Kind::Plain,
+            label
+                .map(str::to_string)
+                .unwrap_or_else(|| format!("@{name}")),
+        )
+    } else if let Some(channel) = target.strip_prefix('#') {
+        (Kind::Plain, format!("#{}", label.unwrap_or(channel)))
     } else if target.starts_with("http") {
         (Kind::Link, target.to_string())
     } else {

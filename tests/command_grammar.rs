@@ -349,6 +349,16 @@ fn managers_and_reassign_take_slack_mentions() {
 }
 
 #[test]
+fn slacks_special_mentions_read_back_as_what_the_rep_typed() {
+    let Command::Add(p) =
+        ok("add <!channel> <!here> <#C0123|general> <!subteam^S1|@sales> &lt;b&gt;")
+    else {
+        panic!("not an add")
+    };
+    assert_eq!(p.name.as_str(), "@channel @here #general @sales <b>");
+}
+
+#[test]
 fn a_typo_suggests_the_closest_command() {
     assert_eq!(
         err("dne jane"),
