@@ -73,7 +73,7 @@ pub async fn serve_on(
 /// `followup serve`: migrate, then answer Slack on `0.0.0.0:$PORT` (and over Socket Mode when
 /// `SLACK_APP_TOKEN` is set), and run the digest scheduler. SIGTERM or Ctrl-C stops it gracefully.
 pub async fn serve(config: Config, serve: ServeConfig) -> anyhow::Result<()> {
-    let store = store::connect(&config.database_url).await?;
+    let store = store::open(&config.database_url).await?;
     store.migrate().await?;
     let slack = serve.slack.api(store.clone())?;
     if !slack.has_token() {

@@ -81,7 +81,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 
 async fn migrate() -> anyhow::Result<()> {
     let config = Config::from_env()?;
-    let store = store::connect(&config.database_url).await?;
+    let store = store::open(&config.database_url).await?;
     store.migrate().await?;
     println!(
         "migrations applied to {}",
@@ -103,7 +103,7 @@ async fn digest(at: Option<&str>, dry_run: bool) -> anyhow::Result<()> {
     };
     let config = Config::from_env()?;
     let slack_config = crate::config::SlackConfig::from_env()?;
-    let store = store::connect(&config.database_url).await?;
+    let store = store::open(&config.database_url).await?;
     store.migrate().await?;
     let slack = slack_config.api(store.clone())?;
     if !dry_run && !slack.has_token() {
@@ -163,7 +163,7 @@ async fn import_csv(file: &std::path::Path, team: &str, user: &str) -> anyhow::R
     let data =
         std::fs::read(file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
     let config = Config::from_env()?;
-    let store = store::connect(&config.database_url).await?;
+    let store = store::open(&config.database_url).await?;
     store.migrate().await?;
     let clock: std::sync::Arc<dyn crate::clock::Clock> =
         std::sync::Arc::new(crate::clock::SystemClock);
@@ -190,7 +190,7 @@ async fn export_csv(team: &str, user: Option<&str>) -> anyhow::Result<()> {
     let team = slack_id("--team", team)?;
     let user = user.map(|u| slack_id("--user", u)).transpose()?;
     let config = Config::from_env()?;
-    let store = store::connect(&config.database_url).await?;
+    let store = store::open(&config.database_url).await?;
     store.migrate().await?;
     let prospects = store.team_prospects(team, user).await?;
     crate::csv_io::write_prospects(std::io::stdout().lock(), &prospects)?;

@@ -16,9 +16,12 @@ async fn main() -> std::process::ExitCode {
 
 /// The error and its causes on one line: `could not connect: connection refused`.
 fn one_line(e: &anyhow::Error) -> String {
-    e.chain()
-        .map(|c| c.to_string())
-        .collect::<Vec<_>>()
-        .join(": ")
-        .replace('\n', " ")
+    let mut parts: Vec<String> = Vec::new();
+    for cause in e.chain().map(|c| c.to_string()) {
+        // Libraries often repeat their source's text in their own; say each thing once.
+        if !parts.last().is_some_and(|last| last.contains(&cause)) {
+            parts.push(cause);
+        }
+    }
+    parts.join(": ").replace('\n', " ")
 }

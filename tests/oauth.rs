@@ -325,3 +325,32 @@ fn secrets_never_show_in_debug_output() {
     };
     assert!(!format!("{db:?}").contains("pg-password-1"));
 }
+
+#[test]
+fn a_database_password_never_appears_in_errors() {
+    for url in [
+        "postgres://app:hunter2secret@127.0.0.1:1/x",
+        "postgres://app:hunter2secret@127.0.0.1:5432/no_such_database_here",
+        "mysql://app:hunter2secret@localhost/x",
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_followup"))
+            .arg("migrate")
+            .current_dir(dir.path())
+            .env_clear()
+            .env("DATABASE_URL", url)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{url}");
+        assert!(
+            !stderr.contains("hunter2secret"),
+            "password leaked: {stderr}"
+        );
+        assert!(
+            stderr.contains("app:***@"),
+            "names the database, password hidden: {stderr}"
+        );
+        assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    }
+}

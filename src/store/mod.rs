@@ -323,6 +323,13 @@ pub async fn connect(url: &str) -> StoreResult<Arc<dyn Store>> {
     }
 }
 
+/// [`connect`], with an error that names the database (password hidden) for an operator.
+pub async fn open(url: &str) -> anyhow::Result<Arc<dyn Store>> {
+    connect(url).await.map_err(|e| {
+        anyhow::Error::new(e).context(format!("cannot open the database at {}", redact_url(url)))
+    })
+}
+
 /// A database URL with any password replaced, fit for errors and logs.
 pub fn redact_url(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
