@@ -363,7 +363,8 @@ on_both_apps! {
     }
 
     async fn names_from_people_never_ping_or_render_as_markup(app) {
-        let shown = app.say(ALICE, "add \"<!channel> *bold* <@U123>\" company:\"<!here> & _co_\"").await;
+        // As Slack sends typed text: `<`, `>` and `&` escaped.
+        let shown = app.say(ALICE, "add \"&lt;!channel&gt; *bold* &lt;@U123&gt;\" company:\"&lt;!here&gt; &amp; _co_\"").await;
         assert!(!shown.contains("<!channel>") && !shown.contains("<@U123>") && !shown.contains("<!here>"), "{shown}");
         assert!(shown.contains("&lt;!channel&gt;") && shown.contains("&amp;"), "{shown}");
         assert!(!shown.contains("*bold*"), "the asterisks are broken up: {shown}");

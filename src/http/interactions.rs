@@ -130,29 +130,19 @@ async fn block_actions(state: &AppState, click: BlockActions) -> Handled {
         return Ok(Answer::Empty);
     }
     let chosen = action.chosen().unwrap_or_default();
-    let (prospect_id, decided, _touch) = match actions::decode(&action.action_id, chosen) {
+    let (prospect_id, decided) = match actions::decode(&action.action_id, chosen) {
         Ok(decoded) => decoded,
         Err(e) => return Ok(Answer::BadRequest(e.to_string())),
     };
     let reply = state.service.act(&rep, prospect_id, &decided).await?;
+    let today = applied_today(state, &rep).await?;
     let update = match &reply {
-        Reply::Applied {
-            state: applied,
-            outcome,
-        } => {
-            let result = render::reply(
-                &Reply::Applied {
-                    state: applied.clone(),
-                    outcome: outcome.clone(),
-                },
-                applied_today(state, &rep).await?,
-            )
-            .text;
+        Reply::Applied { .. } => {
+            let result = render::reply(&reply, today).text;
             in_place(state, &rep, &click, action.block_id.as_deref(), &result).await?
         }
         Reply::NotFound(_) => ephemeral("That prospect is not on your list, so nothing changed."),
         other => {
-            let today = applied_today(state, &rep).await?;
             let mut body = render::reply(other, today).ephemeral();
             body["replace_original"] = json!(false);
             body

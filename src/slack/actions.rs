@@ -52,10 +52,7 @@ pub struct UnknownAction {
 }
 
 /// The prospect a click is about, the action it asks for, and the touch it came from, if any.
-pub fn decode(
-    action_id: &str,
-    value: &str,
-) -> Result<(ProspectId, Action, Option<TouchId>), UnknownAction> {
+pub fn decode(action_id: &str, value: &str) -> Result<(ProspectId, Action), UnknownAction> {
     let unknown = || UnknownAction {
         action_id: action_id.to_string(),
         value: value.to_string(),
@@ -71,21 +68,18 @@ pub fn decode(
             .and_then(|t| t.parse().ok())
             .ok_or_else(unknown)
     };
-    let decoded = match (action_id, parts.len()) {
-        (DONE, 2) => {
-            let t = touch()?;
-            (
-                Action::Done {
-                    touch: TouchRef::Id(t),
-                    channel: None,
-                    note: None,
-                },
-                Some(t),
-            )
+    let action = match (action_id, parts.len()) {
+        (DONE, 2) => Action::Done {
+            touch: TouchRef::Id(touch()?),
+            channel: None,
+            note: None,
+        },
+        (REPLIED, 2) => {
+            // The button names its touch; the reply is about the prospect.
+            touch()?;
+            Action::Replied { note: None }
         }
-        (REPLIED, 2) => (Action::Replied { note: None }, Some(touch()?)),
         (SNOOZE, 3 | 4) => {
-            let t = touch()?;
             let days = match parts[2] {
                 "1d" => 1,
                 "3d" => 3,
@@ -97,29 +91,23 @@ pub fn decode(
                 Some(&"shift") => true,
                 Some(_) => return Err(unknown()),
             };
-            (
-                Action::Snooze {
-                    touch: TouchRef::Id(t),
-                    by: SnoozeFor::Days(days),
-                    shift_rest,
-                },
-                Some(t),
-            )
+            Action::Snooze {
+                touch: TouchRef::Id(touch()?),
+                by: SnoozeFor::Days(days),
+                shift_rest,
+            }
         }
-        (MORE, 2) => (
-            match parts[1] {
-                "won" => Action::Won { value: None },
-                "lost" => Action::Lost { reason: None },
-                "nurture" => Action::Nurture,
-                "stop" => Action::Stop,
-                _ => return Err(unknown()),
-            },
-            None,
-        ),
-        (ONE_MORE, 1) => (Action::OneMore, None),
-        (NURTURE, 1) => (Action::Nurture, None),
-        (CLOSE, 1) => (Action::Stop, None),
+        (MORE, 2) => match parts[1] {
+            "won" => Action::Won { value: None },
+            "lost" => Action::Lost { reason: None },
+            "nurture" => Action::Nurture,
+            "stop" => Action::Stop,
+            _ => return Err(unknown()),
+        },
+        (ONE_MORE, 1) => Action::OneMore,
+        (NURTURE, 1) => Action::Nurture,
+        (CLOSE, 1) => Action::Stop,
         _ => return Err(unknown()),
     };
-    Ok((prospect, decoded.0, decoded.1))
+    Ok((prospect, action))
 }
