@@ -42,8 +42,15 @@ async fn interaction(State(state): State<AppState>, signed: SignedBody) -> Respo
     }
 }
 
-/// Answers a click or a modal submission.
+/// Answers a click or a modal submission. When our side fails, the rep is told so: a click gets
+/// an apology next to the message (which keeps its buttons, to try again), and the add form stays
+/// open with the apology instead of closing as if it were saved.
 pub async fn answer(state: &AppState, interaction: Interaction) -> Answer {
+    let response_url = match &interaction {
+        Interaction::BlockActions(click) => click.response_url.clone(),
+        _ => None,
+    };
+    let is_submission = matches!(interaction, Interaction::ViewSubmission(_));
     let work = async {
         match interaction {
             Interaction::BlockActions(click) => block_actions(state, click).await,
@@ -54,16 +61,25 @@ pub async fn answer(state: &AppState, interaction: Interaction) -> Answer {
         }
     };
     match tokio::time::timeout(WORK_BUDGET, work).await {
-        Ok(Ok(answer)) => answer,
-        Ok(Err(e)) => {
-            tracing::error!(error = ?e, "interaction failed");
-            Answer::Empty
-        }
-        Err(_) => {
-            tracing::error!("interaction ran out of time");
-            Answer::Empty
-        }
+        Ok(Ok(answer)) => return answer,
+        Ok(Err(e)) => tracing::error!(error = ?e, "interaction failed"),
+        Err(_) => tracing::error!("interaction ran out of time"),
     }
+    let apology = render::apology().text;
+    if is_submission {
+        return Answer::Json(errors_response(&[("name", apology)]));
+    }
+    if let Some(url) = response_url {
+        let slack = state.slack.clone();
+        tokio::spawn(async move {
+            let body =
+                json!({"response_type": "ephemeral", "replace_original": false, "text": apology});
+            if let Err(e) = slack.respond(&url, &body).await {
+                tracing::error!(error = %e, "telling the rep the click failed did not work either");
+            }
+        });
+    }
+    Answer::Empty
 }
 
 /// "Follow up on this": the add modal, with the message as the note.
