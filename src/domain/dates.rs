@@ -5,8 +5,26 @@ use chrono_tz::Tz;
 
 use super::error::DomainError;
 
-/// Reads a date relative to the rep's local `today`. A weekday name means the next one after today.
+/// How far from today a typed date may be, either way: far enough for any real plan, near enough
+/// that date arithmetic on it can never overflow.
+pub const MAX_YEARS_AWAY: i64 = 10;
+
+/// A date a rep may use: within [`MAX_YEARS_AWAY`] of today.
+pub fn within_range(date: NaiveDate, today: NaiveDate) -> Result<NaiveDate, DomainError> {
+    if (date - today).num_days().abs() > MAX_YEARS_AWAY * 366 {
+        Err(DomainError::DateTooFar(date))
+    } else {
+        Ok(date)
+    }
+}
+
+/// Reads a date relative to the rep's local `today`. A weekday name means the next one after
+/// today. Dates more than ten years away are refused.
 pub fn parse_date(raw: &str, today: NaiveDate) -> Result<NaiveDate, DomainError> {
+    within_range(parse_any_date(raw, today)?, today)
+}
+
+fn parse_any_date(raw: &str, today: NaiveDate) -> Result<NaiveDate, DomainError> {
     let text = raw.trim().to_ascii_lowercase();
     let bad = || DomainError::BadDate(raw.trim().to_string());
     match text.as_str() {

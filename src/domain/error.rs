@@ -21,6 +21,8 @@ pub enum DomainError {
     UnknownCadence(String),
     #[error("`{0}` is not a date; try 2026-12-01, tomorrow, monday, 3d or 2w")]
     BadDate(String),
+    #[error("{0} is too far away; pick a date within ten years of today")]
+    DateTooFar(chrono::NaiveDate),
     #[error("{0} is in the past; pick today or a later date")]
     DateInPast(chrono::NaiveDate),
     #[error("`{0}` is not an amount; try 12000, 12,500 or 12.5k")]

@@ -123,8 +123,9 @@ pub fn parse_submission(
     let cadence = field("cadence").and_then(|c| check(&mut errors, "cadence", parse_cadence(&c)));
     let value = field("value").and_then(|v| check(&mut errors, "value", Money::parse(&v)));
     let start = field("start").and_then(|s| {
-        let parsed =
-            NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| DomainError::BadDate(s.clone()));
+        let parsed = NaiveDate::parse_from_str(&s, "%Y-%m-%d")
+            .map_err(|_| DomainError::BadDate(s.clone()))
+            .and_then(|d| crate::domain::dates::within_range(d, today));
         let date = check(&mut errors, "start", parsed)?;
         if date < today {
             errors.push(("start", DomainError::DateInPast(date).to_string()));

@@ -63,7 +63,9 @@ pub fn verify(
         .trim()
         .parse()
         .map_err(|_| SignatureError::BadTimestamp)?;
-    if (now.timestamp() - sent).abs() > MAX_AGE_SECS {
+    // Checked: a timestamp near i64::MIN must be refused, not overflow (it arrives unsigned).
+    let age = now.timestamp().checked_sub(sent).map(i64::unsigned_abs);
+    if age.is_none_or(|age| age > MAX_AGE_SECS.unsigned_abs()) {
         return Err(SignatureError::Stale);
     }
     let expected = sign(secret, timestamp.trim(), body);
