@@ -154,29 +154,7 @@ proptest! {
     }
 }
 
-macro_rules! app_tests {
-    ($(async fn $name:ident($app:ident) $body:block)*) => {
-        $(mod $name {
-            use super::*;
-            async fn body($app: &TestApp) $body
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                let app = TestApp::start(common::TestDb::sqlite().await, start_time()).await;
-                body(&app).await;
-                app.finish().await;
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                let Some(db) = common::TestDb::postgres().await else { return };
-                let app = TestApp::start(db, start_time()).await;
-                body(&app).await;
-                app.finish().await;
-            }
-        })*
-    };
-}
-
-app_tests! {
+on_both_apps! {
     async fn going_away_moves_the_backlog_after_the_return_under_the_cap(app) {
         for i in 0..12 {
             app.say(ALICE, &format!("add Prospect {i:02} cadence:ten-week")).await;

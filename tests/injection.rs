@@ -85,29 +85,7 @@ fn assert_inert(what: &str, value: &Value, max_blocks: usize) {
     }
 }
 
-macro_rules! app_tests {
-    ($(async fn $name:ident($app:ident) $body:block)*) => {
-        $(mod $name {
-            use super::*;
-            async fn body($app: &TestApp) $body
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                let app = TestApp::start(common::TestDb::sqlite().await, start_time()).await;
-                body(&app).await;
-                app.finish().await;
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                let Some(db) = common::TestDb::postgres().await else { return };
-                let app = TestApp::start(db, start_time()).await;
-                body(&app).await;
-                app.finish().await;
-            }
-        })*
-    };
-}
-
-app_tests! {
+on_both_apps! {
     async fn hostile_names_companies_and_notes_are_stored_exactly_and_shown_inert_everywhere(app) {
         let long_note = "Ünïcödé note with <!channel> and *stars* repeated. ".repeat(38);
         let long_note = long_note.trim().chars().take(2000).collect::<String>();

@@ -14,28 +14,6 @@ fn start_time() -> chrono::DateTime<chrono::Utc> {
     common::at(2026, 11, 2, 14, 0)
 }
 
-macro_rules! app_tests {
-    ($(async fn $name:ident($app:ident) $body:block)*) => {
-        $(mod $name {
-            use super::*;
-            async fn body($app: &TestApp) $body
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                let app = TestApp::start(common::TestDb::sqlite().await, start_time()).await;
-                body(&app).await;
-                app.finish().await;
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                let Some(db) = common::TestDb::postgres().await else { return };
-                let app = TestApp::start(db, start_time()).await;
-                body(&app).await;
-                app.finish().await;
-            }
-        })*
-    };
-}
-
 async fn id_of(app: &TestApp, user: &str, name: &str) -> i64 {
     let rep = followup::domain::RepRef::new(TEAM, user);
     app.store
@@ -45,7 +23,7 @@ async fn id_of(app: &TestApp, user: &str, name: &str) -> i64 {
         .id
 }
 
-app_tests! {
+on_both_apps! {
     async fn a_manager_sees_the_teams_numbers_by_rep_and_a_rep_only_their_own(app) {
         app.say(ALICE, "add Jane Doe").await;
         app.say(ALICE, "won jane 5000").await;

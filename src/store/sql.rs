@@ -113,6 +113,20 @@ macro_rules! sql_store {
                 })
             }
 
+            fn history_from_row(row: &$row) -> StoreResult<History> {
+                let value: Option<i64> = row.try_get("value_cents")?;
+                Ok(History {
+                    created_at: row.try_get("created_at")?,
+                    enrolled_at: row.try_get("enrolled_at")?,
+                    status: rows::status(&row.try_get::<String, _>("status")?)?,
+                    stage: rows::stage(&row.try_get::<String, _>("stage")?)?,
+                    value: value.and_then(|c| Money::from_cents(c).ok()),
+                    touches_done: row.try_get("touches_done")?,
+                    first_touch_at: row.try_get("first_touch_at")?,
+                    replied_after_touch: row.try_get("replied_after_touch")?,
+                })
+            }
+
             fn prospect_next_from_row(row: &$row) -> StoreResult<ProspectNext> {
                 Ok(ProspectNext {
                     prospect: prospect_from_row(row)?,
@@ -552,7 +566,7 @@ macro_rules! sql_store {
                 }
 
                 async fn histories(&self, rep: &RepRef) -> StoreResult<Vec<History>> {
-                    let rows = sqlx::query(
+                    sqlx::query(
                         "SELECT created_at, enrolled_at, status, stage, value_cents, touches_done, \
                          first_touch_at, replied_after_touch FROM prospects \
                          WHERE team_id = $1 AND user_id = $2 ORDER BY id",
@@ -560,22 +574,10 @@ macro_rules! sql_store {
                     .bind(&rep.team_id)
                     .bind(&rep.user_id)
                     .fetch_all(&self.reader)
-                    .await?;
-                    rows.iter()
-                        .map(|row| {
-                            let value: Option<i64> = row.try_get("value_cents")?;
-                            Ok(History {
-                                created_at: row.try_get("created_at")?,
-                                enrolled_at: row.try_get("enrolled_at")?,
-                                status: rows::status(&row.try_get::<String, _>("status")?)?,
-                                stage: rows::stage(&row.try_get::<String, _>("stage")?)?,
-                                value: value.and_then(|c| Money::from_cents(c).ok()),
-                                touches_done: row.try_get("touches_done")?,
-                                first_touch_at: row.try_get("first_touch_at")?,
-                                replied_after_touch: row.try_get("replied_after_touch")?,
-                            })
-                        })
-                        .collect()
+                    .await?
+                    .iter()
+                    .map(history_from_row)
+                    .collect()
                 }
 
                 async fn digest_candidates(&self, until: NaiveDate) -> StoreResult<Vec<RepSettings>> {
@@ -792,31 +794,16 @@ macro_rules! sql_store {
                 }
 
                 async fn team_histories(&self, team_id: &str) -> StoreResult<Vec<(String, History)>> {
-                    let rows = sqlx::query(
+                    sqlx::query(
                         "SELECT user_id, created_at, enrolled_at, status, stage, value_cents, touches_done, \
                          first_touch_at, replied_after_touch FROM prospects WHERE team_id = $1 ORDER BY user_id, id",
                     )
                     .bind(team_id)
                     .fetch_all(&self.reader)
-                    .await?;
-                    rows.iter()
-                        .map(|row| {
-                            let value: Option<i64> = row.try_get("value_cents")?;
-                            Ok((
-                                row.try_get::<String, _>("user_id")?,
-                                History {
-                                    created_at: row.try_get("created_at")?,
-                                    enrolled_at: row.try_get("enrolled_at")?,
-                                    status: rows::status(&row.try_get::<String, _>("status")?)?,
-                                    stage: rows::stage(&row.try_get::<String, _>("stage")?)?,
-                                    value: value.and_then(|c| Money::from_cents(c).ok()),
-                                    touches_done: row.try_get("touches_done")?,
-                                    first_touch_at: row.try_get("first_touch_at")?,
-                                    replied_after_touch: row.try_get("replied_after_touch")?,
-                                },
-                            ))
-                        })
-                        .collect()
+                    .await?
+                    .iter()
+                    .map(|row| Ok((row.try_get::<String, _>("user_id")?, history_from_row(row)?)))
+                    .collect()
                 }
 
                 async fn rep_pending_touches(&self, rep: &RepRef) -> StoreResult<Vec<DueTouch>> {
