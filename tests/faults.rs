@@ -38,25 +38,6 @@ const APOLOGY: &str = "Sorry, something went wrong";
 /// Slack gives up on an answer after 3 seconds.
 const SLACK_DEADLINE: Duration = Duration::from_secs(3);
 
-/// Every prospect a rep has, with its touches, as the database holds them.
-async fn holdings(store: &Arc<dyn Store>, rep: &RepRef) -> Vec<ProspectState> {
-    let mut states = Vec::new();
-    for p in store
-        .find_prospects(rep, "", false, 100_000)
-        .await
-        .expect("find prospects")
-    {
-        states.push(
-            store
-                .prospect_state(rep, p.id)
-                .await
-                .expect("prospect state")
-                .expect("the prospect just listed exists"),
-        );
-    }
-    states
-}
-
 fn names(states: &[ProspectState]) -> BTreeSet<String> {
     states.iter().map(|s| s.prospect.name.clone()).collect()
 }
@@ -380,7 +361,7 @@ async fn postgres_going_away_mid_traffic_gets_503_and_apologies_then_recovers_wi
         .map(|a| a.name.clone())
         .collect();
 
-    let alice = holdings(&direct_store, &TestApp::alice()).await;
+    let alice = common::holdings(&direct_store, &TestApp::alice()).await;
     let held = names(&alice);
     let missing: Vec<_> = acknowledged.difference(&held).collect();
     assert!(
@@ -403,7 +384,7 @@ async fn postgres_going_away_mid_traffic_gets_503_and_apologies_then_recovers_wi
             state.prospect.name
         );
     }
-    let bob = names(&holdings(&direct_store, &RepRef::new(TEAM, BOB)).await);
+    let bob = names(&common::holdings(&direct_store, &RepRef::new(TEAM, BOB)).await);
     assert_eq!(
         bob,
         BTreeSet::from(["Back Again".to_string()]),
@@ -434,7 +415,7 @@ async fn a_click_while_postgres_is_away_is_apologised_for_through_its_response_u
         .say(ALICE, "add Jane Doe jane@acme.test")
         .await
         .contains("Added"));
-    let jane = holdings(&rig.direct_store, &TestApp::alice())
+    let jane = common::holdings(&rig.direct_store, &TestApp::alice())
         .await
         .remove(0);
     let touch = jane.touches[0].id;
@@ -486,7 +467,7 @@ async fn a_click_while_postgres_is_away_is_apologised_for_through_its_response_u
         move || async move { health(&rig_ref.app).await.0 == 200 },
     )
     .await;
-    let after = holdings(&rig.direct_store, &TestApp::alice())
+    let after = common::holdings(&rig.direct_store, &TestApp::alice())
         .await
         .remove(0);
     assert_eq!(
@@ -531,7 +512,7 @@ async fn the_add_form_submitted_while_postgres_is_away_stays_open_with_an_apolog
         move || async move { health(&rig_ref.app).await.0 == 200 },
     )
     .await;
-    assert!(holdings(&rig.direct_store, &TestApp::alice())
+    assert!(common::holdings(&rig.direct_store, &TestApp::alice())
         .await
         .is_empty());
     rig.finish().await;
@@ -631,7 +612,7 @@ async fn sqlite_never_says_database_is_locked_while_another_process_imports_into
     );
 
     let expected: BTreeSet<String> = (0..BURST).map(|i| format!("Burst Person{i:03}")).collect();
-    let alice = holdings(&app.store, &TestApp::alice()).await;
+    let alice = common::holdings(&app.store, &TestApp::alice()).await;
     assert_eq!(
         names(&alice),
         expected,
@@ -821,7 +802,7 @@ async fn a_done_click_is_stored_and_answered_at_once_while_slack_is_slow_and_the
     let (status, body, _) = rig.command("add Jane Doe jane@acme.test").await;
     assert!(status == 200 && body.contains("Added"), "{body}");
     let rep = RepRef::new(TEAM, ALICE);
-    let prospect = holdings(&rig.store, &rep).await.remove(0);
+    let prospect = common::holdings(&rig.store, &rep).await.remove(0);
     let touch = prospect.touches[0].clone();
     let value = format!("{}.{}", prospect.prospect.id, touch.id);
     rig.slack.fail_next(
@@ -848,7 +829,7 @@ async fn a_done_click_is_stored_and_answered_at_once_while_slack_is_slow_and_the
     let (status, body, took) = rig.interact(&click).await;
     assert_eq!(status, 200, "{body}");
     assert!(took < QUICK, "acknowledged in {took:?}");
-    let stored = holdings(&rig.store, &rep).await.remove(0);
+    let stored = common::holdings(&rig.store, &rep).await.remove(0);
     assert_eq!(
         stored.touches[0].status,
         TouchStatus::Done,
@@ -907,7 +888,7 @@ async fn the_confirmation_dm_after_the_add_form_is_retried_when_chat_post_messag
     assert!(took < QUICK, "acknowledged in {took:?}");
     let rep = RepRef::new(TEAM, ALICE);
     assert_eq!(
-        names(&holdings(&rig.store, &rep).await),
+        names(&common::holdings(&rig.store, &rep).await),
         BTreeSet::from(["Ada Lovelace".to_string()]),
         "stored before the acknowledgement"
     );

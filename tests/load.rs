@@ -41,7 +41,6 @@ use common::slack_requests::{
 use common::TestDb;
 use followup::domain::lifecycle::ProspectState;
 use followup::domain::{RepRef, TouchStatus};
-use followup::store::Store;
 use serde_json::Value;
 
 const SECRET: &str = "load-test-signing-secret";
@@ -390,25 +389,6 @@ fn free_port() -> u16 {
         .port()
 }
 
-/// The database as the audit reads it: every prospect of the rep with its touches.
-async fn holdings(store: &Arc<dyn Store>, rep: &RepRef) -> Vec<ProspectState> {
-    let mut states = Vec::new();
-    for p in store
-        .find_prospects(rep, "", false, 1_000_000)
-        .await
-        .expect("find prospects")
-    {
-        states.push(
-            store
-                .prospect_state(rep, p.id)
-                .await
-                .expect("prospect state")
-                .expect("the prospect just listed exists"),
-        );
-    }
-    states
-}
-
 /// Compares what the database holds for one rep with what was acknowledged; answers the
 /// discrepancies, one line each.
 fn audit(user: &str, tally: &Tally, held: &[ProspectState]) -> Vec<String> {
@@ -655,7 +635,7 @@ async fn a_minute_of_mixed_slack_traffic_gets_no_5xx_and_the_database_holds_exac
     let mut problems = Vec::new();
     for (i, tally) in tallies.iter().enumerate() {
         let user = format!("U0LOAD{i:03}");
-        let held = holdings(&db.store, &RepRef::new(TEAM, &user)).await;
+        let held = common::holdings(&db.store, &RepRef::new(TEAM, &user)).await;
         problems.extend(audit(&user, tally, &held));
     }
     assert!(

@@ -168,6 +168,21 @@ macro_rules! sql_store {
                 Ok(Some(ProspectState { prospect, touches }))
             }
 
+            /// Gives a rep a row in `reps` (with default settings) if it has none, so the digest
+            /// finds every rep who owns prospects.
+            async fn ensure_rep(conn: &mut Conn, team_id: &str, user_id: &str, now: DateTime<Utc>) -> StoreResult<()> {
+                sqlx::query(
+                    "INSERT INTO reps (team_id, user_id, created_at, updated_at) VALUES ($1, $2, $3, $3) \
+                     ON CONFLICT (team_id, user_id) DO NOTHING",
+                )
+                .bind(team_id)
+                .bind(user_id)
+                .bind(now)
+                .execute(&mut *conn)
+                .await?;
+                Ok(())
+            }
+
             async fn insert_enrolment(
                 conn: &mut Conn,
                 prospect: &Prospect,
@@ -378,15 +393,7 @@ macro_rules! sql_store {
                     now: DateTime<Utc>,
                 ) -> StoreResult<ProspectState> {
                     let mut tx = self.writer.begin_with($begin).await?;
-                    sqlx::query(
-                        "INSERT INTO reps (team_id, user_id, created_at, updated_at) VALUES ($1, $2, $3, $3) \
-                         ON CONFLICT (team_id, user_id) DO NOTHING",
-                    )
-                    .bind(&rep.team_id)
-                    .bind(&rep.user_id)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
+                    ensure_rep(&mut tx, &rep.team_id, &rep.user_id, now).await?;
                     let id: i64 = sqlx::query_scalar(
                         "INSERT INTO prospects (team_id, user_id, name, name_folded, email, phone, \
                          linkedin, company, stage, value_cents, lead, pace, notes, status, cadence_id, \
@@ -870,15 +877,7 @@ macro_rules! sql_store {
                             .execute(&mut *tx)
                             .await?;
                     }
-                    sqlx::query(
-                        "INSERT INTO reps (team_id, user_id, created_at, updated_at) VALUES ($1, $2, $3, $3) \
-                         ON CONFLICT (team_id, user_id) DO NOTHING",
-                    )
-                    .bind(team_id)
-                    .bind(to)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
+                    ensure_rep(&mut tx, team_id, to, now).await?;
                     tx.commit().await?;
                     Ok(true)
                 }

@@ -175,22 +175,7 @@ impl TestApp {
 
     /// Every prospect of a rep with its touches: the whole of what the store holds for them.
     pub async fn snapshot(&self, rep: &RepRef) -> Vec<ProspectState> {
-        let prospects = self
-            .store
-            .find_prospects(rep, "", false, 10_000)
-            .await
-            .expect("find");
-        let mut states = Vec::new();
-        for p in prospects {
-            states.push(
-                self.store
-                    .prospect_state(rep, p.id)
-                    .await
-                    .expect("state")
-                    .expect("exists"),
-            );
-        }
-        states
+        super::holdings(&self.store, rep).await
     }
 
     pub async fn finish(self) {

@@ -131,6 +131,28 @@ macro_rules! on_both_databases {
     };
 }
 
+/// Every prospect a rep has, with its touches, as the database holds them.
+pub async fn holdings(
+    store: &Arc<dyn Store>,
+    rep: &followup::domain::RepRef,
+) -> Vec<followup::domain::ProspectState> {
+    let mut states = Vec::new();
+    for p in store
+        .find_prospects(rep, "", false, 1_000_000)
+        .await
+        .expect("find prospects")
+    {
+        states.push(
+            store
+                .prospect_state(rep, p.id)
+                .await
+                .expect("prospect state")
+                .expect("the prospect just listed exists"),
+        );
+    }
+    states
+}
+
 /// An instant in UTC.
 pub fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(y, m, d, h, min, 0)
