@@ -56,6 +56,19 @@ pub enum Command {
         #[arg(long)]
         user: Option<String>,
     },
+    /// Try followup without Slack: the real server with a stand-in for Slack and a web page at
+    /// http://localhost:3000/demo, on loopback only, with a sample team.
+    Demo {
+        /// The port on 127.0.0.1 (0 picks a free one).
+        #[arg(long, default_value_t = crate::demo::DEFAULT_PORT)]
+        port: u16,
+        /// The demo's own SQLite file.
+        #[arg(long, default_value = crate::demo::DEFAULT_DB)]
+        db: std::path::PathBuf,
+        /// Start without the sample team.
+        #[arg(long)]
+        empty: bool,
+    },
 }
 
 /// Runs the command line; `Err` carries the one-line reason for stderr.
@@ -71,6 +84,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Digest { at, dry_run }) => digest(at.as_deref(), dry_run).await,
         Some(Command::Import { file, team, user }) => import_csv(&file, &team, &user).await,
         Some(Command::Export { team, user }) => export_csv(&team, user.as_deref()).await,
+        Some(Command::Demo { port, db, empty }) => {
+            crate::demo::run(crate::demo::Options { port, db, empty }).await
+        }
         Some(Command::Cadences) => {
             let mut out = std::io::stdout().lock();
             out.write_all(render_cadences().as_bytes())?;

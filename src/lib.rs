@@ -7,6 +7,7 @@ pub mod clock;
 pub mod command;
 pub mod config;
 pub mod csv_io;
+pub mod demo;
 pub mod digest;
 pub mod domain;
 pub mod http;
