@@ -267,6 +267,10 @@ impl Digester {
             },
         };
         store.finish_digest(&rep, local_date, &outcome, now).await?;
+        if matches!(outcome, DigestOutcome::Unreachable { .. }) {
+            // finish_digest marked the rep unreachable in the database.
+            self.service.forget_settings(&rep);
+        }
         Ok(match outcome {
             DigestOutcome::Sent { .. } => {
                 tracing::info!(team = %rep.team_id, user = %rep.user_id, %local_date, "digest sent");
@@ -318,7 +322,7 @@ impl Digester {
             }
         }
         settings.tz_checked_at = Some(now);
-        self.service.store.save_rep_settings(settings, now).await?;
+        self.service.save_settings(settings, now).await?;
         Ok(())
     }
 }

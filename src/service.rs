@@ -13,7 +13,8 @@ use crate::domain::lifecycle::{enrol, Action, Outcome, ProspectState, TouchRef};
 use crate::domain::metrics::{self, Metrics, Window};
 use crate::domain::prospect::parse_note;
 use crate::domain::{NewProspect, Prospect, ProspectId, RepRef, RepSettings, TzSource};
-use crate::store::{Store, StoreError};
+use crate::settings_cache::SettingsCache;
+use crate::store::{Added, Store, StoreError};
 
 /// Candidates shown when a name matches several prospects.
 const MAX_CHOICES: i64 = 8;
@@ -97,6 +98,7 @@ pub struct Service {
     pub store: Arc<dyn Store>,
     pub clock: Arc<dyn Clock>,
     pub default_digest: NaiveTime,
+    settings: SettingsCache,
 }
 
 enum Resolved {
@@ -111,16 +113,40 @@ impl Service {
             store,
             clock,
             default_digest,
+            settings: SettingsCache::default(),
         }
     }
 
     /// The rep's settings, or the defaults for a rep never seen.
     pub async fn settings(&self, rep: &RepRef) -> Result<RepSettings, ServiceError> {
-        Ok(self
+        if let Some(settings) = self.settings.get(rep) {
+            return Ok(settings);
+        }
+        let settings = self
             .store
             .rep_settings(rep)
             .await?
-            .unwrap_or_else(|| RepSettings::new(rep.clone())))
+            .unwrap_or_else(|| RepSettings::new(rep.clone()));
+        self.settings.put(&settings);
+        Ok(settings)
+    }
+
+    /// Stores the rep's settings (and the cached copy).
+    pub async fn save_settings(
+        &self,
+        settings: &RepSettings,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), ServiceError> {
+        // Forget first: if the write fails, the next read goes to the database.
+        self.settings.forget(&settings.rep);
+        self.store.save_rep_settings(settings, now).await?;
+        self.settings.put(settings);
+        Ok(())
+    }
+
+    /// Drops the cached copy after the store changed the rep's settings directly.
+    pub fn forget_settings(&self, rep: &RepRef) {
+        self.settings.forget(rep);
     }
 
     pub async fn run(&self, rep: &RepRef, command: Command) -> Result<Reply, ServiceError> {
@@ -129,7 +155,7 @@ impl Service {
         if settings.unreachable_since.is_some() {
             // The rep is using followup again: the morning digest can reach them.
             settings.unreachable_since = None;
-            self.store.save_rep_settings(&settings, now).await?;
+            self.save_settings(&settings, now).await?;
         }
         Ok(match command {
             Command::Help => Reply::Help,
@@ -160,7 +186,7 @@ impl Service {
             Command::Away { from, to } => self.go_away(settings, from, to).await?,
             Command::Back => {
                 settings.away = None;
-                self.store.save_rep_settings(&settings, now).await?;
+                self.save_settings(&settings, now).await?;
                 Reply::Away {
                     window: None,
                     moved: 0,
@@ -226,18 +252,14 @@ impl Service {
             Ok(plan) => plan,
             Err(e) => return Ok(Reply::Problem(e.to_string())),
         };
-        let existing = self
+        let state = match self
             .store
-            .similar_prospects(
-                &rep.team_id,
-                new.email.as_ref().map(|e| e.as_str()),
-                new.name.as_str(),
-                new.company.as_deref(),
-            )
-            .await?;
-        if !existing.is_empty() {
-            return Ok(Reply::Duplicate { existing });
-        }
+            .add_prospect(rep, new, cadence, &touches, now)
+            .await?
+        {
+            Added::Enrolled(state) => state,
+            Added::Duplicate(existing) => return Ok(Reply::Duplicate { existing }),
+        };
         let same_company = match &new.company {
             Some(company) => self
                 .store
@@ -248,10 +270,6 @@ impl Service {
                 .collect(),
             None => Vec::new(),
         };
-        let state = self
-            .store
-            .add_prospect(rep, new, cadence, &touches, now)
-            .await?;
         Ok(Reply::Added {
             state,
             same_company,
@@ -395,9 +413,7 @@ impl Service {
         let moves = away::plan(&pending, from, to, cap, settings.weekends_off);
         self.store.move_touches(&settings.rep, &moves).await?;
         settings.away = Some((from, to));
-        self.store
-            .save_rep_settings(&settings, self.clock.now())
-            .await?;
+        self.save_settings(&settings, self.clock.now()).await?;
         Ok(Reply::Away {
             window: Some((from, to)),
             moved: moves.len(),
@@ -539,9 +555,7 @@ impl Service {
             || change.weekends_off.is_some()
             || change.daily_cap.is_some();
         if rep_fields_changed {
-            self.store
-                .save_rep_settings(&settings, self.clock.now())
-                .await?;
+            self.save_settings(&settings, self.clock.now()).await?;
         }
         Ok(Reply::Settings {
             settings,

@@ -86,7 +86,9 @@ impl Rig {
             .store
             .add_prospect(&settings.rep, &new, cadence, &touches, now)
             .await
-            .unwrap();
+            .unwrap()
+            .enrolled()
+            .expect("not a duplicate");
         state.touches.iter().map(|t| t.due_on).collect()
     }
 

@@ -41,6 +41,8 @@ async fn add(store: &Arc<dyn Store>, rep: &RepRef, new: NewProspect, now: DateTi
         .add_prospect(rep, &new, cadence, &touches, now)
         .await
         .expect("add prospect")
+        .enrolled()
+        .expect("not a duplicate")
         .prospect
         .id
 }

@@ -3,6 +3,7 @@
 //! Every query is scoped by the owning rep (`team_id`, `user_id`); every multi-row change runs in
 //! one transaction. `sqlx::Error` stays in here: callers see [`StoreError`].
 
+mod batch;
 mod postgres;
 mod rows;
 mod sql;
@@ -61,6 +62,35 @@ pub enum Backend {
     Postgres,
 }
 
+/// What [`Store::add_prospect`] did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Added {
+    /// Enrolled: the prospect and its planned touches as stored.
+    Enrolled(ProspectState),
+    /// Already in the workspace (at most ten matches): nothing was written.
+    Duplicate(Vec<Prospect>),
+}
+
+impl Added {
+    /// The stored prospect, or `None` for a duplicate.
+    pub fn enrolled(self) -> Option<ProspectState> {
+        match self {
+            Added::Enrolled(state) => Some(state),
+            Added::Duplicate(_) => None,
+        }
+    }
+}
+
+/// One queued add (see `batch`).
+#[derive(Debug, Clone)]
+pub(crate) struct AddJob {
+    pub rep: RepRef,
+    pub new: NewProspect,
+    pub cadence: CadenceId,
+    pub touches: Vec<NewTouch>,
+    pub now: DateTime<Utc>,
+}
+
 /// What an action did, and the prospect as it now stands.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Applied {
@@ -84,7 +114,10 @@ pub trait Store: Send + Sync + 'static {
         now: DateTime<Utc>,
     ) -> StoreResult<()>;
 
-    /// Records a prospect, its enrolment in `cadence` and its planned touches, all or nothing.
+    /// Records a prospect, its enrolment in `cadence` and its planned touches, all or nothing —
+    /// unless the workspace already holds someone with this email, or this name at this company
+    /// (any case): then nothing is written and those are returned. The check and the write are
+    /// one transaction. Concurrent adds are committed together (group commit, see `batch`).
     async fn add_prospect(
         &self,
         rep: &RepRef,
@@ -92,7 +125,7 @@ pub trait Store: Send + Sync + 'static {
         cadence: CadenceId,
         touches: &[NewTouch],
         now: DateTime<Utc>,
-    ) -> StoreResult<ProspectState>;
+    ) -> StoreResult<Added>;
 
     /// A prospect with the touches of its current enrolment.
     async fn prospect_state(
@@ -170,16 +203,6 @@ pub trait Store: Send + Sync + 'static {
         &self,
         team_id: &str,
         user_id: Option<&str>,
-    ) -> StoreResult<Vec<Prospect>>;
-
-    /// Prospects anywhere in the workspace with this email, or this name at this company
-    /// (any case): the candidates for "already here".
-    async fn similar_prospects(
-        &self,
-        team_id: &str,
-        email: Option<&str>,
-        name: &str,
-        company: Option<&str>,
     ) -> StoreResult<Vec<Prospect>>;
 
     /// Open prospects at a company, any rep's, in the workspace.

@@ -19,7 +19,7 @@ macro_rules! sql_store {
             };
             use crate::store::rows::{self, PROSPECT_COLUMNS, TOUCH_COLUMNS};
             use crate::store::{
-                Activity, Applied, Backend, DigestOutcome, DigestRun, Store, StoreError, StoreResult,
+                Activity, AddJob, Added, Applied, Backend, DigestOutcome, DigestRun, Store, StoreError, StoreResult,
                 Workspace,
             };
 
@@ -328,6 +328,327 @@ macro_rules! sql_store {
                 Ok(true)
             }
 
+            /// `($1, $2, …), ($k, …)`: `rows` tuples of `cols` numbered placeholders from `$first`.
+            fn placeholders(rows: usize, cols: usize, first: usize) -> String {
+                let mut out = String::with_capacity(rows * cols * 5);
+                for r in 0..rows {
+                    if r > 0 {
+                        out.push_str(", ");
+                    }
+                    out.push('(');
+                    for c in 0..cols {
+                        if c > 0 {
+                            out.push_str(", ");
+                        }
+                        out.push('$');
+                        out.push_str(&(first + r * cols + c).to_string());
+                    }
+                    out.push(')');
+                }
+                out
+            }
+
+            /// `$first, …` for an `IN (…)` list.
+            fn in_list(n: usize, first: usize) -> String {
+                (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+            }
+
+            /// Whether `job` names someone `other` (already accepted in this batch) is: the same rules
+            /// as the duplicate query below.
+            fn same_person(job: &AddJob, other: &AddJob) -> bool {
+                if job.rep.team_id != other.rep.team_id {
+                    return false;
+                }
+                let email = |j: &AddJob| j.new.email.as_ref().map(|e| e.as_str().to_lowercase());
+                if email(job).is_some() && email(job) == email(other) {
+                    return true;
+                }
+                let company = |j: &AddJob| j.new.company.as_ref().map(|c| c.to_lowercase());
+                company(job).is_some()
+                    && company(job) == company(other)
+                    && rows::fold(job.new.name.as_str()) == rows::fold(other.new.name.as_str())
+            }
+
+            /// Most touches one multi-row INSERT carries (11 values each, well under both
+            /// databases' bind limits).
+            const TOUCHES_PER_INSERT: usize = 1000;
+
+            /// Writes a batch of adds on `conn`, inside the caller's transaction: duplicates (in the
+            /// database or earlier in the batch) are answered with what they match; the rest are
+            /// inserted with a handful of multi-row statements, whatever the batch size.
+            async fn add_batch(conn: &mut Conn, jobs: &[AddJob]) -> StoreResult<Vec<Added>> {
+                // 1. Who is already in the workspace (by email, or by name at the company).
+                let sql = format!(
+                    "WITH c (k, team_id, email, name_folded, company) AS (VALUES {values}) \
+                     SELECT c.k AS batch_k, {PROSPECT_COLUMNS} FROM c \
+                     JOIN prospects p ON p.team_id = c.team_id AND p.email = c.email \
+                     UNION \
+                     SELECT c.k AS batch_k, {PROSPECT_COLUMNS} FROM c \
+                     JOIN prospects p ON p.team_id = c.team_id AND p.name_folded = c.name_folded \
+                     AND LOWER(p.company) = LOWER(c.company)",
+                    values = placeholders(jobs.len(), 5, 1)
+                );
+                let mut query = sqlx::query(&sql);
+                for (k, job) in jobs.iter().enumerate() {
+                    query = query
+                        .bind(k as i64)
+                        .bind(&job.rep.team_id)
+                        .bind(job.new.email.as_ref().map(|e| e.as_str().to_lowercase()))
+                        .bind(rows::fold(job.new.name.as_str()))
+                        .bind(job.new.company.clone());
+                }
+                let mut existing: Vec<Vec<Prospect>> = vec![Vec::new(); jobs.len()];
+                for row in query.fetch_all(&mut *conn).await? {
+                    let k: i64 = row.try_get("batch_k")?;
+                    if let Some(found) = usize::try_from(k).ok().and_then(|k| existing.get_mut(k)) {
+                        found.push(prospect_from_row(&row)?);
+                    }
+                }
+                for found in &mut existing {
+                    found.sort_by_key(|p| p.id);
+                    found.truncate(10);
+                }
+
+                // 2. Within the batch, a later job naming an earlier accepted one is a duplicate too.
+                let mut accepted: Vec<usize> = Vec::with_capacity(jobs.len());
+                let mut twin_of: Vec<Option<usize>> = vec![None; jobs.len()];
+                for (k, job) in jobs.iter().enumerate() {
+                    if !existing[k].is_empty() {
+                        continue;
+                    }
+                    match accepted.iter().copied().find(|&a| same_person(job, &jobs[a])) {
+                        Some(a) => twin_of[k] = Some(a),
+                        None => accepted.push(k),
+                    }
+                }
+                let mut states: Vec<Option<ProspectState>> = vec![None; jobs.len()];
+                if !accepted.is_empty() {
+                    let added = insert_batch(&mut *conn, jobs, &accepted).await?;
+                    for (k, state) in accepted.iter().copied().zip(added) {
+                        states[k] = Some(state);
+                    }
+                }
+                jobs.iter()
+                    .enumerate()
+                    .map(|(k, _)| {
+                        if let Some(state) = states[k].take() {
+                            return Ok(Added::Enrolled(state));
+                        }
+                        if let Some(a) = twin_of[k] {
+                            let twin = states[a]
+                                .as_ref()
+                                .map(|s| s.prospect.clone())
+                                .ok_or_else(|| StoreError::Corrupt("a batched twin has no prospect".into()))?;
+                            return Ok(Added::Duplicate(vec![twin]));
+                        }
+                        Ok(Added::Duplicate(std::mem::take(&mut existing[k])))
+                    })
+                    .collect()
+            }
+
+            /// Inserts the `accepted` jobs (reps, prospects, enrolments, touches) and reads them back.
+            async fn insert_batch(conn: &mut Conn, jobs: &[AddJob], accepted: &[usize]) -> StoreResult<Vec<ProspectState>> {
+                // Reps, each once.
+                let mut reps: Vec<(&RepRef, DateTime<Utc>)> = Vec::new();
+                for &k in accepted {
+                    if !reps.iter().any(|(r, _)| *r == &jobs[k].rep) {
+                        reps.push((&jobs[k].rep, jobs[k].now));
+                    }
+                }
+                let sql = format!(
+                    "INSERT INTO reps (team_id, user_id, created_at, updated_at) VALUES {} \
+                     ON CONFLICT (team_id, user_id) DO NOTHING",
+                    placeholders(reps.len(), 4, 1)
+                );
+                let mut query = sqlx::query(&sql);
+                for (rep, now) in &reps {
+                    query = query.bind(&rep.team_id).bind(&rep.user_id).bind(*now).bind(*now);
+                }
+                query.execute(&mut *conn).await?;
+
+                // Prospects. Ids come back ascending in VALUES order (one statement inserts its rows
+                // in order); the count is checked.
+                let sql = format!(
+                    "INSERT INTO prospects (team_id, user_id, name, name_folded, email, phone, \
+                     linkedin, company, stage, value_cents, lead, pace, notes, status, cadence_id, \
+                     enrolled_at, created_at, updated_at) VALUES {} RETURNING id",
+                    placeholders(accepted.len(), 18, 1)
+                );
+                let mut query = sqlx::query_scalar::<_, i64>(&sql);
+                for &k in accepted {
+                    let (rep, new, now) = (&jobs[k].rep, &jobs[k].new, jobs[k].now);
+                    query = query
+                        .bind(&rep.team_id)
+                        .bind(&rep.user_id)
+                        .bind(new.name.as_str())
+                        .bind(rows::fold(new.name.as_str()))
+                        .bind(new.email.as_ref().map(|e| e.as_str()))
+                        .bind(new.phone.as_ref().map(|p| p.as_str()))
+                        .bind(&new.linkedin)
+                        .bind(&new.company)
+                        .bind(new.stage.as_str())
+                        .bind(new.value.map(Money::cents))
+                        .bind(new.lead.map(|l| l.as_str()))
+                        .bind(new.pace.as_str())
+                        .bind(&new.notes)
+                        .bind("active")
+                        .bind(jobs[k].cadence.as_str())
+                        .bind(now)
+                        .bind(now)
+                        .bind(now);
+                }
+                let mut ids = query.fetch_all(&mut *conn).await?;
+                ids.sort_unstable();
+                if ids.len() != accepted.len() {
+                    return Err(StoreError::Corrupt(format!(
+                        "{} prospects inserted, {} ids returned",
+                        accepted.len(),
+                        ids.len()
+                    )));
+                }
+
+                // Enrolments, then each prospect points at its own.
+                let sql = format!(
+                    "INSERT INTO enrolments (prospect_id, team_id, user_id, cadence_id, pace, start_on, \
+                     started_at) VALUES {} RETURNING id, prospect_id",
+                    placeholders(accepted.len(), 7, 1)
+                );
+                let mut query = sqlx::query(&sql);
+                for (&k, &id) in accepted.iter().zip(&ids) {
+                    let job = &jobs[k];
+                    let start = job.touches.first().map(|t| t.due_on).unwrap_or(job.now.date_naive());
+                    query = query
+                        .bind(id)
+                        .bind(&job.rep.team_id)
+                        .bind(&job.rep.user_id)
+                        .bind(job.cadence.as_str())
+                        .bind(job.new.pace.as_str())
+                        .bind(start)
+                        .bind(job.now);
+                }
+                let mut enrolment_of = std::collections::HashMap::with_capacity(ids.len());
+                for row in query.fetch_all(&mut *conn).await? {
+                    enrolment_of.insert(row.try_get::<i64, _>("prospect_id")?, row.try_get::<i64, _>("id")?);
+                }
+                let sql = format!(
+                    "UPDATE prospects SET enrolment_id = (SELECT MAX(e.id) FROM enrolments e \
+                     WHERE e.prospect_id = prospects.id) WHERE id IN ({})",
+                    in_list(ids.len(), 1)
+                );
+                let mut query = sqlx::query(&sql);
+                for id in &ids {
+                    query = query.bind(*id);
+                }
+                query.execute(&mut *conn).await?;
+
+                // Touches, as few statements as the bind limit allows.
+                let mut planned: Vec<(&RepRef, i64, i64, &NewTouch)> = Vec::new();
+                for (&k, &id) in accepted.iter().zip(&ids) {
+                    let enrolment = *enrolment_of
+                        .get(&id)
+                        .ok_or_else(|| StoreError::Corrupt(format!("prospect #{id} has no enrolment")))?;
+                    planned.extend(jobs[k].touches.iter().map(|t| (&jobs[k].rep, id, enrolment, t)));
+                }
+                for chunk in planned.chunks(TOUCHES_PER_INSERT) {
+                    let mut values = String::with_capacity(chunk.len() * 60);
+                    for i in 0..chunk.len() {
+                        let b = i * 8;
+                        if i > 0 {
+                            values.push_str(", ");
+                        }
+                        values.push_str(&format!(
+                            "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, 'pending', 0)",
+                            b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7, b + 8, b + 8
+                        ));
+                    }
+                    let sql = format!(
+                        "INSERT INTO touches (team_id, user_id, prospect_id, enrolment_id, cadence_id, \
+                         step_index, step_count, due_on, original_due_on, status, snoozes) VALUES {values}"
+                    );
+                    let mut query = sqlx::query(&sql);
+                    for (rep, id, enrolment, t) in chunk {
+                        query = query
+                            .bind(&rep.team_id)
+                            .bind(&rep.user_id)
+                            .bind(*id)
+                            .bind(*enrolment)
+                            .bind(t.cadence.as_str())
+                            .bind(t.step_index)
+                            .bind(t.step_count)
+                            .bind(t.due_on);
+                    }
+                    query.execute(&mut *conn).await?;
+                }
+
+                // Read back what was stored: the reply shows the database's truth.
+                let sql = format!(
+                    "SELECT {PROSPECT_COLUMNS} FROM prospects p WHERE p.id IN ({})",
+                    in_list(ids.len(), 1)
+                );
+                let mut query = sqlx::query(&sql);
+                for id in &ids {
+                    query = query.bind(*id);
+                }
+                let mut prospects = std::collections::HashMap::with_capacity(ids.len());
+                for row in query.fetch_all(&mut *conn).await? {
+                    let p = prospect_from_row(&row)?;
+                    prospects.insert(p.id, p);
+                }
+                let sql = format!(
+                    "SELECT {TOUCH_COLUMNS} FROM touches t WHERE t.prospect_id IN ({}) \
+                     ORDER BY t.prospect_id, t.step_index",
+                    in_list(ids.len(), 1)
+                );
+                let mut query = sqlx::query(&sql);
+                for id in &ids {
+                    query = query.bind(*id);
+                }
+                let mut touches: std::collections::HashMap<i64, Vec<Touch>> = std::collections::HashMap::new();
+                for row in query.fetch_all(&mut *conn).await? {
+                    if let Some(t) = touch_from_row(&row)? {
+                        touches.entry(t.prospect_id).or_default().push(t);
+                    }
+                }
+                ids.iter()
+                    .map(|id| {
+                        let prospect = prospects.remove(id).ok_or(StoreError::NotFound(*id))?;
+                        Ok(ProspectState {
+                            prospect,
+                            touches: touches.remove(id).unwrap_or_default(),
+                        })
+                    })
+                    .collect()
+            }
+
+            impl $store {
+                /// The group-commit writer for adds (see `store::batch`), on the writer pool.
+                fn spawn_add_writer(writer: sqlx::Pool<$db>) -> crate::store::batch::Batcher<AddJob, Added> {
+                    crate::store::batch::Batcher::spawn(move |jobs: Vec<AddJob>| {
+                        let writer = writer.clone();
+                        async move {
+                            let written = async {
+                                let mut tx = writer.begin_with($begin).await?;
+                                let added = add_batch(&mut tx, &jobs).await?;
+                                tx.commit().await?;
+                                Ok::<_, StoreError>(added)
+                            }
+                            .await;
+                            match written {
+                                Ok(added) => added.into_iter().map(Ok).collect(),
+                                Err(e) => {
+                                    tracing::warn!(error = %e, jobs = jobs.len(), "a batch of adds failed");
+                                    let reason = e.to_string();
+                                    let mut first = Some(e);
+                                    jobs.iter()
+                                        .map(|_| Err(first.take().unwrap_or_else(|| StoreError::Database(reason.clone().into()))))
+                                        .collect()
+                                }
+                            }
+                        }
+                    })
+                }
+            }
+
             #[async_trait]
             impl Store for $store {
                 fn backend(&self) -> Backend {
@@ -391,40 +712,16 @@ macro_rules! sql_store {
                     cadence: CadenceId,
                     touches: &[NewTouch],
                     now: DateTime<Utc>,
-                ) -> StoreResult<ProspectState> {
-                    let mut tx = self.writer.begin_with($begin).await?;
-                    ensure_rep(&mut tx, &rep.team_id, &rep.user_id, now).await?;
-                    let id: i64 = sqlx::query_scalar(
-                        "INSERT INTO prospects (team_id, user_id, name, name_folded, email, phone, \
-                         linkedin, company, stage, value_cents, lead, pace, notes, status, cadence_id, \
-                         enrolled_at, created_at, updated_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'active', $14, \
-                         $15, $15, $15) RETURNING id",
-                    )
-                    .bind(&rep.team_id)
-                    .bind(&rep.user_id)
-                    .bind(new.name.as_str())
-                    .bind(rows::fold(new.name.as_str()))
-                    .bind(new.email.as_ref().map(|e| e.as_str()))
-                    .bind(new.phone.as_ref().map(|p| p.as_str()))
-                    .bind(&new.linkedin)
-                    .bind(&new.company)
-                    .bind(new.stage.as_str())
-                    .bind(new.value.map(Money::cents))
-                    .bind(new.lead.map(|l| l.as_str()))
-                    .bind(new.pace.as_str())
-                    .bind(&new.notes)
-                    .bind(cadence.as_str())
-                    .bind(now)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                    let state = load_state(&mut tx, rep, id).await?.ok_or(StoreError::NotFound(id))?;
-                    let start = touches.first().map(|t| t.due_on).unwrap_or(now.date_naive());
-                    let enrolment_id = insert_enrolment(&mut tx, &state.prospect, cadence, start, now).await?;
-                    insert_touches(&mut tx, rep, id, enrolment_id, touches).await?;
-                    let state = load_state(&mut tx, rep, id).await?.ok_or(StoreError::NotFound(id))?;
-                    tx.commit().await?;
-                    Ok(state)
+                ) -> StoreResult<Added> {
+                    self.adds
+                        .submit(AddJob {
+                            rep: rep.clone(),
+                            new: new.clone(),
+                            cadence,
+                            touches: touches.to_vec(),
+                            now,
+                        })
+                        .await
                 }
 
                 async fn prospect_state(&self, rep: &RepRef, id: ProspectId) -> StoreResult<Option<ProspectState>> {
@@ -724,31 +1021,6 @@ macro_rules! sql_store {
                     sqlx::query(&sql)
                         .bind(team_id)
                         .bind(user_id)
-                        .fetch_all(&self.reader)
-                        .await?
-                        .iter()
-                        .map(prospect_from_row)
-                        .collect()
-                }
-
-                async fn similar_prospects(
-                    &self,
-                    team_id: &str,
-                    email: Option<&str>,
-                    name: &str,
-                    company: Option<&str>,
-                ) -> StoreResult<Vec<Prospect>> {
-                    let sql = format!(
-                        "SELECT {PROSPECT_COLUMNS} FROM prospects p WHERE p.team_id = $1 AND \
-                         ((CAST($2 AS TEXT) IS NOT NULL AND p.email = $2) OR \
-                          (p.name_folded = $3 AND CAST($4 AS TEXT) IS NOT NULL AND LOWER(p.company) = LOWER($4))) \
-                         ORDER BY p.id LIMIT 10"
-                    );
-                    sqlx::query(&sql)
-                        .bind(team_id)
-                        .bind(email.map(str::to_lowercase))
-                        .bind(rows::fold(name))
-                        .bind(company)
                         .fetch_all(&self.reader)
                         .await?
                         .iter()

@@ -12,6 +12,7 @@ use super::StoreResult;
 pub struct SqliteStore {
     reader: SqlitePool,
     writer: SqlitePool,
+    adds: super::batch::Batcher<super::AddJob, super::Added>,
 }
 
 impl SqliteStore {
@@ -24,13 +25,19 @@ impl SqliteStore {
             .foreign_keys(true);
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
-            .connect_with(options.clone())
+            // Batched adds prepare one text per batch size: keep them all.
+            .connect_with(options.clone().statement_cache_capacity(1024))
             .await?;
         let reader = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options)
             .await?;
-        Ok(Self { reader, writer })
+        let adds = Self::spawn_add_writer(writer.clone());
+        Ok(Self {
+            reader,
+            writer,
+            adds,
+        })
     }
 }
 
