@@ -14,6 +14,7 @@ pub mod http;
 pub mod oauth;
 pub mod scheduler;
 pub mod service;
+pub mod settings_cache;
 pub mod slack;
 pub mod socket_mode;
 pub mod store;
