@@ -71,7 +71,10 @@ fn start_demo(db: &Path) -> (Running, String, mpsc::Receiver<String>) {
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
         }
     }
-    panic!("`followup demo` printed no URL within 30 s. It said:\n{}", seen.join("\n"));
+    panic!(
+        "`followup demo` printed no URL within 30 s. It said:\n{}",
+        seen.join("\n")
+    );
 }
 
 #[test]
@@ -92,7 +95,10 @@ fn a_rep_adds_a_prospect_gets_the_next_mornings_digest_clicks_done_and_sees_it_u
         .arg("--version")
         .output()
         .is_ok_and(|o| o.status.success());
-    assert!(node_ok, "`node` does not run: the end-to-end demo test needs Node.js 18 or later");
+    assert!(
+        node_ok,
+        "`node` does not run: the end-to-end demo test needs Node.js 18 or later"
+    );
 
     let dir = tempfile::tempdir().expect("temporary directory");
     let (demo, url, demo_log) = start_demo(&dir.path().join("demo.db"));

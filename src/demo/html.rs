@@ -148,7 +148,10 @@ fn control(inner: &str) -> String {
             Some(l) => l.to_string(),
             None => format!("@{}", special.split('^').next().unwrap_or(special)),
         };
-        return format!("<span class=\"mention\">{}</span>", escape(&unescape_slack(&name)));
+        return format!(
+            "<span class=\"mention\">{}</span>",
+            escape(&unescape_slack(&name))
+        );
     }
     let url = unescape_slack(target);
     let shown = escape(&unescape_slack(label.unwrap_or(target)));
@@ -258,7 +261,10 @@ fn block(b: &Value, source: &str, errors: Option<&Map<String, Value>>) -> String
             let mut html = String::from("<div class=\"bk-section\">");
             html.push_str("<div class=\"bk-section-main\">");
             if let Some(text) = b.get("text") {
-                html.push_str(&format!("<div class=\"bk-text\">{}</div>", text_object(text)));
+                html.push_str(&format!(
+                    "<div class=\"bk-text\">{}</div>",
+                    text_object(text)
+                ));
             }
             if let Some(fields) = b.get("fields").and_then(Value::as_array) {
                 html.push_str("<div class=\"bk-fields\">");
@@ -336,7 +342,11 @@ fn option_tags(element: &Value, selected: Option<&str>) -> String {
         .map(|o| {
             let value = str_of(o, "value");
             let label = o.get("text").map(|t| str_of(t, "text")).unwrap_or_default();
-            let chosen = if selected == Some(value) { " selected" } else { "" };
+            let chosen = if selected == Some(value) {
+                " selected"
+            } else {
+                ""
+            };
             format!(
                 "<option value=\"{}\"{chosen}>{}</option>",
                 escape(value),
@@ -387,7 +397,10 @@ fn element(e: &Value, source: &str, block_id: &str) -> String {
 fn input(b: &Value, errors: Option<&Map<String, Value>>) -> String {
     let block_id = str_of(b, "block_id");
     let e = b.get("element").cloned().unwrap_or(Value::Null);
-    let label = b.get("label").map(|l| escape(str_of(l, "text"))).unwrap_or_default();
+    let label = b
+        .get("label")
+        .map(|l| escape(str_of(l, "text")))
+        .unwrap_or_default();
     let optional = b.get("optional").and_then(Value::as_bool).unwrap_or(false);
     let id = format!("in-{}", escape(block_id));
     let placeholder = e
@@ -406,7 +419,9 @@ fn input(b: &Value, errors: Option<&Map<String, Value>>) -> String {
         "plain_text_input" => format!("<input type=\"text\" {name} value=\"{initial}\">"),
         "email_text_input" => format!("<input type=\"email\" {name} value=\"{initial}\">"),
         "url_text_input" => format!("<input type=\"url\" {name} value=\"{initial}\">"),
-        "number_input" => format!("<input type=\"number\" step=\"any\" {name} value=\"{initial}\">"),
+        "number_input" => {
+            format!("<input type=\"number\" step=\"any\" {name} value=\"{initial}\">")
+        }
         "datepicker" => format!(
             "<input type=\"date\" {name} value=\"{}\">",
             escape(str_of(&e, "initial_date"))

@@ -119,9 +119,9 @@ fn load_clock(file: &Path) -> Option<DateTime<Utc>> {
 }
 
 fn sqlite_url(db: &Path) -> anyhow::Result<String> {
-    let path = db.to_str().ok_or_else(|| {
-        anyhow::anyhow!("--db {}: the path must be valid UTF-8", db.display())
-    })?;
+    let path = db
+        .to_str()
+        .ok_or_else(|| anyhow::anyhow!("--db {}: the path must be valid UTF-8", db.display()))?;
     if path.is_empty() || path.contains(['?', '#']) {
         anyhow::bail!("--db `{path}`: give a file name without `?` or `#`");
     }
@@ -202,10 +202,20 @@ pub async fn start(listener: TcpListener, options: &Options) -> anyhow::Result<R
 
     let app_clock: Arc<dyn Clock> = demo_clock.clone();
     let token = format!("xoxb-demo-{}", random_hex());
-    let standin = Arc::new(StandIn::new(token.clone(), origin.clone(), app_clock.clone()));
+    let standin = Arc::new(StandIn::new(
+        token.clone(),
+        origin.clone(),
+        app_clock.clone(),
+    ));
     let slack = SlackApi::new(&standin.api_url(), Some(token))?;
     let secret = SigningSecret::new(random_hex());
-    let state = AppState::new(store.clone(), app_clock.clone(), slack, secret.clone(), DIGEST_TIME);
+    let state = AppState::new(
+        store.clone(),
+        app_clock.clone(),
+        slack,
+        secret.clone(),
+        DIGEST_TIME,
+    );
     let digester = Arc::new(Digester::new(state.service.clone(), state.slack.clone(), 4));
     let wire = Arc::new(wire::Wire::new(origin, secret, app_clock.clone()));
     let demo = web::Demo {
@@ -247,7 +257,11 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
     let demo = start(listener, &options).await?;
     let url = demo.url();
     let seeded = if demo.seeded > 0 {
-        format!("a sample team of {} reps with {} prospects", team::USERS.len(), demo.seeded)
+        format!(
+            "a sample team of {} reps with {} prospects",
+            team::USERS.len(),
+            demo.seeded
+        )
     } else {
         "the team as it was left".to_string()
     };

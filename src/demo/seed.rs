@@ -167,15 +167,19 @@ pub async fn seed(
     // Dana manages the team: her `/followup stats` shows everyone's numbers.
     let dana = RepRef::new(team::TEAM_ID, DANA);
     clock.set(now - Duration::minutes(10));
-    if let Ok(settings) = command::parse("settings managers <@U0DEMODANA|dana>", now.date_naive())
-    {
+    if let Ok(settings) = command::parse("settings managers <@U0DEMODANA|dana>", now.date_naive()) {
         service.run(&dana, settings).await?;
     }
     Ok(added)
 }
 
 /// `day` at `hour:minute` UTC, or `latest` if that is later.
-fn at_or_before(day: chrono::NaiveDate, hour: u32, minute: u32, latest: DateTime<Utc>) -> DateTime<Utc> {
+fn at_or_before(
+    day: chrono::NaiveDate,
+    hour: u32,
+    minute: u32,
+    latest: DateTime<Utc>,
+) -> DateTime<Utc> {
     let at = NaiveTime::from_hms_opt(hour, minute, 0)
         .map(|t| day.and_time(t).and_utc())
         .unwrap_or(latest);

@@ -79,7 +79,10 @@ pub struct View {
 
 impl View {
     pub fn blocks(&self) -> &[Value] {
-        self.json["blocks"].as_array().map(Vec::as_slice).unwrap_or(&[])
+        self.json["blocks"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
     pub fn str_field(&self, field: &str) -> &str {
         self.json[field].as_str().unwrap_or_default()
@@ -290,6 +293,11 @@ impl StandIn {
         &self.origin
     }
 
+    /// The bot token the app was given (a made-up one: it opens nothing but this stand-in).
+    pub fn token(&self) -> &str {
+        &self.token
+    }
+
     fn lock(&self) -> MutexGuard<'_, Inner> {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -315,7 +323,9 @@ impl StandIn {
             4_700_000_000_u64 + seq,
             u128::from(seq).wrapping_mul(0x9e37_79b9_7f4a_7c15)
         );
-        inner.triggers.retain(|_, t| t.issued.elapsed() < TRIGGER_LIFETIME * 10);
+        inner
+            .triggers
+            .retain(|_, t| t.issued.elapsed() < TRIGGER_LIFETIME * 10);
         inner.triggers.insert(
             id.clone(),
             Trigger {
@@ -330,8 +340,14 @@ impl StandIn {
     pub fn new_hook(&self, user: &str, original: Option<u64>) -> String {
         let mut inner = self.lock();
         let seq = inner.next();
-        let id = format!("{}{:08x}", TEAM_ID, u128::from(seq).wrapping_mul(0x2545_f491));
-        inner.hooks.retain(|_, h| h.issued.elapsed() < HOOK_LIFETIME);
+        let id = format!(
+            "{}{:08x}",
+            TEAM_ID,
+            u128::from(seq).wrapping_mul(0x2545_f491)
+        );
+        inner
+            .hooks
+            .retain(|_, h| h.issued.elapsed() < HOOK_LIFETIME);
         inner.hooks.insert(
             id.clone(),
             Hook {
@@ -631,7 +647,9 @@ impl StandIn {
 
     /// A view as Slack returns it from `views.*`: the app's view plus the state Slack adds.
     fn stateful(&self, requested: &Value, default_type: &str, id: String, seq: u64) -> View {
-        let view_type = str_field(requested, "type").unwrap_or(default_type).to_string();
+        let view_type = str_field(requested, "type")
+            .unwrap_or(default_type)
+            .to_string();
         let text_of = |field: &str| str_field(requested, field).unwrap_or_default().to_string();
         let blocks = match requested.get("blocks") {
             Some(Value::Array(blocks)) => with_ids(blocks.clone(), seq),
@@ -720,10 +738,14 @@ impl StandIn {
         let hash = str_field(body, "hash");
         let mut inner = self.lock();
         let seq = inner.next();
-        let found = inner.modals.values_mut().flat_map(|s| s.iter_mut()).find(|v| {
-            wanted_id.is_some_and(|id| v.id == id)
-                || external.is_some_and(|x| !x.is_empty() && v.str_field("external_id") == x)
-        });
+        let found = inner
+            .modals
+            .values_mut()
+            .flat_map(|s| s.iter_mut())
+            .find(|v| {
+                wanted_id.is_some_and(|id| v.id == id)
+                    || external.is_some_and(|x| !x.is_empty() && v.str_field("external_id") == x)
+            });
         let Some(current) = found else {
             return fail("not_found");
         };
@@ -801,7 +823,10 @@ impl StandIn {
                 inner.entries.retain(|e| e.id != original);
             }
             inner.version += 1;
-            inner.log(false, "app → Slack: response_url, delete the original".into());
+            inner.log(
+                false,
+                "app → Slack: response_url, delete the original".into(),
+            );
             return Ok(());
         }
         if text.is_none() && blocks.is_none() {
@@ -816,7 +841,10 @@ impl StandIn {
                 entry.blocks = blocks.unwrap_or_default();
                 entry.edited = true;
                 inner.version += 1;
-                inner.log(false, "app → Slack: response_url, replace the original".into());
+                inner.log(
+                    false,
+                    "app → Slack: response_url, replace the original".into(),
+                );
                 return Ok(());
             }
         }

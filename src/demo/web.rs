@@ -60,16 +60,20 @@ fn bad(reason: impl Into<String>) -> Response {
     (StatusCode::BAD_REQUEST, reason.into()).into_response()
 }
 
-fn parse<T: for<'de> Deserialize<'de>>(body: &Bytes) -> Result<T, Response> {
-    serde_json::from_slice(body).map_err(|e| bad(format!("not the JSON this endpoint takes: {e}")))
+fn parse<T: for<'de> Deserialize<'de>>(body: &Bytes) -> Result<T, String> {
+    serde_json::from_slice(body).map_err(|e| format!("not the JSON this endpoint takes: {e}"))
 }
 
-fn rep(id: &str) -> Result<&'static DemoUser, Response> {
+fn rep(id: &str) -> Result<&'static DemoUser, String> {
     team::user(id).ok_or_else(|| {
-        bad(format!(
+        format!(
             "`{id}` is not one of the demo's reps ({})",
-            team::USERS.iter().map(|u| u.id).collect::<Vec<_>>().join(", ")
-        ))
+            team::USERS
+                .iter()
+                .map(|u| u.id)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
     })
 }
 
@@ -108,7 +112,7 @@ struct UserQuery {
 async fn ui(State(demo): State<Demo>, Query(q): Query<UserQuery>) -> Response {
     let user = match rep(&q.user) {
         Ok(u) => u,
-        Err(e) => return e,
+        Err(e) => return bad(e),
     };
     let snapshot = demo.standin.snapshot(user.id);
     axum::Json(screen(&snapshot, demo.clock.now())).into_response()
@@ -198,7 +202,10 @@ fn modal_html(view: &View) -> String {
             .unwrap_or_default()
     };
     let submit = if view.json["submit"].is_object() {
-        format!("<button type=\"submit\" class=\"bk-button primary\">{}</button>", text("submit"))
+        format!(
+            "<button type=\"submit\" class=\"bk-button primary\">{}</button>",
+            text("submit")
+        )
     } else {
         String::new()
     };
@@ -215,15 +222,25 @@ fn modal_html(view: &View) -> String {
 }
 
 /// What the app answered, when it is not a plain acknowledgement, noted where the rep sees it.
-fn note_failure(demo: &Demo, user: &DemoUser, what: &str, answer: &Result<wire::AppAnswer, String>) {
+fn note_failure(
+    demo: &Demo,
+    user: &DemoUser,
+    what: &str,
+    answer: &Result<wire::AppAnswer, String>,
+) {
     match answer {
         Ok(a) if a.status == 200 => {}
         Ok(a) => {
-            let text = format!("The app answered {what} with HTTP {}: {}", a.status, a.text());
+            let text = format!(
+                "The app answered {what} with HTTP {}: {}",
+                a.status,
+                a.text()
+            );
             demo.standin.note(user.id, &text);
         }
         Err(e) => {
-            demo.standin.note(user.id, &format!("{what} did not reach the app: {e}"));
+            demo.standin
+                .note(user.id, &format!("{what} did not reach the app: {e}"));
         }
     }
 }
@@ -248,11 +265,11 @@ struct CommandRequest {
 async fn command(State(demo): State<Demo>, body: Bytes) -> Response {
     let request: CommandRequest = match parse(&body) {
         Ok(r) => r,
-        Err(e) => return e,
+        Err(e) => return bad(e),
     };
     let user = match rep(&request.user) {
         Ok(u) => u,
-        Err(e) => return e,
+        Err(e) => return bad(e),
     };
     let text = request.text.trim();
     let text = text.strip_prefix("/followup").unwrap_or(text).trim();
@@ -355,13 +372,17 @@ fn action_json(
 async fn click(State(demo): State<Demo>, body: Bytes) -> Response {
     let request: ClickRequest = match parse(&body) {
         Ok(r) => r,
-        Err(e) => return e,
+        Err(e) => return bad(e),
     };
     let user = match rep(&request.user) {
         Ok(u) => u,
-        Err(e) => return e,
+        Err(e) => return bad(e),
     };
-    let action_ts = format!("{}.{:06}", demo.clock.now().timestamp(), demo.standin.version() % 1_000_000);
+    let action_ts = format!(
+        "{}.{:06}",
+        demo.clock.now().timestamp(),
+        demo.standin.version() % 1_000_000
+    );
     let trigger_id = demo.standin.new_trigger(user.id);
     let view;
     let entry;
@@ -382,7 +403,12 @@ async fn click(State(demo): State<Demo>, body: Bytes) -> Response {
             let id = src.strip_prefix("m:").and_then(|id| id.parse::<u64>().ok());
             entry = match id.and_then(|id| demo.standin.entry(id)) {
                 Some(e) if e.user == user.id => e,
-                _ => return bad(format!("`{src}` is not a message in {}'s conversation", user.name)),
+                _ => {
+                    return bad(format!(
+                        "`{src}` is not a message in {}'s conversation",
+                        user.name
+                    ))
+                }
             };
             let ephemeral = entry.author == Author::AppEphemeral;
             if !matches!(entry.author, Author::App | Author::AppEphemeral) {
@@ -403,7 +429,12 @@ async fn click(State(demo): State<Demo>, body: Bytes) -> Response {
             request.action_id, request.block_id
         ));
     };
-    let action = match action_json(element, &request.block_id, request.option.as_deref(), &action_ts) {
+    let action = match action_json(
+        element,
+        &request.block_id,
+        request.option.as_deref(),
+        &action_ts,
+    ) {
         Ok(a) => a,
         Err(reason) => return bad(reason),
     };
@@ -452,7 +483,10 @@ pub fn state_values(
         };
         let optional = block["optional"].as_bool().unwrap_or(false);
         if typed.is_none() && !optional {
-            missing.insert(block_id.to_string(), json!("Please complete this required field."));
+            missing.insert(
+                block_id.to_string(),
+                json!("Please complete this required field."),
+            );
         }
         let state = match kind {
             "plain_text_input" | "email_text_input" | "url_text_input" | "number_input" => {
@@ -491,14 +525,21 @@ pub fn state_values(
 async fn submit(State(demo): State<Demo>, body: Bytes) -> Response {
     let request: SubmitRequest = match parse(&body) {
         Ok(r) => r,
-        Err(e) => return e,
+        Err(e) => return bad(e),
     };
     let user = match rep(&request.user) {
         Ok(u) => u,
-        Err(e) => return e,
+        Err(e) => return bad(e),
     };
-    let Some(view) = demo.standin.modal(user.id).filter(|v| v.id == request.view_id) else {
-        return bad(format!("`{}` is not the modal {} has open", request.view_id, user.name));
+    let Some(view) = demo
+        .standin
+        .modal(user.id)
+        .filter(|v| v.id == request.view_id)
+    else {
+        return bad(format!(
+            "`{}` is not the modal {} has open",
+            request.view_id, user.name
+        ));
     };
     let values = match state_values(&view, &request.values) {
         Ok(Ok(values)) => values,
@@ -517,7 +558,10 @@ async fn submit(State(demo): State<Demo>, body: Bytes) -> Response {
         Ok(a) if a.status == 200 => a.json(),
         _ => return axum::Json(json!({"ok": true, "closed": false})).into_response(),
     };
-    let closed = match response.as_ref().and_then(|r| r["response_action"].as_str()) {
+    let closed = match response
+        .as_ref()
+        .and_then(|r| r["response_action"].as_str())
+    {
         None => demo.standin.close_modal(user.id, &view.id).is_some(),
         Some("errors") => {
             let errors = response
@@ -528,8 +572,12 @@ async fn submit(State(demo): State<Demo>, body: Bytes) -> Response {
             false
         }
         Some(kind @ ("update" | "push")) => {
-            let next = response.as_ref().map(|r| r["view"].clone()).unwrap_or(Value::Null);
-            demo.standin.answer_view(user.id, &view.id, &next, kind == "push");
+            let next = response
+                .as_ref()
+                .map(|r| r["view"].clone())
+                .unwrap_or(Value::Null);
+            demo.standin
+                .answer_view(user.id, &view.id, &next, kind == "push");
             false
         }
         Some("clear") => {
@@ -537,7 +585,10 @@ async fn submit(State(demo): State<Demo>, body: Bytes) -> Response {
             true
         }
         Some(other) => {
-            demo.standin.note(user.id, &format!("The app answered the form with an unknown response_action `{other}`"));
+            demo.standin.note(
+                user.id,
+                &format!("The app answered the form with an unknown response_action `{other}`"),
+            );
             false
         }
     };
@@ -554,14 +605,17 @@ struct CloseRequest {
 async fn close(State(demo): State<Demo>, body: Bytes) -> Response {
     let request: CloseRequest = match parse(&body) {
         Ok(r) => r,
-        Err(e) => return e,
+        Err(e) => return bad(e),
     };
     let user = match rep(&request.user) {
         Ok(u) => u,
-        Err(e) => return e,
+        Err(e) => return bad(e),
     };
     let Some(view) = demo.standin.close_modal(user.id, &request.view_id) else {
-        return bad(format!("`{}` is not the modal {} has open", request.view_id, user.name));
+        return bad(format!(
+            "`{}` is not the modal {} has open",
+            request.view_id, user.name
+        ));
     };
     if view.json["notify_on_close"].as_bool() == Some(true) {
         let answer = demo.wire.interaction(&wire::view_closed(user, &view)).await;
@@ -579,11 +633,11 @@ struct UserRequest {
 async fn open_home(State(demo): State<Demo>, body: Bytes) -> Response {
     let request: UserRequest = match parse(&body) {
         Ok(r) => r,
-        Err(e) => return e,
+        Err(e) => return bad(e),
     };
     let user = match rep(&request.user) {
         Ok(u) => u,
-        Err(e) => return e,
+        Err(e) => return bad(e),
     };
     let event = wire::app_home_opened(user, demo.standin.version(), demo.clock.now().timestamp());
     let answer = demo.wire.event(&event).await;
@@ -597,11 +651,11 @@ async fn open_home(State(demo): State<Demo>, body: Bytes) -> Response {
 async fn next_morning_pass(State(demo): State<Demo>, body: Bytes) -> Response {
     let request: UserRequest = match parse(&body) {
         Ok(r) => r,
-        Err(e) => return e,
+        Err(e) => return bad(e),
     };
     let user = match rep(&request.user) {
         Ok(u) => u,
-        Err(e) => return e,
+        Err(e) => return bad(e),
     };
     let service = &demo.digester.service;
     let settings = match service.settings(&RepRef::new(team::TEAM_ID, user.id)).await {
@@ -612,14 +666,26 @@ async fn next_morning_pass(State(demo): State<Demo>, body: Bytes) -> Response {
         }
     };
     let digest_at = settings.digest_time.unwrap_or(service.default_digest);
-    let target = next_morning(demo.clock.now(), digest_at, settings.zone(), settings.weekends_off);
+    let target = next_morning(
+        demo.clock.now(),
+        digest_at,
+        settings.zone(),
+        settings.weekends_off,
+    );
     let now = demo.clock.advance_to(target);
     super::save_clock(demo.clock_file.as_deref(), now);
-    let day = now.with_timezone(&settings.zone()).format("%A %-d %B, %H:%M").to_string();
+    let day = now
+        .with_timezone(&settings.zone())
+        .format("%A %-d %B, %H:%M")
+        .to_string();
     for u in team::USERS {
-        demo.standin.note(u.id, &format!("☀ Next morning: {day} ({}), demo time", settings.zone()));
+        demo.standin.note(
+            u.id,
+            &format!("☀ Next morning: {day} ({}), demo time", settings.zone()),
+        );
     }
-    demo.standin.log(true, format!("demo clock → {now}; digest pass"));
+    demo.standin
+        .log(true, format!("demo clock → {now}; digest pass"));
     let summary = match demo.digester.run_pass(now, false).await {
         Ok(report) => {
             let names = |reps: &[RepRef]| {
@@ -634,7 +700,14 @@ async fn next_morning_pass(State(demo): State<Demo>, body: Bytes) -> Response {
                 format!("digest sent to {}", names(&report.sent))
             };
             let failed = report.failed.len();
-            format!("{day}: {sent}{}", if failed > 0 { format!("; {failed} failed") } else { String::new() })
+            format!(
+                "{day}: {sent}{}",
+                if failed > 0 {
+                    format!("; {failed} failed")
+                } else {
+                    String::new()
+                }
+            )
         }
         Err(e) => {
             tracing::error!(error = ?e, "the demo's digest pass failed");
@@ -669,7 +742,12 @@ async fn web_api(
         let parsed: Option<Map<String, Value>> = if is_form {
             serde_urlencoded::from_bytes::<Vec<(String, String)>>(&body)
                 .ok()
-                .map(|pairs| pairs.into_iter().map(|(k, v)| (k, Value::String(v))).collect())
+                .map(|pairs| {
+                    pairs
+                        .into_iter()
+                        .map(|(k, v)| (k, Value::String(v)))
+                        .collect()
+                })
         } else {
             serde_json::from_slice::<Value>(&body)
                 .ok()
@@ -677,13 +755,17 @@ async fn web_api(
         };
         match parsed {
             Some(more) => fields.extend(more),
-            None => return axum::Json(json!({"ok": false, "error": "invalid_json"})).into_response(),
+            None => {
+                return axum::Json(json!({"ok": false, "error": "invalid_json"})).into_response()
+            }
         }
     }
     let authorization = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
-    let answer = demo.standin.call(method, authorization, &Value::Object(fields));
+    let answer = demo
+        .standin
+        .call(method, authorization, &Value::Object(fields));
     axum::Json(answer).into_response()
 }
 

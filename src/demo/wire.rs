@@ -55,7 +55,11 @@ pub struct Wire {
 }
 
 impl Wire {
-    pub fn new(app_origin: impl Into<String>, secret: SigningSecret, clock: Arc<dyn Clock>) -> Self {
+    pub fn new(
+        app_origin: impl Into<String>,
+        secret: SigningSecret,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
         Self {
             client: Client::builder(TokioExecutor::new()).build_http(),
             app_origin: app_origin.into(),
@@ -76,7 +80,10 @@ impl Wire {
         let signature = sign(&self.secret, &timestamp, body.as_bytes());
         let request = Request::post(format!("{}{path}", self.app_origin))
             .header(header::CONTENT_TYPE, content_type)
-            .header(header::USER_AGENT, "Slackbot 1.0 (+https://api.slack.com/robots)")
+            .header(
+                header::USER_AGENT,
+                "Slackbot 1.0 (+https://api.slack.com/robots)",
+            )
             .header("X-Slack-Request-Timestamp", timestamp)
             .header("X-Slack-Signature", signature)
             .body(Body::from(body))
