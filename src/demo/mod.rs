@@ -6,6 +6,9 @@
 
 pub mod clock;
 pub mod html;
+pub mod interact;
+pub mod mrkdwn;
+pub mod screen;
 pub mod seed;
 pub mod standin;
 pub mod team;

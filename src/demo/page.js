@@ -90,11 +90,15 @@ async function refresh() {
   drawModal(data.modal);
 }
 
+// Every 150 ms while something was just done (the app answers Slack first and calls the Web
+// API just after), else about once a second.
+let ticks = 0;
 function tick() {
+  ticks += 1;
   if (state.burst > 0) {
     state.burst -= 1;
     refresh();
-  } else if (Date.now() % 1000 < 150) {
+  } else if (ticks % 7 === 0) {
     refresh();
   }
 }

@@ -15,10 +15,10 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use super::clock::{next_morning, DemoClock};
-use super::html;
-use super::standin::{Author, Entry, Snapshot, StandIn, View};
+use super::standin::StandIn;
 use super::team::{self, DemoUser};
-use super::wire::{self, ClickSource, Wire};
+use super::wire::{self, Wire};
+use super::{html, interact, screen};
 use crate::clock::Clock;
 use crate::digest::Digester;
 use crate::domain::RepRef;
@@ -46,9 +46,9 @@ pub fn router(demo: Demo) -> Router {
         .route("/demo/page.js", get(script))
         .route("/demo/ui", get(ui))
         .route("/demo/command", post(command))
-        .route("/demo/click", post(click))
-        .route("/demo/submit", post(submit))
-        .route("/demo/close", post(close))
+        .route("/demo/click", post(interact::click))
+        .route("/demo/submit", post(interact::submit))
+        .route("/demo/close", post(interact::close))
         .route("/demo/home", post(open_home))
         .route("/demo/next-morning", post(next_morning_pass))
         .route("/demo/api/{*method}", any(web_api))
@@ -56,15 +56,15 @@ pub fn router(demo: Demo) -> Router {
         .with_state(demo)
 }
 
-fn bad(reason: impl Into<String>) -> Response {
+pub(super) fn bad(reason: impl Into<String>) -> Response {
     (StatusCode::BAD_REQUEST, reason.into()).into_response()
 }
 
-fn parse<T: for<'de> Deserialize<'de>>(body: &Bytes) -> Result<T, String> {
+pub(super) fn parse<T: for<'de> Deserialize<'de>>(body: &Bytes) -> Result<T, String> {
     serde_json::from_slice(body).map_err(|e| format!("not the JSON this endpoint takes: {e}"))
 }
 
-fn rep(id: &str) -> Result<&'static DemoUser, String> {
+pub(super) fn rep(id: &str) -> Result<&'static DemoUser, String> {
     team::user(id).ok_or_else(|| {
         format!(
             "`{id}` is not one of the demo's reps ({})",
@@ -115,114 +115,11 @@ async fn ui(State(demo): State<Demo>, Query(q): Query<UserQuery>) -> Response {
         Err(e) => return bad(e),
     };
     let snapshot = demo.standin.snapshot(user.id);
-    axum::Json(screen(&snapshot, demo.clock.now())).into_response()
-}
-
-/// The page's JSON for one rep: the conversation, the Home tab, the modal and the log, as HTML.
-pub fn screen(snapshot: &Snapshot, now: chrono::DateTime<chrono::Utc>) -> Value {
-    let conversation: String = if snapshot.entries.is_empty() {
-        "<p class=\"empty\">No messages yet. Type <code>/followup help</code> below, or press <b>Next morning</b> for the digest.</p>".into()
-    } else {
-        snapshot.entries.iter().map(entry_html).collect()
-    };
-    let home = match &snapshot.home {
-        Some(view) => html::blocks(view.blocks(), "home", None),
-        None => "<p class=\"empty\">The app has not published this rep's Home tab yet.</p>".into(),
-    };
-    let modal = snapshot.modal.as_ref().map(|view| {
-        json!({
-            "key": format!("{}:{}:{}", view.id, view.hash, Value::Object(view.errors.clone())),
-            "view_id": view.id,
-            "html": modal_html(view),
-        })
-    });
-    let log: String = snapshot
-        .log
-        .iter()
-        .rev()
-        .map(|line| {
-            format!(
-                "<li class=\"{}\">{}</li>",
-                if line.to_app { "to-app" } else { "to-slack" },
-                html::escape(&line.text)
-            )
-        })
-        .collect();
-    json!({
-        "version": snapshot.version,
-        "clock": now.format("%a %-d %b %Y, %H:%M UTC").to_string(),
-        "conversation": conversation,
-        "home": home,
-        "modal": modal,
-        "log": log,
-    })
-}
-
-fn entry_html(entry: &Entry) -> String {
-    let time = entry
-        .ts
-        .split('.')
-        .next()
-        .and_then(|s| s.parse::<i64>().ok())
-        .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
-        .map(|at| at.format("%a %H:%M").to_string())
-        .unwrap_or_default();
-    let (class, who, note) = match entry.author {
-        Author::App => ("app", "followup <span class=\"tag\">APP</span>", ""),
-        Author::AppEphemeral => (
-            "app ephemeral",
-            "followup <span class=\"tag\">APP</span>",
-            " · <span class=\"only-you\">Only visible to you</span>",
-        ),
-        Author::Typed => ("typed", "you", ""),
-        Author::Demo => ("demo", "demo", ""),
-    };
-    let edited = if entry.edited {
-        " · <span class=\"edited\">(edited)</span>"
-    } else {
-        ""
-    };
-    let body = match entry.author {
-        Author::Typed => format!("<code>{}</code>", html::escape(&entry.text)),
-        Author::Demo => html::escape(&entry.text),
-        _ if entry.blocks.is_empty() => html::mrkdwn(&entry.text),
-        _ => html::blocks(&entry.blocks, &format!("m:{}", entry.id), None),
-    };
-    format!(
-        "<div class=\"msg {class}\" id=\"m-{}\" data-msg=\"{}\"><div class=\"meta\"><b>{who}</b> · {time}{note}{edited}</div><div class=\"body\">{body}</div></div>",
-        entry.id, entry.id
-    )
-}
-
-fn modal_html(view: &View) -> String {
-    let text = |field: &str| {
-        view.json[field]["text"]
-            .as_str()
-            .map(html::escape)
-            .unwrap_or_default()
-    };
-    let submit = if view.json["submit"].is_object() {
-        format!(
-            "<button type=\"submit\" class=\"bk-button primary\">{}</button>",
-            text("submit")
-        )
-    } else {
-        String::new()
-    };
-    let close = match text("close") {
-        c if c.is_empty() => "Cancel".to_string(),
-        c => c,
-    };
-    format!(
-        "<form class=\"modal\" data-view=\"{}\"><h2>{}</h2><div class=\"modal-body\">{}</div><div class=\"modal-foot\"><button type=\"button\" class=\"bk-button modal-close\">{close}</button>{submit}</div></form>",
-        html::escape(&view.id),
-        text("title"),
-        html::blocks(view.blocks(), "modal", Some(&view.errors)),
-    )
+    axum::Json(screen::screen(&snapshot, demo.clock.now())).into_response()
 }
 
 /// What the app answered, when it is not a plain acknowledgement, noted where the rep sees it.
-fn note_failure(
+pub(super) fn note_failure(
     demo: &Demo,
     user: &DemoUser,
     what: &str,
@@ -245,7 +142,7 @@ fn note_failure(
     }
 }
 
-fn log_delivery(demo: &Demo, what: &str, answer: &Result<wire::AppAnswer, String>) {
+pub(super) fn log_delivery(demo: &Demo, what: &str, answer: &Result<wire::AppAnswer, String>) {
     let outcome = match answer {
         Ok(a) if a.body.is_empty() => format!("{} (empty: acknowledged)", a.status),
         Ok(a) => format!("{} with a body", a.status),
@@ -290,336 +187,6 @@ async fn command(State(demo): State<Demo>, body: Bytes) -> Response {
                 demo.standin.bind_hook(&response_url, id);
             }
         }
-    }
-    axum::Json(json!({"ok": true})).into_response()
-}
-
-#[derive(Deserialize)]
-struct ClickRequest {
-    user: String,
-    /// `m:<entry id>`, `home` or `modal`.
-    src: String,
-    block_id: String,
-    action_id: String,
-    /// The chosen option's value, for selects and overflow menus.
-    #[serde(default)]
-    option: Option<String>,
-}
-
-fn find_element<'a>(blocks: &'a [Value], block_id: &str, action_id: &str) -> Option<&'a Value> {
-    let block = blocks
-        .iter()
-        .find(|b| b["block_id"].as_str() == Some(block_id))?;
-    let matches = |e: &&Value| e["action_id"].as_str() == Some(action_id);
-    block["elements"]
-        .as_array()
-        .and_then(|els| els.iter().find(matches))
-        .or_else(|| Some(&block["accessory"]).filter(matches))
-        .or_else(|| Some(&block["element"]).filter(matches))
-}
-
-fn find_option<'a>(element: &'a Value, value: &str) -> Option<&'a Value> {
-    let direct = element["options"].as_array().into_iter().flatten();
-    let grouped = element["option_groups"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .flat_map(|g| g["options"].as_array().into_iter().flatten());
-    direct
-        .chain(grouped)
-        .find(|o| o["value"].as_str() == Some(value))
-}
-
-/// The `actions[0]` Slack reports for a click on `element`.
-fn action_json(
-    element: &Value,
-    block_id: &str,
-    option: Option<&str>,
-    action_ts: &str,
-) -> Result<Value, String> {
-    let kind = element["type"].as_str().unwrap_or_default();
-    let mut action = json!({
-        "type": kind,
-        "action_id": element["action_id"],
-        "block_id": block_id,
-        "action_ts": action_ts,
-    });
-    match kind {
-        "button" => {
-            action["text"] = element["text"].clone();
-            if let Some(value) = element.get("value") {
-                action["value"] = value.clone();
-            }
-            if let Some(style) = element.get("style") {
-                action["style"] = style.clone();
-            }
-        }
-        "static_select" | "overflow" | "radio_buttons" => {
-            let value = option.ok_or("choose an option: `option` is missing")?;
-            let chosen = find_option(element, value)
-                .ok_or_else(|| format!("`{value}` is not one of this menu's options"))?;
-            action["selected_option"] = chosen.clone();
-            if let Some(placeholder) = element.get("placeholder") {
-                action["placeholder"] = placeholder.clone();
-            }
-        }
-        other => return Err(format!("the demo cannot click a `{other}` element")),
-    }
-    Ok(action)
-}
-
-/// A click on a button or a menu choice: a signed `block_actions` payload.
-async fn click(State(demo): State<Demo>, body: Bytes) -> Response {
-    let request: ClickRequest = match parse(&body) {
-        Ok(r) => r,
-        Err(e) => return bad(e),
-    };
-    let user = match rep(&request.user) {
-        Ok(u) => u,
-        Err(e) => return bad(e),
-    };
-    let action_ts = format!(
-        "{}.{:06}",
-        demo.clock.now().timestamp(),
-        demo.standin.version() % 1_000_000
-    );
-    let trigger_id = demo.standin.new_trigger(user.id);
-    let view;
-    let entry;
-    let (blocks, source): (&[Value], ClickSource<'_>) = match request.src.as_str() {
-        "home" | "modal" => {
-            let found = if request.src == "home" {
-                demo.standin.home(user.id)
-            } else {
-                demo.standin.modal(user.id)
-            };
-            view = match found {
-                Some(v) => v,
-                None => return bad(format!("{} has no {} open", user.name, request.src)),
-            };
-            (view.blocks(), ClickSource::View(&view))
-        }
-        src => {
-            let id = src.strip_prefix("m:").and_then(|id| id.parse::<u64>().ok());
-            entry = match id.and_then(|id| demo.standin.entry(id)) {
-                Some(e) if e.user == user.id => e,
-                _ => {
-                    return bad(format!(
-                        "`{src}` is not a message in {}'s conversation",
-                        user.name
-                    ))
-                }
-            };
-            let ephemeral = entry.author == Author::AppEphemeral;
-            if !matches!(entry.author, Author::App | Author::AppEphemeral) {
-                return bad("only the app's messages have buttons");
-            }
-            let source = ClickSource::Message {
-                ts: &entry.ts,
-                ephemeral,
-                message: (!ephemeral).then(|| entry.as_message()),
-                response_url: demo.standin.new_hook(user.id, Some(entry.id)),
-            };
-            (entry.blocks.as_slice(), source)
-        }
-    };
-    let Some(element) = find_element(blocks, &request.block_id, &request.action_id) else {
-        return bad(format!(
-            "no element `{}` in block `{}` there",
-            request.action_id, request.block_id
-        ));
-    };
-    let action = match action_json(
-        element,
-        &request.block_id,
-        request.option.as_deref(),
-        &action_ts,
-    ) {
-        Ok(a) => a,
-        Err(reason) => return bad(reason),
-    };
-    let payload = wire::block_actions(user, action, source, &trigger_id);
-    let answer = demo.wire.interaction(&payload).await;
-    log_delivery(&demo, "POST /slack/interactions (block_actions)", &answer);
-    note_failure(&demo, user, "the click", &answer);
-    axum::Json(json!({"ok": true})).into_response()
-}
-
-#[derive(Deserialize)]
-struct SubmitRequest {
-    user: String,
-    view_id: String,
-    /// Each input's value by block id; an empty string is no value.
-    #[serde(default)]
-    values: Map<String, Value>,
-}
-
-/// `view.state.values` from what the rep entered, as Slack reports each kind of input. Required
-/// inputs left empty are refused here, as Slack refuses them before the app hears of it.
-pub fn state_values(
-    view: &View,
-    entered: &Map<String, Value>,
-) -> Result<Result<Value, Map<String, Value>>, String> {
-    for block_id in entered.keys() {
-        let known = view
-            .blocks()
-            .iter()
-            .any(|b| b["type"] == "input" && b["block_id"].as_str() == Some(block_id));
-        if !known {
-            return Err(format!("the form has no input `{block_id}`"));
-        }
-    }
-    let mut values = Map::new();
-    let mut missing = Map::new();
-    for block in view.blocks().iter().filter(|b| b["type"] == "input") {
-        let block_id = block["block_id"].as_str().unwrap_or_default();
-        let element = &block["element"];
-        let action_id = element["action_id"].as_str().unwrap_or("value");
-        let kind = element["type"].as_str().unwrap_or_default();
-        let typed = match entered.get(block_id) {
-            None | Some(Value::Null) => None,
-            Some(Value::String(s)) => Some(s.as_str()).filter(|s| !s.trim().is_empty()),
-            Some(other) => return Err(format!("`{block_id}` must be a string, not {other}")),
-        };
-        let optional = block["optional"].as_bool().unwrap_or(false);
-        if typed.is_none() && !optional {
-            missing.insert(
-                block_id.to_string(),
-                json!("Please complete this required field."),
-            );
-        }
-        let state = match kind {
-            "plain_text_input" | "email_text_input" | "url_text_input" | "number_input" => {
-                json!({"type": kind, "value": typed})
-            }
-            "datepicker" => {
-                if let Some(date) = typed {
-                    chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d")
-                        .map_err(|_| format!("`{block_id}` must be a date like 2026-12-01"))?;
-                }
-                json!({"type": kind, "selected_date": typed})
-            }
-            "static_select" | "radio_buttons" => {
-                let chosen = match typed {
-                    Some(v) => Some(
-                        find_option(element, v)
-                            .cloned()
-                            .ok_or_else(|| format!("`{v}` is not an option of `{block_id}`"))?,
-                    ),
-                    None => None,
-                };
-                json!({"type": kind, "selected_option": chosen})
-            }
-            other => json!({"type": other}),
-        };
-        values.insert(block_id.to_string(), json!({ action_id: state }));
-    }
-    Ok(if missing.is_empty() {
-        Ok(Value::Object(values))
-    } else {
-        Err(missing)
-    })
-}
-
-/// The modal's Submit: a signed `view_submission`, and the app's `response_action` applied.
-async fn submit(State(demo): State<Demo>, body: Bytes) -> Response {
-    let request: SubmitRequest = match parse(&body) {
-        Ok(r) => r,
-        Err(e) => return bad(e),
-    };
-    let user = match rep(&request.user) {
-        Ok(u) => u,
-        Err(e) => return bad(e),
-    };
-    let Some(view) = demo
-        .standin
-        .modal(user.id)
-        .filter(|v| v.id == request.view_id)
-    else {
-        return bad(format!(
-            "`{}` is not the modal {} has open",
-            request.view_id, user.name
-        ));
-    };
-    let values = match state_values(&view, &request.values) {
-        Ok(Ok(values)) => values,
-        Ok(Err(missing)) => {
-            demo.standin.set_errors(&view.id, missing);
-            return axum::Json(json!({"ok": true, "closed": false})).into_response();
-        }
-        Err(reason) => return bad(reason),
-    };
-    let trigger_id = demo.standin.new_trigger(user.id);
-    let payload = wire::view_submission(user, &view, values, &trigger_id);
-    let answer = demo.wire.interaction(&payload).await;
-    log_delivery(&demo, "POST /slack/interactions (view_submission)", &answer);
-    note_failure(&demo, user, "the form", &answer);
-    let response = match &answer {
-        Ok(a) if a.status == 200 => a.json(),
-        _ => return axum::Json(json!({"ok": true, "closed": false})).into_response(),
-    };
-    let closed = match response
-        .as_ref()
-        .and_then(|r| r["response_action"].as_str())
-    {
-        None => demo.standin.close_modal(user.id, &view.id).is_some(),
-        Some("errors") => {
-            let errors = response
-                .as_ref()
-                .and_then(|r| r["errors"].as_object().cloned())
-                .unwrap_or_default();
-            demo.standin.set_errors(&view.id, errors);
-            false
-        }
-        Some(kind @ ("update" | "push")) => {
-            let next = response
-                .as_ref()
-                .map(|r| r["view"].clone())
-                .unwrap_or(Value::Null);
-            demo.standin
-                .answer_view(user.id, &view.id, &next, kind == "push");
-            false
-        }
-        Some("clear") => {
-            demo.standin.clear_modals(user.id);
-            true
-        }
-        Some(other) => {
-            demo.standin.note(
-                user.id,
-                &format!("The app answered the form with an unknown response_action `{other}`"),
-            );
-            false
-        }
-    };
-    axum::Json(json!({"ok": true, "closed": closed})).into_response()
-}
-
-#[derive(Deserialize)]
-struct CloseRequest {
-    user: String,
-    view_id: String,
-}
-
-/// The modal's Cancel: closed, and the app told only if it asked (`notify_on_close`).
-async fn close(State(demo): State<Demo>, body: Bytes) -> Response {
-    let request: CloseRequest = match parse(&body) {
-        Ok(r) => r,
-        Err(e) => return bad(e),
-    };
-    let user = match rep(&request.user) {
-        Ok(u) => u,
-        Err(e) => return bad(e),
-    };
-    let Some(view) = demo.standin.close_modal(user.id, &request.view_id) else {
-        return bad(format!(
-            "`{}` is not the modal {} has open",
-            request.view_id, user.name
-        ));
-    };
-    if view.json["notify_on_close"].as_bool() == Some(true) {
-        let answer = demo.wire.interaction(&wire::view_closed(user, &view)).await;
-        log_delivery(&demo, "POST /slack/interactions (view_closed)", &answer);
     }
     axum::Json(json!({"ok": true})).into_response()
 }

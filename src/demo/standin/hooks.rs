@@ -1,0 +1,149 @@
+//! `response_url`: where the app answers a command or a click after acknowledging it. Each post
+//! replaces or deletes the message it came from, or adds a new one, as Slack's do.
+
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use super::{json_field, str_field, with_ids, Author, Entry, StandIn};
+use crate::demo::team::{self, TEAM_ID};
+
+/// A `response_url` takes 5 posts within 30 minutes.
+pub const HOOK_USES: u32 = 5;
+pub const HOOK_LIFETIME: Duration = Duration::from_secs(30 * 60);
+
+pub(super) struct Hook {
+    pub(super) user: String,
+    /// The message a `replace_original` / `delete_original` changes.
+    pub(super) original: Option<u64>,
+    pub(super) uses: u32,
+    pub(super) issued: Instant,
+}
+
+/// Why a `response_url` post was refused: the HTTP status and Slack's short reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HookRefusal {
+    pub status: u16,
+    pub reason: &'static str,
+}
+
+impl StandIn {
+    /// A fresh `response_url` for `user`, changing `original` when the app replaces or deletes it.
+    pub fn new_hook(&self, user: &str, original: Option<u64>) -> String {
+        let mut inner = self.lock();
+        let seq = inner.next();
+        let id = format!(
+            "{}{:08x}",
+            TEAM_ID,
+            u128::from(seq).wrapping_mul(0x2545_f491)
+        );
+        inner
+            .hooks
+            .retain(|_, h| h.issued.elapsed() < HOOK_LIFETIME);
+        inner.hooks.insert(
+            id.clone(),
+            Hook {
+                user: user.to_string(),
+                original,
+                uses: 0,
+                issued: Instant::now(),
+            },
+        );
+        format!("{}/demo/hooks/{id}", self.origin)
+    }
+
+    /// Ties a command's `response_url` to the reply it got, once there is one.
+    pub fn bind_hook(&self, url: &str, original: u64) {
+        let Some(id) = url.rsplit('/').next() else {
+            return;
+        };
+        if let Some(hook) = self.lock().hooks.get_mut(id) {
+            hook.original = Some(original);
+        }
+    }
+
+    /// A post to a `response_url`: replace or delete the original, or add a new message.
+    pub fn hook(&self, id: &str, body: &Value) -> Result<(), HookRefusal> {
+        let mut inner = self.lock();
+        let seq = inner.next();
+        let (user, original) = {
+            let Some(hook) = inner.hooks.get_mut(id) else {
+                return Err(HookRefusal {
+                    status: 404,
+                    reason: "expired_url",
+                });
+            };
+            if hook.issued.elapsed() > HOOK_LIFETIME {
+                return Err(HookRefusal {
+                    status: 404,
+                    reason: "expired_url",
+                });
+            }
+            if hook.uses >= HOOK_USES {
+                return Err(HookRefusal {
+                    status: 404,
+                    reason: "used_url",
+                });
+            }
+            hook.uses += 1;
+            (hook.user.clone(), hook.original)
+        };
+        let flag = |name: &str| match body.get(name) {
+            Some(Value::Bool(b)) => *b,
+            Some(Value::String(s)) => s == "true",
+            _ => false,
+        };
+        let text = str_field(body, "text").map(str::to_string);
+        let blocks = match json_field(body, "blocks") {
+            Some(Value::Array(blocks)) => Some(with_ids(blocks, seq)),
+            _ => None,
+        };
+        if flag("delete_original") {
+            if let Some(original) = original {
+                inner.entries.retain(|e| e.id != original);
+            }
+            inner.version += 1;
+            inner.log(
+                false,
+                "app → Slack: response_url, delete the original".into(),
+            );
+            return Ok(());
+        }
+        if text.is_none() && blocks.is_none() {
+            return Err(HookRefusal {
+                status: 400,
+                reason: "no_text",
+            });
+        }
+        if flag("replace_original") {
+            if let Some(entry) = original.and_then(|id| inner.entry_mut(id)) {
+                entry.text = text.unwrap_or_default();
+                entry.blocks = blocks.unwrap_or_default();
+                entry.edited = true;
+                inner.version += 1;
+                inner.log(
+                    false,
+                    "app → Slack: response_url, replace the original".into(),
+                );
+                return Ok(());
+            }
+        }
+        let author = match str_field(body, "response_type") {
+            Some("in_channel") => Author::App,
+            _ => Author::AppEphemeral,
+        };
+        let ts = self.ts(&mut inner);
+        inner.push_entry(Entry {
+            id: 0,
+            channel: team::dm_channel(&user),
+            user,
+            author,
+            ts,
+            text: text.unwrap_or_default(),
+            blocks: blocks.unwrap_or_default(),
+            edited: false,
+        });
+        inner.log(false, "app → Slack: response_url, a new message".into());
+        Ok(())
+    }
+}
