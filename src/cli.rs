@@ -56,6 +56,21 @@ pub enum Command {
         #[arg(long)]
         user: Option<String>,
     },
+    /// Fill an empty database with a large sales org for benchmarks (see BENCHMARKS.md).
+    #[command(hide = true)]
+    BenchData {
+        #[arg(long, default_value_t = 10_000)]
+        reps: u32,
+        /// Prospects per rep.
+        #[arg(long, default_value_t = 100)]
+        prospects: u32,
+        /// Past done touches per prospect, in earlier, ended enrolments.
+        #[arg(long, default_value_t = 2)]
+        history: u32,
+        /// The morning the data is laid out for, in RFC 3339 (default 2026-11-24T16:00:00Z).
+        #[arg(long)]
+        at: Option<String>,
+    },
     /// Try followup without Slack: the real server with a stand-in for Slack and a web page at
     /// http://localhost:3000/demo, on loopback only, with a sample team.
     Demo {
@@ -87,6 +102,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Demo { port, db, empty }) => {
             crate::demo::run(crate::demo::Options { port, db, empty }).await
         }
+        Some(Command::BenchData {
+            reps,
+            prospects,
+            history,
+            at,
+        }) => crate::bench_data::run(reps, prospects, history, at.as_deref()).await,
         Some(Command::Cadences) => {
             let mut out = std::io::stdout().lock();
             out.write_all(render_cadences().as_bytes())?;
@@ -139,15 +160,20 @@ async fn digest(at: Option<&str>, dry_run: bool) -> anyhow::Result<()> {
         std::sync::Arc::new(slack),
         config.digest_concurrency,
     );
-    let report = digester.run_pass(now, dry_run).await?;
-    let mut out = std::io::stdout().lock();
-    for preview in &report.previews {
-        writeln!(out, "{}", serde_json::to_string_pretty(&preview.to_json())?)?;
-    }
+    // Each preview is printed as soon as it is ready, so a pass over many reps holds few.
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let report = digester
+        .run_pass_with(now, dry_run, |preview| -> anyhow::Result<()> {
+            preview.write_json(&mut out)?;
+            out.write_all(b"\n")?;
+            Ok(())
+        })
+        .await?;
+    out.flush()?;
     eprintln!(
         "{} digests {}, {} skipped, {} unreachable, {} failed",
         if dry_run {
-            report.previews.len()
+            report.previewed
         } else {
             report.sent.len()
         },

@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use futures::stream::{self, StreamExt};
+use futures::FutureExt;
 use serde_json::{json, Value};
 
 use crate::domain::digest::{
@@ -31,8 +32,10 @@ pub struct PassReport {
     pub unreachable: Vec<RepRef>,
     /// Not yet their time, a weekend, nothing due, or already sent today.
     pub skipped: usize,
-    /// With `dry_run`: each digest that would have been sent.
+    /// With `dry_run`: each digest that would have been sent ([`Digester::run_pass`] only).
     pub previews: Vec<Preview>,
+    /// With `dry_run`: how many digests were previewed.
+    pub previewed: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -42,7 +45,33 @@ pub struct Preview {
     pub message: Message,
 }
 
+/// A preview as `--dry-run` prints it, borrowed rather than copied into a `Value` (fields in the
+/// order a `json!` object has always printed them: by name).
+#[derive(serde::Serialize)]
+struct PreviewJson<'a> {
+    blocks: &'a [Value],
+    local_date: String,
+    team_id: &'a str,
+    text: &'a str,
+    user_id: &'a str,
+}
+
 impl Preview {
+    /// Writes [`Self::to_json`], pretty-printed, without copying the blocks.
+    pub fn write_json(&self, out: impl std::io::Write) -> serde_json::Result<()> {
+        let blocks = &self.message.blocks;
+        serde_json::to_writer_pretty(
+            out,
+            &PreviewJson {
+                blocks: &blocks[..blocks.len().min(crate::slack::blocks::MAX_MESSAGE_BLOCKS)],
+                local_date: self.local_date.to_string(),
+                team_id: &self.rep.team_id,
+                text: &self.message.text,
+                user_id: &self.rep.user_id,
+            },
+        )
+    }
+
     /// The digest's Block Kit, as `--dry-run` prints it.
     pub fn to_json(&self) -> Value {
         json!({
@@ -158,54 +187,104 @@ impl Digester {
         now: DateTime<Utc>,
         dry_run: bool,
     ) -> Result<PassReport, ServiceError> {
-        let candidates = self
+        let mut previews = Vec::new();
+        let mut report = self
+            .run_pass_with(now, dry_run, |p| {
+                previews.push(p);
+                Ok::<(), ServiceError>(())
+            })
+            .await?;
+        report.previews = previews;
+        Ok(report)
+    }
+
+    /// [`Self::run_pass`], handing each preview to `each` as soon as it is ready, in the order of
+    /// (team, user), instead of keeping them: a dry run over ten thousand reps then holds only
+    /// the digests being built, not every one. `report.previews` stays empty.
+    pub async fn run_pass_with<E: From<ServiceError>>(
+        &self,
+        now: DateTime<Utc>,
+        dry_run: bool,
+        mut each: impl FnMut(Preview) -> Result<(), E>,
+    ) -> Result<PassReport, E> {
+        let mut candidates = self
             .service
             .store
             .digest_candidates(latest_local_date(now))
-            .await?;
-        let results: Vec<Result<RepResult, ServiceError>> = stream::iter(candidates)
-            .map(|settings| self.serve_rep(settings, now, dry_run))
-            .buffer_unordered(self.concurrency)
-            .collect()
-            .await;
+            .await
+            .map_err(ServiceError::from)?;
+        // Byte order, as the report has always been sorted (a database collation may differ).
+        candidates.sort_by(|a, b| {
+            (&a.rep.team_id, &a.rep.user_id).cmp(&(&b.rep.team_id, &b.rep.user_id))
+        });
+        // Each rep is its own task, so decoding and rendering spread over the runtime's workers
+        // instead of all running inside this one future.
+        let serve = stream::iter(candidates).map(|settings| {
+            let digester = self.handle();
+            tokio::spawn(async move { digester.serve_rep(settings, now, dry_run).await }).map(
+                |joined| match joined {
+                    Ok(result) => result,
+                    Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+                    Err(e) => Err(ServiceError(crate::store::StoreError::Database(Box::new(
+                        e,
+                    )))),
+                },
+            )
+        });
+        // Previews keep their order; sends finish in any order, so one slow rep holds no one up.
+        let mut results = if dry_run {
+            serve.buffered(self.concurrency).boxed()
+        } else {
+            serve.buffer_unordered(self.concurrency).boxed()
+        };
         let mut report = PassReport::default();
         let count = |outcome: &str| {
             crate::telemetry::DIGESTS
                 .with_label_values(&[outcome])
                 .inc()
         };
-        for result in results {
-            match result {
-                Ok(RepResult::Sent(rep)) => {
+        while let Some(result) = results.next().await {
+            match result? {
+                RepResult::Sent(rep) => {
                     count("sent");
                     report.sent.push(rep)
                 }
-                Ok(RepResult::Failed(rep, why)) => {
+                RepResult::Failed(rep, why) => {
                     count("failed");
                     report.failed.push((rep, why))
                 }
-                Ok(RepResult::Unreachable(rep)) => {
+                RepResult::Unreachable(rep) => {
                     count("unreachable");
                     report.unreachable.push(rep)
                 }
-                Ok(RepResult::Skipped) => {
+                RepResult::Skipped => {
                     count("skipped");
                     report.skipped += 1
                 }
-                Ok(RepResult::Preview(p)) => report.previews.push(p),
-                Err(e) => return Err(e),
+                RepResult::Preview(p) => {
+                    report.previewed += 1;
+                    each(p)?
+                }
             }
         }
+        drop(results);
         if !dry_run {
             self.team_summaries(now).await?;
         }
         report
             .sent
             .sort_by(|a, b| (&a.team_id, &a.user_id).cmp(&(&b.team_id, &b.user_id)));
-        report.previews.sort_by(|a, b| {
-            (&a.rep.team_id, &a.rep.user_id).cmp(&(&b.rep.team_id, &b.rep.user_id))
-        });
         Ok(report)
+    }
+
+    /// A copy sharing this digester's service and Slack client, for a spawned task.
+    fn handle(&self) -> Digester {
+        Digester {
+            service: self.service.clone(),
+            slack: self.slack.clone(),
+            concurrency: self.concurrency,
+            team_channel: self.team_channel.clone(),
+        }
     }
 
     async fn serve_rep(

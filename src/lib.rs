@@ -2,6 +2,7 @@
 //! morning exactly who to contact today and how.
 
 pub mod app;
+pub mod bench_data;
 pub mod cli;
 pub mod clock;
 pub mod command;

@@ -68,12 +68,16 @@ pub struct Cutoffs {
     pub stale_before: DateTime<Utc>,
     /// Hot leads enrolled before this without a touch are late.
     pub hot_enrolled_before: DateTime<Utc>,
+    /// An active prospect is stale only with a touch due before the rep's today, which is never
+    /// later than this (the latest date any zone has at the instant).
+    pub late_before: NaiveDate,
 }
 
 pub fn cutoffs(now: DateTime<Utc>) -> Cutoffs {
     Cutoffs {
         stale_before: now - Duration::days(STALE_AFTER_DAYS),
         hot_enrolled_before: now - Duration::hours(SPEED_TO_LEAD_HOURS),
+        late_before: super::digest::latest_local_date(now),
     }
 }
 
