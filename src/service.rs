@@ -257,7 +257,7 @@ impl Service {
             .add_prospect(rep, new, cadence, &touches, now)
             .await?
         {
-            Added::Enrolled(state) => state,
+            Added::Enrolled(state) => *state,
             Added::Duplicate(existing) => return Ok(Reply::Duplicate { existing }),
         };
         let same_company = match &new.company {

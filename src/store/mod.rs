@@ -66,7 +66,7 @@ pub enum Backend {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Added {
     /// Enrolled: the prospect and its planned touches as stored.
-    Enrolled(ProspectState),
+    Enrolled(Box<ProspectState>),
     /// Already in the workspace (at most ten matches): nothing was written.
     Duplicate(Vec<Prospect>),
 }
@@ -75,7 +75,7 @@ impl Added {
     /// The stored prospect, or `None` for a duplicate.
     pub fn enrolled(self) -> Option<ProspectState> {
         match self {
-            Added::Enrolled(state) => Some(state),
+            Added::Enrolled(state) => Some(*state),
             Added::Duplicate(_) => None,
         }
     }

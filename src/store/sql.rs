@@ -328,8 +328,27 @@ macro_rules! sql_store {
                 Ok(true)
             }
 
-            /// `($1, $2, …), ($k, …)`: `rows` tuples of `cols` numbered placeholders from `$first`.
+            /// Placeholders in generated multi-row statements. SQLite gets plain `?` (bound in
+            /// order): sqlx looks each numbered `$N` up by name, a linear search in SQLite, so a
+            /// statement with thousands of `$N` spent most of its time there.
+            const POSITIONAL: bool = matches!($backend, Backend::Sqlite);
+
+            fn placeholder(out: &mut String, n: usize) {
+                if POSITIONAL {
+                    out.push('?');
+                } else {
+                    out.push('$');
+                    out.push_str(&n.to_string());
+                }
+            }
+
+            /// `($1, $2, …), ($k, …)`: `rows` tuples of `cols` placeholders, numbered from `$first`.
             fn placeholders(rows: usize, cols: usize, first: usize) -> String {
+                placeholders_then(rows, cols, first, "")
+            }
+
+            /// [`placeholders`] with `constants` (SQL literals) closing each tuple.
+            fn placeholders_then(rows: usize, cols: usize, first: usize, constants: &str) -> String {
                 let mut out = String::with_capacity(rows * cols * 5);
                 for r in 0..rows {
                     if r > 0 {
@@ -340,9 +359,9 @@ macro_rules! sql_store {
                         if c > 0 {
                             out.push_str(", ");
                         }
-                        out.push('$');
-                        out.push_str(&(first + r * cols + c).to_string());
+                        placeholder(&mut out, first + r * cols + c);
                     }
+                    out.push_str(constants);
                     out.push(')');
                 }
                 out
@@ -350,7 +369,14 @@ macro_rules! sql_store {
 
             /// `$first, …` for an `IN (…)` list.
             fn in_list(n: usize, first: usize) -> String {
-                (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+                let mut out = String::with_capacity(n * 5);
+                for i in 0..n {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    placeholder(&mut out, first + i);
+                }
+                out
             }
 
             /// Whether `job` names someone `other` (already accepted in this batch) is: the same rules
@@ -432,7 +458,7 @@ macro_rules! sql_store {
                     .enumerate()
                     .map(|(k, _)| {
                         if let Some(state) = states[k].take() {
-                            return Ok(Added::Enrolled(state));
+                            return Ok(Added::Enrolled(Box::new(state)));
                         }
                         if let Some(a) = twin_of[k] {
                             let twin = states[a]
@@ -550,17 +576,7 @@ macro_rules! sql_store {
                     planned.extend(jobs[k].touches.iter().map(|t| (&jobs[k].rep, id, enrolment, t)));
                 }
                 for chunk in planned.chunks(TOUCHES_PER_INSERT) {
-                    let mut values = String::with_capacity(chunk.len() * 60);
-                    for i in 0..chunk.len() {
-                        let b = i * 8;
-                        if i > 0 {
-                            values.push_str(", ");
-                        }
-                        values.push_str(&format!(
-                            "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, 'pending', 0)",
-                            b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7, b + 8, b + 8
-                        ));
-                    }
+                    let values = placeholders_then(chunk.len(), 9, 1, ", 'pending', 0");
                     let sql = format!(
                         "INSERT INTO touches (team_id, user_id, prospect_id, enrolment_id, cadence_id, \
                          step_index, step_count, due_on, original_due_on, status, snoozes) VALUES {values}"
@@ -575,6 +591,7 @@ macro_rules! sql_store {
                             .bind(t.cadence.as_str())
                             .bind(t.step_index)
                             .bind(t.step_count)
+                            .bind(t.due_on)
                             .bind(t.due_on);
                     }
                     query.execute(&mut *conn).await?;
