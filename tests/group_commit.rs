@@ -180,4 +180,15 @@ on_both_databases! {
         assert_eq!(names.len(), 11);
         assert!(!names.contains(&"Person 5".to_string()), "nothing of the refused add is stored");
     }
+
+    async fn every_rep_who_enrolled_someone_has_a_row_even_after_a_refused_first_add(store) {
+        let (a, b) = (RepRef::new("T1", "U_A"), RepRef::new("T1", "U_B"));
+        add_together(&store, vec![(a.clone(), person("Jane Doe", Some("jane@acme.com"), None))]).await;
+        // B's first add is refused (Jane is A's), then B enrols someone else.
+        let refused = add_together(&store, vec![(b.clone(), person("Jane D", Some("jane@acme.com"), None))]).await;
+        assert!(matches!(refused.as_slice(), [Ok(Added::Duplicate(_))]), "{refused:?}");
+        assert_eq!(store.all_reps().await.expect("reps"), vec![a.clone()]);
+        add_together(&store, vec![(b.clone(), person("Omar Novak", Some("omar@acme.com"), None))]).await;
+        assert_eq!(store.all_reps().await.expect("reps"), vec![a, b]);
+    }
 }

@@ -7,7 +7,7 @@ macro_rules! sql_store {
     ($store:ident, $db:ty, $row:ty, $backend:expr, $begin:literal, $migrations:tt) => {
         const _: () = {
             use async_trait::async_trait;
-            use chrono::{DateTime, NaiveDate, Utc};
+            use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
             use sqlx::Row;
 
             use crate::domain::due::{Cutoffs, DueTouch, ProspectNext};
@@ -15,7 +15,7 @@ macro_rules! sql_store {
             use crate::domain::metrics::History;
             use crate::domain::{
                 CadenceId, Money, NewProspect, Prospect, ProspectId, ProspectStatus, RepRef,
-                RepSettings, Touch,
+                RepSettings, Touch, TouchStatus,
             };
             use crate::store::rows::{self, PROSPECT_COLUMNS, TOUCH_COLUMNS};
             use crate::store::{
@@ -402,7 +402,11 @@ macro_rules! sql_store {
             /// Writes a batch of adds on `conn`, inside the caller's transaction: duplicates (in the
             /// database or earlier in the batch) are answered with what they match; the rest are
             /// inserted with a handful of multi-row statements, whatever the batch size.
-            async fn add_batch(conn: &mut Conn, jobs: &[AddJob]) -> StoreResult<Vec<Added>> {
+            async fn add_batch(
+                conn: &mut Conn,
+                jobs: &[AddJob],
+                known_reps: &std::collections::HashSet<RepRef>,
+            ) -> StoreResult<Vec<Added>> {
                 // 1. Who is already in the workspace (by email, or by name at the company).
                 let sql = format!(
                     "WITH c (k, team_id, email, name_folded, company) AS (VALUES {values}) \
@@ -449,7 +453,7 @@ macro_rules! sql_store {
                 }
                 let mut states: Vec<Option<ProspectState>> = vec![None; jobs.len()];
                 if !accepted.is_empty() {
-                    let added = insert_batch(&mut *conn, jobs, &accepted).await?;
+                    let added = insert_batch(&mut *conn, jobs, &accepted, known_reps).await?;
                     for (k, state) in accepted.iter().copied().zip(added) {
                         states[k] = Some(state);
                     }
@@ -473,24 +477,32 @@ macro_rules! sql_store {
             }
 
             /// Inserts the `accepted` jobs (reps, prospects, enrolments, touches) and reads them back.
-            async fn insert_batch(conn: &mut Conn, jobs: &[AddJob], accepted: &[usize]) -> StoreResult<Vec<ProspectState>> {
-                // Reps, each once.
+            async fn insert_batch(
+                conn: &mut Conn,
+                jobs: &[AddJob],
+                accepted: &[usize],
+                known_reps: &std::collections::HashSet<RepRef>,
+            ) -> StoreResult<Vec<ProspectState>> {
+                // Reps not known to have a row, each once (rows in `reps` are never deleted).
                 let mut reps: Vec<(&RepRef, DateTime<Utc>)> = Vec::new();
                 for &k in accepted {
-                    if !reps.iter().any(|(r, _)| *r == &jobs[k].rep) {
-                        reps.push((&jobs[k].rep, jobs[k].now));
+                    let rep = &jobs[k].rep;
+                    if !known_reps.contains(rep) && !reps.iter().any(|(r, _)| *r == rep) {
+                        reps.push((rep, jobs[k].now));
                     }
                 }
-                let sql = format!(
-                    "INSERT INTO reps (team_id, user_id, created_at, updated_at) VALUES {} \
-                     ON CONFLICT (team_id, user_id) DO NOTHING",
-                    placeholders(reps.len(), 4, 1)
-                );
-                let mut query = sqlx::query(&sql);
-                for (rep, now) in &reps {
-                    query = query.bind(&rep.team_id).bind(&rep.user_id).bind(*now).bind(*now);
+                if !reps.is_empty() {
+                    let sql = format!(
+                        "INSERT INTO reps (team_id, user_id, created_at, updated_at) VALUES {} \
+                         ON CONFLICT (team_id, user_id) DO NOTHING",
+                        placeholders(reps.len(), 4, 1)
+                    );
+                    let mut query = sqlx::query(&sql);
+                    for (rep, now) in &reps {
+                        query = query.bind(&rep.team_id).bind(&rep.user_id).bind(*now).bind(*now);
+                    }
+                    query.execute(&mut *conn).await?;
                 }
-                query.execute(&mut *conn).await?;
 
                 // Prospects. Ids come back ascending in VALUES order (one statement inserts its rows
                 // in order); the count is checked.
@@ -575,13 +587,15 @@ macro_rules! sql_store {
                         .ok_or_else(|| StoreError::Corrupt(format!("prospect #{id} has no enrolment")))?;
                     planned.extend(jobs[k].touches.iter().map(|t| (&jobs[k].rep, id, enrolment, t)));
                 }
+                let mut touch_ids: Vec<i64> = Vec::with_capacity(planned.len());
                 for chunk in planned.chunks(TOUCHES_PER_INSERT) {
                     let values = placeholders_then(chunk.len(), 9, 1, ", 'pending', 0");
                     let sql = format!(
                         "INSERT INTO touches (team_id, user_id, prospect_id, enrolment_id, cadence_id, \
-                         step_index, step_count, due_on, original_due_on, status, snoozes) VALUES {values}"
+                         step_index, step_count, due_on, original_due_on, status, snoozes) VALUES {values} \
+                         RETURNING id"
                     );
-                    let mut query = sqlx::query(&sql);
+                    let mut query = sqlx::query_scalar::<_, i64>(&sql);
                     for (rep, id, enrolment, t) in chunk {
                         query = query
                             .bind(&rep.team_id)
@@ -594,62 +608,106 @@ macro_rules! sql_store {
                             .bind(t.due_on)
                             .bind(t.due_on);
                     }
-                    query.execute(&mut *conn).await?;
+                    let mut ids = query.fetch_all(&mut *conn).await?;
+                    ids.sort_unstable();
+                    touch_ids.extend(ids);
+                }
+                if touch_ids.len() != planned.len() {
+                    return Err(StoreError::Corrupt(format!(
+                        "{} touches inserted, {} ids returned",
+                        planned.len(),
+                        touch_ids.len()
+                    )));
                 }
 
-                // Read back what was stored: the reply shows the database's truth.
-                let sql = format!(
-                    "SELECT {PROSPECT_COLUMNS} FROM prospects p WHERE p.id IN ({})",
-                    in_list(ids.len(), 1)
-                );
-                let mut query = sqlx::query(&sql);
-                for id in &ids {
-                    query = query.bind(*id);
-                }
-                let mut prospects = std::collections::HashMap::with_capacity(ids.len());
-                for row in query.fetch_all(&mut *conn).await? {
-                    let p = prospect_from_row(&row)?;
-                    prospects.insert(p.id, p);
-                }
-                let sql = format!(
-                    "SELECT {TOUCH_COLUMNS} FROM touches t WHERE t.prospect_id IN ({}) \
-                     ORDER BY t.prospect_id, t.step_index",
-                    in_list(ids.len(), 1)
-                );
-                let mut query = sqlx::query(&sql);
-                for id in &ids {
-                    query = query.bind(*id);
-                }
-                let mut touches: std::collections::HashMap<i64, Vec<Touch>> = std::collections::HashMap::new();
-                for row in query.fetch_all(&mut *conn).await? {
-                    if let Some(t) = touch_from_row(&row)? {
-                        touches.entry(t.prospect_id).or_default().push(t);
-                    }
-                }
-                ids.iter()
-                    .map(|id| {
-                        let prospect = prospects.remove(id).ok_or(StoreError::NotFound(*id))?;
-                        Ok(ProspectState {
-                            prospect,
-                            touches: touches.remove(id).unwrap_or_default(),
+                // The reply is built from what was just written (no second read): the same values,
+                // with the ids the database gave. tests/group_commit.rs holds it to a later read.
+                let mut touches = touch_ids.into_iter().zip(&planned);
+                let mut states = Vec::with_capacity(ids.len());
+                for (&k, &id) in accepted.iter().zip(&ids) {
+                    let job = &jobs[k];
+                    let enrolment_id = enrolment_of.get(&id).copied().unwrap_or_default();
+                    let prospect = Prospect {
+                        id,
+                        rep: job.rep.clone(),
+                        name: job.new.name.as_str().to_string(),
+                        email: job.new.email.as_ref().map(|e| e.as_str().to_string()),
+                        phone: job.new.phone.as_ref().map(|p| p.as_str().to_string()),
+                        linkedin: job.new.linkedin.clone(),
+                        company: job.new.company.clone(),
+                        stage: job.new.stage,
+                        value: job.new.value,
+                        lead: job.new.lead,
+                        pace: job.new.pace,
+                        notes: job.new.notes.clone(),
+                        status: ProspectStatus::Active,
+                        cadence: job.cadence,
+                        enrolment_id,
+                        enrolled_at: job.now,
+                        touches_done: 0,
+                        first_touch_at: None,
+                        last_contact_at: None,
+                        last_channel: None,
+                        replied_after_touch: None,
+                        replied_at: None,
+                        paused_on: None,
+                        closed_at: None,
+                        close_reason: None,
+                        created_at: job.now,
+                        version: 0,
+                    };
+                    let planned_touches = touches
+                        .by_ref()
+                        .take(job.touches.len())
+                        .map(|(touch_id, (_, _, _, t))| Touch {
+                            id: touch_id,
+                            prospect_id: id,
+                            enrolment_id,
+                            cadence: t.cadence,
+                            step_index: t.step_index,
+                            step_count: t.step_count,
+                            due_on: t.due_on,
+                            original_due_on: t.due_on,
+                            status: TouchStatus::Pending,
+                            snoozes: 0,
+                            done_at: None,
+                            channel: None,
+                            note: None,
                         })
-                    })
-                    .collect()
+                        .collect();
+                    states.push(ProspectState { prospect, touches: planned_touches });
+                }
+                Ok(states)
             }
 
             impl $store {
                 /// The group-commit writer for adds (see `store::batch`), on the writer pool.
                 fn spawn_add_writer(writer: sqlx::Pool<$db>) -> crate::store::batch::Batcher<AddJob, Added> {
+                    // Reps whose row this writer has seen committed: no insert for them. Only this
+                    // task uses it, one batch at a time.
+                    let known_reps = std::sync::Arc::new(tokio::sync::Mutex::new(std::collections::HashSet::new()));
                     crate::store::batch::Batcher::spawn(move |jobs: Vec<AddJob>| {
                         let writer = writer.clone();
+                        let known_reps = known_reps.clone();
                         async move {
+                            let mut known = known_reps.lock().await;
                             let written = async {
                                 let mut tx = writer.begin_with($begin).await?;
-                                let added = add_batch(&mut tx, &jobs).await?;
+                                let added = add_batch(&mut tx, &jobs, &known).await?;
                                 tx.commit().await?;
                                 Ok::<_, StoreError>(added)
                             }
                             .await;
+                            if let Ok(added) = &written {
+                                if known.len() > 100_000 {
+                                    known.clear();
+                                }
+                                for added in added {
+                                    if let Added::Enrolled(state) = added {
+                                        known.insert(state.prospect.rep.clone());
+                                    }
+                                }
+                            }
                             match written {
                                 Ok(added) => added.into_iter().map(Ok).collect(),
                                 Err(e) => {
@@ -736,7 +794,9 @@ macro_rules! sql_store {
                             new: new.clone(),
                             cadence,
                             touches: touches.to_vec(),
-                            now,
+                            // What Postgres keeps of an instant, so the reply built from these
+                            // values is what a later read finds on either database.
+                            now: now.trunc_subsecs(6),
                         })
                         .await
                 }
