@@ -368,7 +368,7 @@ digest_tests! {
         rig.work(&ny, at(2026, 11, 4, 15, 0)).await;
         assert_eq!(rig.digester.run_pass(at(2026, 11, 9, 13, 0), false).await.unwrap().sent.len(), 1);
         let monday = common::app::reply_text(&rig.delivered()[0].body);
-        assert!(monday.contains("*Last week*: 2 touches logged · 0 replies · 0 won ($0) · 1 prospects added"), "{monday}");
+        assert!(monday.contains("*Last week*: 2 touches logged · 0 replies · 0 won ($0) · 1 prospect added"), "{monday}");
         rig.work(&ny, at(2026, 11, 9, 15, 0)).await;
         rig.enrol(&ny, "Tuesday Tom", CadenceId::Proposal, at(2026, 11, 10, 12, 0)).await;
         assert_eq!(rig.digester.run_pass(at(2026, 11, 10, 14, 0), false).await.unwrap().sent.len(), 1);

@@ -231,13 +231,14 @@ pub fn team_week(lines: &[(String, crate::store::Activity)]) -> Message {
 /// The Monday section of the digest: what the rep did last week.
 pub fn last_week(activity: &crate::store::Activity) -> serde_json::Value {
     let won = crate::domain::Money::from_cents(activity.won_value_cents).unwrap_or_default();
+    let count = |n: i64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     context(&format!(
-        "📈 *Last week*: {} touches logged · {} replies · {} won ({}) · {} prospects added",
-        activity.touches_done,
-        activity.replies,
+        "📈 *Last week*: {} logged · {} · {} won ({}) · {} added",
+        count(activity.touches_done, "touch", "touches"),
+        count(activity.replies, "reply", "replies"),
         activity.won,
         won.display(),
-        activity.added
+        count(activity.added, "prospect", "prospects"),
     ))
 }
 
