@@ -30,11 +30,37 @@ impl PgStore {
     }
 }
 
+/// The ids of the `n` rows one multi-row `INSERT … RETURNING id` just wrote, in VALUES order:
+/// one statement inserts its rows in order, so the ids ascend in it.
+async fn inserted_ids(
+    conn: &mut sqlx::PgConnection,
+    insert: sqlx::query::Query<'_, sqlx::Postgres, sqlx::postgres::PgArguments>,
+    n: usize,
+) -> StoreResult<Vec<i64>> {
+    use sqlx::Row;
+    let mut ids = insert
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|row| row.try_get::<i64, _>(0))
+        .collect::<Result<Vec<_>, _>>()?;
+    ids.sort_unstable();
+    if ids.len() != n {
+        return Err(super::StoreError::Corrupt(format!(
+            "{n} rows inserted, {} ids returned",
+            ids.len()
+        )));
+    }
+    Ok(ids)
+}
+
 super::sql::sql_store!(
     PgStore,
     sqlx::Postgres,
     sqlx::postgres::PgRow,
     crate::store::Backend::Postgres,
     "BEGIN",
-    "migrations/postgres"
+    "migrations/postgres",
+    inserted_ids,
+    " RETURNING id"
 );

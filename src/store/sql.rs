@@ -4,7 +4,7 @@
 //! executor that avoids `Any`, which would lose both backends' native types).
 
 macro_rules! sql_store {
-    ($store:ident, $db:ty, $row:ty, $backend:expr, $begin:literal, $migrations:tt) => {
+    ($store:ident, $db:ty, $row:ty, $backend:expr, $begin:literal, $migrations:tt, $inserted_ids:path, $returning_id:literal) => {
         const _: () = {
             use async_trait::async_trait;
             use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
@@ -504,15 +504,15 @@ macro_rules! sql_store {
                     query.execute(&mut *conn).await?;
                 }
 
-                // Prospects. Ids come back ascending in VALUES order (one statement inserts its rows
-                // in order); the count is checked.
+                // Prospects, their ids in VALUES order (see `inserted_ids` of each backend).
                 let sql = format!(
                     "INSERT INTO prospects (team_id, user_id, name, name_folded, email, phone, \
                      linkedin, company, stage, value_cents, lead, pace, notes, status, cadence_id, \
-                     enrolled_at, created_at, updated_at) VALUES {} RETURNING id",
-                    placeholders(accepted.len(), 18, 1)
+                     enrolled_at, created_at, updated_at) VALUES {}{}",
+                    placeholders(accepted.len(), 18, 1),
+                    $returning_id
                 );
-                let mut query = sqlx::query_scalar::<_, i64>(&sql);
+                let mut query = sqlx::query(&sql);
                 for &k in accepted {
                     let (rep, new, now) = (&jobs[k].rep, &jobs[k].new, jobs[k].now);
                     query = query
@@ -535,21 +535,14 @@ macro_rules! sql_store {
                         .bind(now)
                         .bind(now);
                 }
-                let mut ids = query.fetch_all(&mut *conn).await?;
-                ids.sort_unstable();
-                if ids.len() != accepted.len() {
-                    return Err(StoreError::Corrupt(format!(
-                        "{} prospects inserted, {} ids returned",
-                        accepted.len(),
-                        ids.len()
-                    )));
-                }
+                let ids = $inserted_ids(&mut *conn, query, accepted.len()).await?;
 
                 // Enrolments, then each prospect points at its own.
                 let sql = format!(
                     "INSERT INTO enrolments (prospect_id, team_id, user_id, cadence_id, pace, start_on, \
-                     started_at) VALUES {} RETURNING id, prospect_id",
-                    placeholders(accepted.len(), 7, 1)
+                     started_at) VALUES {}{}",
+                    placeholders(accepted.len(), 7, 1),
+                    $returning_id
                 );
                 let mut query = sqlx::query(&sql);
                 for (&k, &id) in accepted.iter().zip(&ids) {
@@ -564,10 +557,11 @@ macro_rules! sql_store {
                         .bind(start)
                         .bind(job.now);
                 }
-                let mut enrolment_of = std::collections::HashMap::with_capacity(ids.len());
-                for row in query.fetch_all(&mut *conn).await? {
-                    enrolment_of.insert(row.try_get::<i64, _>("prospect_id")?, row.try_get::<i64, _>("id")?);
-                }
+                let enrolment_of: std::collections::HashMap<i64, i64> = ids
+                    .iter()
+                    .copied()
+                    .zip($inserted_ids(&mut *conn, query, ids.len()).await?)
+                    .collect();
                 let sql = format!(
                     "UPDATE prospects SET enrolment_id = (SELECT MAX(e.id) FROM enrolments e \
                      WHERE e.prospect_id = prospects.id) WHERE id IN ({})",
@@ -592,10 +586,10 @@ macro_rules! sql_store {
                     let values = placeholders_then(chunk.len(), 9, 1, ", 'pending', 0");
                     let sql = format!(
                         "INSERT INTO touches (team_id, user_id, prospect_id, enrolment_id, cadence_id, \
-                         step_index, step_count, due_on, original_due_on, status, snoozes) VALUES {values} \
-                         RETURNING id"
+                         step_index, step_count, due_on, original_due_on, status, snoozes) VALUES {values}{}",
+                        $returning_id
                     );
-                    let mut query = sqlx::query_scalar::<_, i64>(&sql);
+                    let mut query = sqlx::query(&sql);
                     for (rep, id, enrolment, t) in chunk {
                         query = query
                             .bind(&rep.team_id)
@@ -608,16 +602,7 @@ macro_rules! sql_store {
                             .bind(t.due_on)
                             .bind(t.due_on);
                     }
-                    let mut ids = query.fetch_all(&mut *conn).await?;
-                    ids.sort_unstable();
-                    touch_ids.extend(ids);
-                }
-                if touch_ids.len() != planned.len() {
-                    return Err(StoreError::Corrupt(format!(
-                        "{} touches inserted, {} ids returned",
-                        planned.len(),
-                        touch_ids.len()
-                    )));
+                    touch_ids.extend($inserted_ids(&mut *conn, query, chunk.len()).await?);
                 }
 
                 // The reply is built from what was just written (no second read): the same values,

@@ -50,11 +50,35 @@ impl SqliteStore {
     }
 }
 
+/// The ids of the `n` rows one multi-row INSERT just wrote, in VALUES order. SQLite numbers
+/// them consecutively (the statement holds the write lock; AUTOINCREMENT takes the next number
+/// for each row), so the last one tells them all — where `RETURNING id` would send each id back
+/// from sqlx's worker thread as a message of its own.
+async fn inserted_ids<'q>(
+    conn: &mut sqlx::SqliteConnection,
+    insert: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>,
+    n: usize,
+) -> StoreResult<Vec<i64>> {
+    let done = insert.execute(&mut *conn).await?;
+    let rows =
+        i64::try_from(n).map_err(|_| super::StoreError::Corrupt("batch too large".into()))?;
+    if done.rows_affected() != n as u64 {
+        return Err(super::StoreError::Corrupt(format!(
+            "{n} rows inserted, {} written",
+            done.rows_affected()
+        )));
+    }
+    let last = done.last_insert_rowid();
+    Ok((last - rows + 1..=last).collect())
+}
+
 super::sql::sql_store!(
     SqliteStore,
     sqlx::Sqlite,
     sqlx::sqlite::SqliteRow,
     crate::store::Backend::Sqlite,
     "BEGIN IMMEDIATE",
-    "migrations/sqlite"
+    "migrations/sqlite",
+    inserted_ids,
+    ""
 );
