@@ -250,13 +250,10 @@ impl SlackApi {
         message: &Message,
     ) -> Result<String, ApiError> {
         self.pace(channel).await;
-        let answer = self
-            .call(
-                team_id,
-                "chat.postMessage",
-                &json!({"channel": channel, "text": message.text, "blocks": message.capped()}),
-            )
-            .await?;
+        // The blocks are moved in, not put through `json!` (which would copy them once more).
+        let mut body = json!({"channel": channel, "text": message.text});
+        body["blocks"] = Value::Array(message.capped());
+        let answer = self.call(team_id, "chat.postMessage", &body).await?;
         Ok(answer["ts"].as_str().unwrap_or_default().to_string())
     }
 

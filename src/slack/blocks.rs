@@ -48,8 +48,13 @@ pub fn divider() -> Value {
     json!({"type": "divider"})
 }
 
+// A `Value` placed inside `json!` is serialized into a new `Value`: a deep copy. Lists of
+// elements and options are moved in afterwards instead (object keys print sorted either way).
+
 pub fn actions(block_id: &str, elements: Vec<Value>) -> Value {
-    json!({"type": "actions", "block_id": truncate(block_id, ID), "elements": elements.into_iter().take(25).collect::<Vec<_>>()})
+    let mut block = json!({"type": "actions", "block_id": truncate(block_id, ID)});
+    block["elements"] = Value::Array(elements.into_iter().take(25).collect());
+    block
 }
 
 pub fn button(text: &str, action_id: &str, value: &str, style: Option<&str>) -> Value {
@@ -70,16 +75,19 @@ pub fn option(text: &str, value: &str) -> Value {
 }
 
 pub fn static_select(placeholder: &str, action_id: &str, options: Vec<Value>) -> Value {
-    json!({
+    let mut select = json!({
         "type": "static_select",
         "placeholder": {"type": "plain_text", "text": truncate(placeholder, 150), "emoji": true},
         "action_id": truncate(action_id, ID),
-        "options": options.into_iter().take(100).collect::<Vec<_>>(),
-    })
+    });
+    select["options"] = Value::Array(options.into_iter().take(100).collect());
+    select
 }
 
 pub fn overflow(action_id: &str, options: Vec<Value>) -> Value {
-    json!({"type": "overflow", "action_id": truncate(action_id, ID), "options": options.into_iter().take(5).collect::<Vec<_>>()})
+    let mut menu = json!({"type": "overflow", "action_id": truncate(action_id, ID)});
+    menu["options"] = Value::Array(options.into_iter().take(5).collect());
+    menu
 }
 
 /// A message: blocks plus the plain-text fallback Slack shows in notifications.
