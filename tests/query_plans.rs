@@ -45,3 +45,32 @@ async fn which_reps_have_anything_due_probes_the_pending_index_once_per_rep() {
     );
     assert!(!plan.contains("SCAN t"), "plan was:\n{plan}");
 }
+
+#[tokio::test]
+async fn the_duplicate_check_of_a_batch_of_adds_looks_each_one_up_by_email_and_by_name_at_company()
+{
+    let db = common::TestDb::sqlite().await;
+    // The shape `add_batch` sends (src/store/sql.rs), for two adds.
+    let plan = sqlite_plan(
+        &db.url,
+        "WITH c (k, team_id, email, name_folded, company) AS (VALUES \
+         (0, 'T', 'jane@acme.com', 'jane doe', NULL), (1, 'T', NULL, 'bob roe', 'Acme')) \
+         SELECT c.k AS batch_k, p.id FROM c \
+         JOIN prospects p ON p.team_id = c.team_id AND p.email = c.email \
+         UNION \
+         SELECT c.k AS batch_k, p.id FROM c \
+         JOIN prospects p ON c.company IS NOT NULL AND p.team_id = c.team_id \
+         AND p.name_folded = c.name_folded AND LOWER(p.company) = LOWER(c.company)",
+    )
+    .await;
+    assert!(
+        plan.contains("prospects_team_email (team_id=? AND email=?)"),
+        "plan was:\n{plan}"
+    );
+    // The company is part of the key: a common name does not read every prospect so named.
+    assert!(
+        plan.contains("prospects_team_name_company (team_id=? AND name_folded=? AND <expr>=?)"),
+        "plan was:\n{plan}"
+    );
+    assert!(!plan.contains("SCAN p"), "plan was:\n{plan}");
+}

@@ -414,8 +414,8 @@ macro_rules! sql_store {
                      JOIN prospects p ON p.team_id = c.team_id AND p.email = c.email \
                      UNION \
                      SELECT c.k AS batch_k, {PROSPECT_COLUMNS} FROM c \
-                     JOIN prospects p ON p.team_id = c.team_id AND p.name_folded = c.name_folded \
-                     AND LOWER(p.company) = LOWER(c.company)",
+                     JOIN prospects p ON c.company IS NOT NULL AND p.team_id = c.team_id \
+                     AND p.name_folded = c.name_folded AND LOWER(p.company) = LOWER(c.company)",
                     values = placeholders(jobs.len(), 5, 1)
                 );
                 let mut query = sqlx::query(&sql);
