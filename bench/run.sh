@@ -61,7 +61,7 @@ drive() { # drive KIND CONCURRENCY OFFSET: one wrk run; prints the RESULT line's
   local work line t0 t1 n
   work=$(mktemp -d)
   # Enough distinct adds that none repeats within a run (a repeat is a duplicate, not an add).
-  python3 bench/requests.py "$1" 400000 --offset "$3" > "$work/requests.txt"
+  python3 bench/requests.py "$1" "$([ "$1" = add ] && echo 250000 || echo 20000)" --offset "$3" > "$work/requests.txt"
   t0=$(cpu_ticks "$pid")
   line=$(BENCH_REQUESTS="$work/requests.txt" wrk -t"$(( $2 < 2 ? $2 : 2 ))" -c"$2" -d"${secs}s" --timeout 10s \
     -s bench/slash.lua "$url" | grep '^RESULT' | sed 's/^RESULT //')
@@ -75,7 +75,7 @@ measure() { # measure LABEL DATABASE_URL
   local label=$1 db=$2 offset=1000000 line before after
   start "$db"
   python3 bench/requests.py seed 160 --post "$url" > /dev/null   # 20 prospects for each `list` rep
-  drive add 32 0 > /dev/null                                       # warm-up, discarded
+  secs=3 drive add 32 0 > /dev/null                                # warm-up, discarded
   for kind in add help list; do
     for conc in 32 1; do
       for rep in $(seq "$repeats"); do
