@@ -31,7 +31,8 @@ pub fn escape_entities(text: &str) -> String {
 
 /// Text cut to at most `max` characters, with an ellipsis when cut.
 pub fn truncate(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
+    // No more bytes than `max` means no more characters either: skip counting them.
+    if text.len() <= max || text.chars().count() <= max {
         return text.to_string();
     }
     let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
