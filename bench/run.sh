@@ -60,10 +60,12 @@ drive() { # drive KIND CONCURRENCY OFFSET: one wrk run; prints the RESULT line's
           # server's CPU time per request (µs, user + system, all threads)
   local work line t0 t1 n
   work=$(mktemp -d)
-  # Enough distinct adds that none repeats within a run (a repeat is a duplicate, not an add).
+  # Enough distinct adds that none repeats within a run (a repeat is a duplicate, not an add;
+  # bench/slash.lua gives each wrk thread its own share of them).
   python3 bench/requests.py "$1" "$([ "$1" = add ] && echo 250000 || echo 20000)" --offset "$3" > "$work/requests.txt"
   t0=$(cpu_ticks "$pid")
-  line=$(BENCH_REQUESTS="$work/requests.txt" wrk -t"$(( $2 < 2 ? $2 : 2 ))" -c"$2" -d"${secs}s" --timeout 10s \
+  local threads=$(( $2 < 2 ? $2 : 2 ))
+  line=$(BENCH_REQUESTS="$work/requests.txt" BENCH_THREADS=$threads wrk -t"$threads" -c"$2" -d"${secs}s" --timeout 10s \
     -s bench/slash.lua "$url" | grep '^RESULT' | sed 's/^RESULT //')
   t1=$(cpu_ticks "$pid")
   n=$(printf '%s\n' "$line" | sed -E 's/.*requests=([0-9]+).*/\1/')

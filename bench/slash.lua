@@ -11,16 +11,21 @@ end
 local requests, n, i = {}, 0, 0
 
 function init(args)
+  local threads = tonumber(os.getenv("BENCH_THREADS") or "1")
+  local line_no = 0
   for line in io.lines(os.getenv("BENCH_REQUESTS")) do
-    local ts, sig, body = line:match("^(%S+) (%S+) (%S+)$")
-    n = n + 1
-    requests[n] = wrk.format("POST", nil, {
-      ["Content-Type"] = "application/x-www-form-urlencoded",
-      ["X-Slack-Request-Timestamp"] = ts,
-      ["X-Slack-Signature"] = sig,
-    }, body)
+    if line_no % threads == id then
+      local ts, sig, body = line:match("^(%S+) (%S+) (%S+)$")
+      n = n + 1
+      requests[n] = wrk.format("POST", nil, {
+        ["Content-Type"] = "application/x-www-form-urlencoded",
+        ["X-Slack-Request-Timestamp"] = ts,
+        ["X-Slack-Signature"] = sig,
+      }, body)
+    end
+    line_no = line_no + 1
   end
-  i = (id * 7919) % n
+  i = 0
 end
 
 function request()
