@@ -5,19 +5,7 @@
 
 mod common;
 
-use sqlx::{Connection, Row};
-
-async fn sqlite_plan(url: &str, sql: &str) -> String {
-    let mut conn = sqlx::SqliteConnection::connect(url).await.expect("open");
-    sqlx::query(&format!("EXPLAIN QUERY PLAN {sql}"))
-        .fetch_all(&mut conn)
-        .await
-        .expect("explain")
-        .iter()
-        .map(|r| r.try_get::<String, _>("detail").unwrap_or_default())
-        .collect::<Vec<_>>()
-        .join("\n")
-}
+use common::sqlite_plan;
 
 /// No step of the plan walks the whole touches table.
 fn reads_no_touch_table_scan(plan: &str) {

@@ -2,19 +2,7 @@
 
 mod common;
 
-use sqlx::{Connection, Row};
-
-async fn sqlite_plan(url: &str, sql: &str) -> String {
-    let mut conn = sqlx::SqliteConnection::connect(url).await.expect("open");
-    sqlx::query(&format!("EXPLAIN QUERY PLAN {sql}"))
-        .fetch_all(&mut conn)
-        .await
-        .expect("explain")
-        .iter()
-        .map(|r| r.try_get::<String, _>("detail").unwrap_or_default())
-        .collect::<Vec<_>>()
-        .join("\n")
-}
+use common::sqlite_plan;
 
 #[tokio::test]
 async fn what_is_due_for_a_rep_reads_only_pending_touches_through_an_index() {

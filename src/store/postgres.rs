@@ -19,6 +19,10 @@ impl PgStore {
         let pool = PgPoolOptions::new()
             .max_connections(10)
             .acquire_timeout(Duration::from_secs(2))
+            // No round trip to check a connection before each query (it doubled the trips of
+            // every read): a connection broken by a restart fails its query, is closed by sqlx,
+            // and the next request gets a fresh one (tests/faults.rs takes Postgres away and back).
+            .test_before_acquire(false)
             // Batched adds prepare one text per batch size: keep them all.
             .connect_with(PgConnectOptions::from_str(url)?.statement_cache_capacity(1024))
             .await?;

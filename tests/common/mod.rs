@@ -163,3 +163,17 @@ pub fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
 pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
 }
+
+/// SQLite's `EXPLAIN QUERY PLAN` of `sql`, one step a line.
+pub async fn sqlite_plan(url: &str, sql: &str) -> String {
+    use sqlx::{Connection, Row};
+    let mut conn = sqlx::SqliteConnection::connect(url).await.expect("open");
+    sqlx::query(&format!("EXPLAIN QUERY PLAN {sql}"))
+        .fetch_all(&mut conn)
+        .await
+        .expect("explain")
+        .iter()
+        .map(|r| r.try_get::<String, _>("detail").unwrap_or_default())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
