@@ -168,75 +168,100 @@ macro_rules! sql_store {
                 Ok(Some(ProspectState { prospect, touches }))
             }
 
-            /// Gives a rep a row in `reps` (with default settings) if it has none, so the digest
+            /// Gives reps a row in `reps` (with default settings) if they have none, so the digest
             /// finds every rep who owns prospects.
-            async fn ensure_rep(conn: &mut Conn, team_id: &str, user_id: &str, now: DateTime<Utc>) -> StoreResult<()> {
-                sqlx::query(
-                    "INSERT INTO reps (team_id, user_id, created_at, updated_at) VALUES ($1, $2, $3, $3) \
-                     ON CONFLICT (team_id, user_id) DO NOTHING",
-                )
-                .bind(team_id)
-                .bind(user_id)
-                .bind(now)
-                .execute(&mut *conn)
-                .await?;
-                Ok(())
-            }
-
-            async fn insert_enrolment(
-                conn: &mut Conn,
-                prospect: &Prospect,
-                cadence: CadenceId,
-                start_on: NaiveDate,
-                now: DateTime<Utc>,
-            ) -> StoreResult<i64> {
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO enrolments \
-                     (prospect_id, team_id, user_id, cadence_id, pace, start_on, started_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-                )
-                .bind(prospect.id)
-                .bind(&prospect.rep.team_id)
-                .bind(&prospect.rep.user_id)
-                .bind(cadence.as_str())
-                .bind(prospect.pace.as_str())
-                .bind(start_on)
-                .bind(now)
-                .fetch_one(&mut *conn)
-                .await?;
-                sqlx::query("UPDATE prospects SET enrolment_id = $1 WHERE id = $2")
-                    .bind(id)
-                    .bind(prospect.id)
-                    .execute(&mut *conn)
-                    .await?;
-                Ok(id)
-            }
-
-            async fn insert_touches(
-                conn: &mut Conn,
-                rep: &RepRef,
-                prospect_id: ProspectId,
-                enrolment_id: i64,
-                touches: &[NewTouch],
-            ) -> StoreResult<()> {
-                for t in touches {
-                    sqlx::query(
-                        "INSERT INTO touches (team_id, user_id, prospect_id, enrolment_id, \
-                         cadence_id, step_index, step_count, due_on, original_due_on, status, snoozes) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, 'pending', 0)",
-                    )
-                    .bind(&rep.team_id)
-                    .bind(&rep.user_id)
-                    .bind(prospect_id)
-                    .bind(enrolment_id)
-                    .bind(t.cadence.as_str())
-                    .bind(t.step_index)
-                    .bind(t.step_count)
-                    .bind(t.due_on)
-                    .execute(&mut *conn)
-                    .await?;
+            async fn insert_reps(conn: &mut Conn, reps: &[(&RepRef, DateTime<Utc>)]) -> StoreResult<()> {
+                if reps.is_empty() {
+                    return Ok(());
                 }
+                let sql = format!(
+                    "INSERT INTO reps (team_id, user_id, created_at, updated_at) VALUES {} \
+                     ON CONFLICT (team_id, user_id) DO NOTHING",
+                    placeholders(reps.len(), 4, 1)
+                );
+                let mut query = sqlx::query(&sql);
+                for (rep, now) in reps {
+                    query = query.bind(&rep.team_id).bind(&rep.user_id).bind(*now).bind(*now);
+                }
+                query.execute(&mut *conn).await?;
                 Ok(())
+            }
+
+            /// An enrolment to write: the prospect's, in `cadence`, starting on the first touch's date.
+            struct NewEnrolment<'a> {
+                rep: &'a RepRef,
+                prospect_id: ProspectId,
+                cadence: CadenceId,
+                pace: crate::domain::Pace,
+                touches: &'a [NewTouch],
+                now: DateTime<Utc>,
+            }
+
+            /// Writes the enrolments and points each prospect at its own; their ids, in order.
+            async fn insert_enrolments(conn: &mut Conn, enrolments: &[NewEnrolment<'_>]) -> StoreResult<Vec<i64>> {
+                let sql = format!(
+                    "INSERT INTO enrolments (prospect_id, team_id, user_id, cadence_id, pace, start_on, \
+                     started_at) VALUES {}{}",
+                    placeholders(enrolments.len(), 7, 1),
+                    $returning_id
+                );
+                let mut query = sqlx::query(&sql);
+                for e in enrolments {
+                    let start = e.touches.first().map(|t| t.due_on).unwrap_or(e.now.date_naive());
+                    query = query
+                        .bind(e.prospect_id)
+                        .bind(&e.rep.team_id)
+                        .bind(&e.rep.user_id)
+                        .bind(e.cadence.as_str())
+                        .bind(e.pace.as_str())
+                        .bind(start)
+                        .bind(e.now);
+                }
+                let ids = $inserted_ids(&mut *conn, query, enrolments.len()).await?;
+                let sql = format!(
+                    "UPDATE prospects SET enrolment_id = (SELECT MAX(e.id) FROM enrolments e \
+                     WHERE e.prospect_id = prospects.id) WHERE id IN {}",
+                    placeholders(1, enrolments.len(), 1)
+                );
+                let mut query = sqlx::query(&sql);
+                for e in enrolments {
+                    query = query.bind(e.prospect_id);
+                }
+                query.execute(&mut *conn).await?;
+                Ok(ids)
+            }
+
+            /// Most touches one multi-row INSERT carries (9 values each, well under both
+            /// databases' bind limits).
+            const TOUCHES_PER_INSERT: usize = 1000;
+
+            /// Writes planned touches (rep, prospect, enrolment, touch), as few statements as the
+            /// bind limit allows; their ids, in order.
+            async fn insert_touches(conn: &mut Conn, planned: &[(&RepRef, ProspectId, i64, &NewTouch)]) -> StoreResult<Vec<i64>> {
+                let mut ids: Vec<i64> = Vec::with_capacity(planned.len());
+                for chunk in planned.chunks(TOUCHES_PER_INSERT) {
+                    let sql = format!(
+                        "INSERT INTO touches (team_id, user_id, prospect_id, enrolment_id, cadence_id, \
+                         step_index, step_count, due_on, original_due_on, status, snoozes) VALUES {}{}",
+                        placeholders_then(chunk.len(), 9, 1, ", 'pending', 0"),
+                        $returning_id
+                    );
+                    let mut query = sqlx::query(&sql);
+                    for (rep, prospect_id, enrolment_id, t) in chunk {
+                        query = query
+                            .bind(&rep.team_id)
+                            .bind(&rep.user_id)
+                            .bind(*prospect_id)
+                            .bind(*enrolment_id)
+                            .bind(t.cadence.as_str())
+                            .bind(t.step_index)
+                            .bind(t.step_count)
+                            .bind(t.due_on)
+                            .bind(t.due_on);
+                    }
+                    ids.extend($inserted_ids(&mut *conn, query, chunk.len()).await?);
+                }
+                Ok(ids)
             }
 
             /// Writes `change`; `false` when the prospect moved on since it was read.
@@ -319,12 +344,24 @@ macro_rules! sql_store {
                 }
                 let enrolment_id = match change.new_enrolment {
                     Some(cadence) => {
-                        let start = change.new_touches.first().map(|t| t.due_on).unwrap_or(now.date_naive());
-                        insert_enrolment(&mut *conn, p, cadence, start, now).await?
+                        let enrolment = NewEnrolment {
+                            rep: &old.rep,
+                            prospect_id: old.id,
+                            cadence,
+                            pace: p.pace,
+                            touches: &change.new_touches,
+                            now,
+                        };
+                        insert_enrolments(&mut *conn, &[enrolment])
+                            .await?
+                            .first()
+                            .copied()
+                            .ok_or_else(|| StoreError::Corrupt("an enrolment without an id".into()))?
                     }
                     None => old.enrolment_id,
                 };
-                insert_touches(&mut *conn, &old.rep, old.id, enrolment_id, &change.new_touches).await?;
+                let planned: Vec<_> = change.new_touches.iter().map(|t| (&old.rep, old.id, enrolment_id, t)).collect();
+                insert_touches(&mut *conn, &planned).await?;
                 Ok(true)
             }
 
@@ -367,18 +404,6 @@ macro_rules! sql_store {
                 out
             }
 
-            /// `$first, …` for an `IN (…)` list.
-            fn in_list(n: usize, first: usize) -> String {
-                let mut out = String::with_capacity(n * 5);
-                for i in 0..n {
-                    if i > 0 {
-                        out.push_str(", ");
-                    }
-                    placeholder(&mut out, first + i);
-                }
-                out
-            }
-
             /// Whether `job` names someone `other` (already accepted in this batch) is: the same rules
             /// as the duplicate query below.
             fn same_person(job: &AddJob, other: &AddJob) -> bool {
@@ -394,10 +419,6 @@ macro_rules! sql_store {
                     && company(job) == company(other)
                     && rows::fold(job.new.name.as_str()) == rows::fold(other.new.name.as_str())
             }
-
-            /// Most touches one multi-row INSERT carries (11 values each, well under both
-            /// databases' bind limits).
-            const TOUCHES_PER_INSERT: usize = 1000;
 
             /// Writes a batch of adds on `conn`, inside the caller's transaction: duplicates (in the
             /// database or earlier in the batch) are answered with what they match; the rest are
@@ -491,18 +512,7 @@ macro_rules! sql_store {
                         reps.push((rep, jobs[k].now));
                     }
                 }
-                if !reps.is_empty() {
-                    let sql = format!(
-                        "INSERT INTO reps (team_id, user_id, created_at, updated_at) VALUES {} \
-                         ON CONFLICT (team_id, user_id) DO NOTHING",
-                        placeholders(reps.len(), 4, 1)
-                    );
-                    let mut query = sqlx::query(&sql);
-                    for (rep, now) in &reps {
-                        query = query.bind(&rep.team_id).bind(&rep.user_id).bind(*now).bind(*now);
-                    }
-                    query.execute(&mut *conn).await?;
-                }
+                insert_reps(&mut *conn, &reps).await?;
 
                 // Prospects, their ids in VALUES order (see `inserted_ids` of each backend).
                 let sql = format!(
@@ -537,81 +547,31 @@ macro_rules! sql_store {
                 }
                 let ids = $inserted_ids(&mut *conn, query, accepted.len()).await?;
 
-                // Enrolments, then each prospect points at its own.
-                let sql = format!(
-                    "INSERT INTO enrolments (prospect_id, team_id, user_id, cadence_id, pace, start_on, \
-                     started_at) VALUES {}{}",
-                    placeholders(accepted.len(), 7, 1),
-                    $returning_id
-                );
-                let mut query = sqlx::query(&sql);
-                for (&k, &id) in accepted.iter().zip(&ids) {
-                    let job = &jobs[k];
-                    let start = job.touches.first().map(|t| t.due_on).unwrap_or(job.now.date_naive());
-                    query = query
-                        .bind(id)
-                        .bind(&job.rep.team_id)
-                        .bind(&job.rep.user_id)
-                        .bind(job.cadence.as_str())
-                        .bind(job.new.pace.as_str())
-                        .bind(start)
-                        .bind(job.now);
-                }
-                let enrolment_of: std::collections::HashMap<i64, i64> = ids
+                let enrolments: Vec<NewEnrolment> = accepted
                     .iter()
-                    .copied()
-                    .zip($inserted_ids(&mut *conn, query, ids.len()).await?)
+                    .zip(&ids)
+                    .map(|(&k, &id)| NewEnrolment {
+                        rep: &jobs[k].rep,
+                        prospect_id: id,
+                        cadence: jobs[k].cadence,
+                        pace: jobs[k].new.pace,
+                        touches: &jobs[k].touches,
+                        now: jobs[k].now,
+                    })
                     .collect();
-                let sql = format!(
-                    "UPDATE prospects SET enrolment_id = (SELECT MAX(e.id) FROM enrolments e \
-                     WHERE e.prospect_id = prospects.id) WHERE id IN ({})",
-                    in_list(ids.len(), 1)
-                );
-                let mut query = sqlx::query(&sql);
-                for id in &ids {
-                    query = query.bind(*id);
-                }
-                query.execute(&mut *conn).await?;
-
-                // Touches, as few statements as the bind limit allows.
+                let enrolment_ids = insert_enrolments(&mut *conn, &enrolments).await?;
                 let mut planned: Vec<(&RepRef, i64, i64, &NewTouch)> = Vec::new();
-                for (&k, &id) in accepted.iter().zip(&ids) {
-                    let enrolment = *enrolment_of
-                        .get(&id)
-                        .ok_or_else(|| StoreError::Corrupt(format!("prospect #{id} has no enrolment")))?;
+                for ((&k, &id), &enrolment) in accepted.iter().zip(&ids).zip(&enrolment_ids) {
                     planned.extend(jobs[k].touches.iter().map(|t| (&jobs[k].rep, id, enrolment, t)));
                 }
-                let mut touch_ids: Vec<i64> = Vec::with_capacity(planned.len());
-                for chunk in planned.chunks(TOUCHES_PER_INSERT) {
-                    let values = placeholders_then(chunk.len(), 9, 1, ", 'pending', 0");
-                    let sql = format!(
-                        "INSERT INTO touches (team_id, user_id, prospect_id, enrolment_id, cadence_id, \
-                         step_index, step_count, due_on, original_due_on, status, snoozes) VALUES {values}{}",
-                        $returning_id
-                    );
-                    let mut query = sqlx::query(&sql);
-                    for (rep, id, enrolment, t) in chunk {
-                        query = query
-                            .bind(&rep.team_id)
-                            .bind(&rep.user_id)
-                            .bind(*id)
-                            .bind(*enrolment)
-                            .bind(t.cadence.as_str())
-                            .bind(t.step_index)
-                            .bind(t.step_count)
-                            .bind(t.due_on)
-                            .bind(t.due_on);
-                    }
-                    touch_ids.extend($inserted_ids(&mut *conn, query, chunk.len()).await?);
-                }
+                let touch_ids = insert_touches(&mut *conn, &planned).await?;
 
                 // The reply is built from what was just written (no second read): the same values,
                 // with the ids the database gave. tests/group_commit.rs holds it to a later read.
                 let mut touches = touch_ids.into_iter().zip(&planned);
                 let mut states = Vec::with_capacity(ids.len());
-                for (&k, &id) in accepted.iter().zip(&ids) {
+                for ((&k, &id), &enrolment_id) in accepted.iter().zip(&ids).zip(&enrolment_ids) {
                     let job = &jobs[k];
-                    let enrolment_id = enrolment_of.get(&id).copied().unwrap_or_default();
                     let prospect = Prospect {
                         id,
                         rep: job.rep.clone(),
@@ -1219,7 +1179,7 @@ macro_rules! sql_store {
                             .execute(&mut *tx)
                             .await?;
                     }
-                    ensure_rep(&mut tx, team_id, to, now).await?;
+                    insert_reps(&mut tx, &[(&RepRef::new(team_id, to), now)]).await?;
                     tx.commit().await?;
                     Ok(true)
                 }
