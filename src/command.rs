@@ -38,6 +38,8 @@ pub struct SettingsChange {
     pub daily_cap: Option<i64>,
     /// The workspace's managers, as Slack user ids.
     pub managers: Option<Vec<String>>,
+    /// The workspace's non-working days (empty: none).
+    pub holidays: Option<Vec<NaiveDate>>,
 }
 
 impl SettingsChange {
@@ -81,6 +83,8 @@ pub enum Command {
     },
     /// Back early: away mode off.
     Back,
+    /// `away` alone: the current absence, and how to end it.
+    AwayStatus,
     /// A manager hands a prospect to another rep.
     Reassign {
         id: ProspectId,
@@ -149,7 +153,7 @@ pub fn parse(text: &str, today: NaiveDate) -> Result<Command, CommandError> {
             let raw = rest.first().map(|t| t.text.as_str()).unwrap_or("");
             Command::Stats(Window::parse(raw).ok_or_else(|| CommandError::BadWindow(raw.into()))?)
         }
-        "settings" | "setting" | "config" => Command::Settings(parse_settings(rest)?),
+        "settings" | "setting" | "config" => Command::Settings(parse_settings(rest, today)?),
         "away" | "vacation" | "ooo" => parse_away(rest, today)?,
         "back" => Command::Back,
         "reassign" | "handover" => match rest {
@@ -455,6 +459,7 @@ fn parse_add(rest: &[Token], today: NaiveDate) -> Result<NewProspect, CommandErr
 /// counted from the start (`2w`). `away off` ends it.
 fn parse_away(rest: &[Token], today: NaiveDate) -> Result<Command, CommandError> {
     match rest {
+        [] => Ok(Command::AwayStatus),
         [word]
             if matches!(
                 word.text.to_lowercase().as_str(),
@@ -481,11 +486,38 @@ fn parse_away(rest: &[Token], today: NaiveDate) -> Result<Command, CommandError>
     }
 }
 
-fn parse_settings(rest: &[Token]) -> Result<SettingsChange, CommandError> {
+fn parse_settings(rest: &[Token], today: NaiveDate) -> Result<SettingsChange, CommandError> {
     let mut change = SettingsChange::default();
     let mut i = 0;
     while i < rest.len() {
         let key = rest[i].text.to_lowercase();
+        if matches!(key.as_str(), "holidays" | "holiday") {
+            let words: Vec<&str> = rest[i + 1..].iter().map(|t| t.text.as_str()).collect();
+            let mut days = Vec::new();
+            let mut taken = 0;
+            for word in &words {
+                let word = word.trim_matches(',');
+                if matches!(word.to_lowercase().as_str(), "none" | "off" | "clear") && taken == 0 {
+                    taken = 1;
+                    break;
+                }
+                if !looks_like_date(word) {
+                    break;
+                }
+                days.push(parse_date(word, today)?);
+                taken += 1;
+            }
+            if taken == 0 {
+                return Err(CommandError::BadSetting(
+                    "holidays (list the dates, e.g. `settings holidays 2026-12-24 2026-12-25`, or `settings holidays none`)".into(),
+                ));
+            }
+            days.sort();
+            days.dedup();
+            change.holidays = Some(days);
+            i += 1 + taken;
+            continue;
+        }
         if matches!(key.as_str(), "managers" | "manager") {
             let users: Vec<String> = rest[i + 1..]
                 .iter()

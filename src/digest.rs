@@ -213,6 +213,22 @@ impl Digester {
             .digest_candidates(latest_local_date(now))
             .await
             .map_err(ServiceError::from)?;
+        let mut holidays: std::collections::HashMap<String, Vec<NaiveDate>> =
+            std::collections::HashMap::new();
+        for (team, day) in self
+            .service
+            .store
+            .all_team_holidays()
+            .await
+            .map_err(ServiceError::from)?
+        {
+            holidays.entry(team).or_default().push(day);
+        }
+        for settings in &mut candidates {
+            if let Some(days) = holidays.get(&settings.rep.team_id) {
+                settings.holidays = days.clone();
+            }
+        }
         // Byte order, as the report has always been sorted (a database collation may differ).
         candidates.sort_by(|a, b| {
             (&a.rep.team_id, &a.rep.user_id).cmp(&(&b.rep.team_id, &b.rep.user_id))
@@ -300,9 +316,18 @@ impl Digester {
                 return Ok(RepResult::Unreachable(settings.rep));
             }
         }
-        let Timing::Due(local_date) = timing(&settings, self.service.default_digest, now) else {
+        let when = timing(&settings, self.service.default_digest, now);
+        if when == Timing::Away && !dry_run {
+            // What was late when the absence began waits for the return, spread with the rest.
+            self.service.catch_up_absence(&settings, now).await?;
+        }
+        let Timing::Due(local_date) = when else {
             return Ok(RepResult::Skipped);
         };
+        if settings.calendar().is_holiday(local_date) {
+            // The team's day off: nothing is due on it, and what is late waits for tomorrow.
+            return Ok(RepResult::Skipped);
+        }
         let agenda = self.service.due_at(&settings, now).await?;
         if agenda.touch_count() == 0 {
             return Ok(RepResult::Skipped);

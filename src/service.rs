@@ -14,7 +14,7 @@ use crate::domain::metrics::{self, Metrics, Window};
 use crate::domain::prospect::parse_note;
 use crate::domain::{NewProspect, Prospect, ProspectId, RepRef, RepSettings, TzSource};
 use crate::settings_cache::SettingsCache;
-use crate::store::{Added, Store, StoreError};
+use crate::store::{Added, Store, StoreError, Undone};
 
 /// Candidates shown when a name matches several prospects.
 const MAX_CHOICES: i64 = 8;
@@ -34,7 +34,13 @@ pub enum Reply {
     Applied {
         state: ProspectState,
         outcome: Outcome,
+        /// Takes the action back for a few minutes (see [`Service::undo`]).
+        undo: Option<i64>,
     },
+    /// An action taken back: the prospect as it is again.
+    Undone(ProspectState),
+    /// An undo that could not be made, and why.
+    NotUndone(Undone),
     /// The name matched several prospects: nothing changed, pick one.
     Choose {
         verb: String,
@@ -56,6 +62,16 @@ pub enum Reply {
         window: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
         moved: usize,
         cap: i64,
+    },
+    /// `away` alone: the absence set, if any (and not over by `today`).
+    AwayStatus {
+        window: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+        today: chrono::NaiveDate,
+    },
+    /// The team's holidays were set by a manager: `moved` touches moved off them.
+    Holidays {
+        days: Vec<chrono::NaiveDate>,
+        moved: usize,
     },
     /// A manager's view: the team's numbers, and each rep's.
     TeamStats {
@@ -122,11 +138,12 @@ impl Service {
         if let Some(settings) = self.settings.get(rep) {
             return Ok(settings);
         }
-        let settings = self
+        let mut settings = self
             .store
             .rep_settings(rep)
             .await?
             .unwrap_or_else(|| RepSettings::new(rep.clone()));
+        settings.holidays = self.store.team_holidays(&rep.team_id).await?;
         self.settings.put(&settings);
         Ok(settings)
     }
@@ -184,6 +201,10 @@ impl Service {
             Command::Reassign { id, to } => self.reassign(rep, id, &to).await?,
             Command::Settings(change) => self.change_settings(settings, change).await?,
             Command::Away { from, to } => self.go_away(settings, from, to).await?,
+            Command::AwayStatus => Reply::AwayStatus {
+                window: settings.away,
+                today: settings.context(now).today,
+            },
             Command::Back => {
                 settings.away = None;
                 self.save_settings(&settings, now).await?;
@@ -248,7 +269,7 @@ impl Service {
         let settings = self.settings(rep).await?;
         let now = self.clock.now();
         let ctx = settings.context(now);
-        let (cadence, touches) = match enrol(new, ctx.today, ctx.weekends_off) {
+        let (cadence, touches) = match enrol(new, ctx.today, &ctx.calendar) {
             Ok(plan) => plan,
             Err(e) => return Ok(Reply::Problem(e.to_string())),
         };
@@ -292,7 +313,9 @@ impl Service {
         let rep = &settings.rep;
         let touches = self.store.due_touches(rep, today).await?;
         let candidates = self.store.attention(rep, due::cutoffs(now)).await?;
-        Ok(due::build(today, now, touches, candidates))
+        let mut report = due::build(today, now, touches, candidates);
+        report.away = settings.away.filter(|(_, to)| *to >= today);
+        Ok(report)
     }
 
     /// Applies an action to one of the rep's prospects (a button click names it by id).
@@ -308,11 +331,22 @@ impl Service {
             Ok(applied) => Ok(Reply::Applied {
                 state: applied.state,
                 outcome: applied.outcome,
+                undo: applied.undo,
             }),
             Err(StoreError::Domain(e)) => Ok(Reply::Problem(e.to_string())),
             Err(StoreError::NotFound(id)) => Ok(Reply::NotFound(format!("#{id}"))),
             Err(e) => Err(e.into()),
         }
+    }
+
+    /// Takes back an action the rep made a few minutes ago (an Undo button names it).
+    pub async fn undo(&self, rep: &RepRef, undo_id: i64) -> Result<Reply, ServiceError> {
+        Ok(
+            match self.store.undo(rep, undo_id, self.clock.now()).await? {
+                Undone::Restored(state) => Reply::Undone(*state),
+                other => Reply::NotUndone(other),
+            },
+        )
     }
 
     async fn act_on(
@@ -397,20 +431,17 @@ impl Service {
         from: chrono::NaiveDate,
         to: chrono::NaiveDate,
     ) -> Result<Reply, ServiceError> {
-        let pending: Vec<away::Pending> = self
-            .store
-            .rep_pending_touches(&settings.rep)
-            .await?
-            .into_iter()
-            .map(|t| away::Pending {
-                id: t.touch.id,
-                prospect: t.prospect.id,
-                due_on: t.touch.due_on,
-                lead: t.prospect.lead,
-            })
-            .collect();
+        let pending = self.pending(&settings.rep).await?;
         let cap = usize::try_from(settings.daily_cap).unwrap_or(1);
-        let moves = away::plan(&pending, from, to, cap, settings.weekends_off);
+        let today = settings.context(self.clock.now()).today;
+        let absence = away::Absence {
+            from,
+            to,
+            shift: true,
+            // Starting now: what is already late waits for the return, spread with the rest.
+            take_overdue: from <= today,
+        };
+        let moves = away::spread(&pending, &absence, cap, &settings.calendar());
         self.store.move_touches(&settings.rep, &moves).await?;
         settings.away = Some((from, to));
         self.save_settings(&settings, self.clock.now()).await?;
@@ -419,6 +450,104 @@ impl Service {
             moved: moves.len(),
             cap: settings.daily_cap,
         })
+    }
+
+    /// On the days of an absence that began after it was set: touches that were late when it
+    /// began join the backlog after the return, so the first morning back is not a pile of
+    /// "20 days late". Answers how many moved (none once done: it is idempotent).
+    pub async fn catch_up_absence(
+        &self,
+        settings: &RepSettings,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<usize, ServiceError> {
+        let today = settings.context(now).today;
+        let Some((from, to)) = settings
+            .away
+            .filter(|(from, to)| *from <= today && today <= *to)
+        else {
+            return Ok(0);
+        };
+        let pending = self.pending(&settings.rep).await?;
+        if !pending.iter().any(|t| t.due_on < from) {
+            return Ok(0);
+        }
+        let absence = away::Absence {
+            from,
+            to,
+            shift: false,
+            take_overdue: true,
+        };
+        let cap = usize::try_from(settings.daily_cap).unwrap_or(1);
+        let moves = away::spread(&pending, &absence, cap, &settings.calendar());
+        self.store.move_touches(&settings.rep, &moves).await?;
+        Ok(moves.len())
+    }
+
+    async fn pending(&self, rep: &RepRef) -> Result<Vec<away::Pending>, ServiceError> {
+        Ok(self
+            .store
+            .rep_pending_touches(rep)
+            .await?
+            .into_iter()
+            .map(|t| away::Pending {
+                id: t.touch.id,
+                prospect: t.prospect.id,
+                due_on: t.touch.due_on,
+                lead: t.prospect.lead,
+            })
+            .collect())
+    }
+
+    /// A manager names the team's non-working days; every rep's pending touches on one of them
+    /// move on to the next working day, each prospect's touches staying in order.
+    async fn set_holidays(
+        &self,
+        rep: &RepRef,
+        days: Vec<chrono::NaiveDate>,
+    ) -> Result<Reply, ServiceError> {
+        if !self.is_manager(rep).await? {
+            return Ok(Reply::Problem(
+                "only a manager can set the team's holidays; `/followup settings managers @you` names managers".into(),
+            ));
+        }
+        self.store.set_team_holidays(&rep.team_id, &days).await?;
+        let mut moved = 0;
+        for other in self.store.all_reps().await? {
+            if other.team_id != rep.team_id {
+                continue;
+            }
+            self.forget_settings(&other);
+            let settings = self.settings(&other).await?;
+            let calendar = settings.calendar();
+            let mut by_prospect: std::collections::BTreeMap<
+                ProspectId,
+                Vec<(i64, chrono::NaiveDate)>,
+            > = std::collections::BTreeMap::new();
+            for t in self.store.rep_pending_touches(&other).await? {
+                by_prospect
+                    .entry(t.prospect.id)
+                    .or_default()
+                    .push((t.touch.id, t.touch.due_on));
+            }
+            let mut moves = Vec::new();
+            for touches in by_prospect.values() {
+                if !touches.iter().any(|(_, due)| calendar.is_holiday(*due)) {
+                    continue;
+                }
+                let wanted: Vec<chrono::NaiveDate> = touches.iter().map(|(_, due)| *due).collect();
+                for ((id, old), new) in touches
+                    .iter()
+                    .zip(crate::domain::schedule::reflow_in(&wanted, None, &calendar))
+                {
+                    if new != *old {
+                        moves.push((*id, new));
+                    }
+                }
+            }
+            moved += moves.len();
+            self.store.move_touches(&other, &moves).await?;
+        }
+        Ok(Reply::Holidays { days, moved })
     }
 
     /// Whether the rep is one of the workspace's managers.
@@ -520,6 +649,18 @@ impl Service {
         change: SettingsChange,
     ) -> Result<Reply, ServiceError> {
         let changed = !change.is_empty();
+        if let Some(days) = change.holidays.clone() {
+            let reply = self.set_holidays(&settings.rep, days).await?;
+            let only_holidays = SettingsChange {
+                holidays: None,
+                ..change.clone()
+            }
+            .is_empty();
+            if only_holidays || matches!(reply, Reply::Problem(_)) {
+                return Ok(reply);
+            }
+            settings.holidays = self.settings(&settings.rep).await?.holidays;
+        }
         if let Some(managers) = &change.managers {
             let current = self.store.managers(&settings.rep.team_id).await?;
             // The first to name managers sets them up; after that only a manager may change them.

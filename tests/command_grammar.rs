@@ -271,6 +271,7 @@ fn settings_show_or_change() {
             weekends_off: Some(false),
             daily_cap: None,
             managers: None,
+            holidays: None,
         })
     );
     assert!(matches!(

@@ -81,7 +81,7 @@ impl Rig {
         let mut new = NewProspect::named(ProspectName::parse(name).unwrap());
         new.cadence = Some(cadence);
         let ctx = settings.context(now);
-        let (cadence, touches) = enrol(&new, ctx.today, ctx.weekends_off).unwrap();
+        let (cadence, touches) = enrol(&new, ctx.today, &ctx.calendar).unwrap();
         let state = self
             .store
             .add_prospect(&settings.rep, &new, cadence, &touches, now)
@@ -241,7 +241,7 @@ digest_tests! {
         let mut later = NewProspect::named(ProspectName::parse("Later Larry").unwrap());
         later.start_on = Some(NaiveDate::from_ymd_opt(2026, 10, 27).unwrap());
         let ctx = ny.context(at(2026, 10, 20, 12, 0));
-        let (cadence, touches) = enrol(&later, ctx.today, true).unwrap();
+        let (cadence, touches) = enrol(&later, ctx.today, &followup::domain::schedule::Calendar::weekends(true)).unwrap();
         rig.store.add_prospect(&ny.rep, &later, cadence, &touches, at(2026, 10, 20, 12, 0)).await.unwrap();
         assert!(rig.digester.run_pass(at(2026, 10, 20, 13, 0), false).await.unwrap().sent.is_empty());
         assert_eq!(rig.digester.run_pass(at(2026, 10, 27, 13, 0), false).await.unwrap().sent.len(), 1);
@@ -522,8 +522,12 @@ fn the_digest_command_sends_once_a_day_and_previews_with_dry_run() {
             .await
             .unwrap();
         let new = NewProspect::named(ProspectName::parse("Jane Doe").unwrap());
-        let (cadence, touches) =
-            enrol(&new, NaiveDate::from_ymd_opt(2026, 10, 20).unwrap(), true).unwrap();
+        let (cadence, touches) = enrol(
+            &new,
+            NaiveDate::from_ymd_opt(2026, 10, 20).unwrap(),
+            &followup::domain::schedule::Calendar::weekends(true),
+        )
+        .unwrap();
         db.add_prospect(&s.rep, &new, cadence, &touches, at(2026, 10, 20, 11, 0))
             .await
             .unwrap();

@@ -796,7 +796,7 @@ fn ctx(today: &str, weekends_off: bool) -> Context {
     Context {
         now: at(&format!("{today}T15:00:00Z")),
         today: date(today),
-        weekends_off,
+        calendar: followup::domain::schedule::Calendar::weekends(weekends_off),
     }
 }
 
@@ -880,7 +880,7 @@ fn done_marks_the_earliest_pending_touch_and_counts_the_contact() {
     assert_eq!(change.new_enrolment, None);
     assert!(matches!(
         change.outcome,
-        Outcome::Done { ref touch, next_due: Some(d), cadence_ended: false }
+        Outcome::Done { ref touch, next_due: Some(d), cadence_ended: false, .. }
             if touch.id == 100 && d == date("2026-03-04")
     ));
 }

@@ -932,7 +932,12 @@ async fn digest_database(url: &str) -> Arc<dyn Store> {
             .expect("save rep");
         let name = ProspectName::parse(&format!("Prospect of {user}")).expect("a name");
         let new = NewProspect::named(name);
-        let (cadence, touches) = enrol(&new, date_of_pass(), true).expect("enrol");
+        let (cadence, touches) = enrol(
+            &new,
+            date_of_pass(),
+            &followup::domain::schedule::Calendar::weekends(true),
+        )
+        .expect("enrol");
         db.add_prospect(&s.rep, &new, cadence, &touches, at(2026, 10, 20, 11, 0))
             .await
             .expect("add prospect");

@@ -35,7 +35,7 @@ async fn add_together(
             let store = store.clone();
             tokio::spawn(async move {
                 let c = RepSettings::new(rep.clone()).context(now);
-                let (cadence, touches) = enrol(&new, c.today, c.weekends_off).expect("plan");
+                let (cadence, touches) = enrol(&new, c.today, &c.calendar).expect("plan");
                 store.add_prospect(&rep, &new, cadence, &touches, now).await
             })
         })
@@ -162,7 +162,7 @@ on_both_databases! {
                     if i == 5 {
                         store.add_prospect(&rep, &new, CadenceId::Proposal, &bad_steps, now).await
                     } else {
-                        let (cadence, touches) = enrol(&new, NaiveDate::from_ymd_opt(2026, 11, 2).expect("date"), true).expect("plan");
+                        let (cadence, touches) = enrol(&new, NaiveDate::from_ymd_opt(2026, 11, 2).expect("date"), &followup::domain::schedule::Calendar::weekends(true)).expect("plan");
                         store.add_prospect(&rep, &new, cadence, &touches, now).await
                     }
                 })

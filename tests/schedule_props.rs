@@ -354,10 +354,7 @@ fn touch_due(id: i64, due_on: NaiveDate) -> Touch {
 fn digest_at(day: NaiveDate, time: NaiveTime, tz: Tz, due: NaiveDate) -> due::DueReport {
     let now: DateTime<Utc> = local_instant(day, time, tz);
     let today = local_date(now, tz);
-    let touches = vec![DueTouch {
-        prospect: prospect(1),
-        touch: touch_due(10, due),
-    }];
+    let touches = vec![DueTouch::new(prospect(1), touch_due(10, due))];
     due::build(today, now, touches, Vec::new())
 }
 

@@ -29,6 +29,30 @@ fn ctx(now: DateTime<Utc>) -> Context {
     RepSettings::new(alice()).context(now)
 }
 
+/// Logs the next `n` touches of Alice's prospect, each on the day it is due at 09:00 UTC.
+async fn done_each_on_its_day(store: &Arc<dyn Store>, id: i64, n: usize) {
+    let done = Action::Done {
+        touch: TouchRef::Next,
+        channel: None,
+        note: None,
+    };
+    for _ in 0..n {
+        let state = store.prospect_state(&alice(), id).await.unwrap().unwrap();
+        let due = state
+            .touches
+            .iter()
+            .filter(|t| t.status == TouchStatus::Pending)
+            .map(|t| t.due_on)
+            .min()
+            .expect("a pending touch");
+        let on_the_day = due.and_hms_opt(9, 0, 0).expect("09:00").and_utc();
+        store
+            .apply(&alice(), id, &done, &ctx(on_the_day))
+            .await
+            .unwrap();
+    }
+}
+
 fn prospect(name: &str) -> NewProspect {
     NewProspect::named(ProspectName::parse(name).expect("valid name"))
 }
@@ -36,7 +60,7 @@ fn prospect(name: &str) -> NewProspect {
 /// Enrols a prospect the way the app does: plan from the domain, then store it.
 async fn add(store: &Arc<dyn Store>, rep: &RepRef, new: NewProspect, now: DateTime<Utc>) -> i64 {
     let c = RepSettings::new(rep.clone()).context(now);
-    let (cadence, touches) = enrol(&new, c.today, c.weekends_off).expect("plan");
+    let (cadence, touches) = enrol(&new, c.today, &c.calendar).expect("plan");
     store
         .add_prospect(rep, &new, cadence, &touches, now)
         .await
@@ -131,7 +155,7 @@ on_both_databases! {
 
         let done = Action::Done { touch: TouchRef::Next, channel: Some(Channel::Email), note: Some("sent deck".into()) };
         let applied = store.apply(&alice(), id, &done, &ctx(monday() + Duration::hours(1))).await.unwrap();
-        let Outcome::Done { touch, next_due, cadence_ended } = applied.outcome else { panic!("not done") };
+        let Outcome::Done { touch, next_due, cadence_ended, .. } = applied.outcome else { panic!("not done") };
         assert_eq!(touch.step_index, 0);
         assert_eq!(next_due, Some(date(2026, 11, 4)));
         assert!(!cadence_ended);
@@ -307,10 +331,7 @@ on_both_databases! {
         let mut new = prospect("Recap Person");
         new.cadence = Some(CadenceId::Recap); // days 0, 4, 8, 12
         let id = add(&store, &alice(), new, monday()).await;
-        let done = Action::Done { touch: TouchRef::Next, channel: None, note: None };
-        for _ in 0..4 {
-            store.apply(&alice(), id, &done, &ctx(at(2026, 11, 16, 9, 0))).await.unwrap();
-        }
+        done_each_on_its_day(&store, id, 4).await;
         let state = store.prospect_state(&alice(), id).await.unwrap().unwrap();
         assert_eq!(state.prospect.status, ProspectStatus::Awaiting);
         let r = report(&store, &alice(), at(2026, 11, 16, 9, 0)).await;
@@ -327,9 +348,8 @@ on_both_databases! {
         let old_enrolment = store.prospect_state(&alice(), id).await.unwrap().unwrap().prospect.enrolment_id;
         let done = Action::Done { touch: TouchRef::Next, channel: None, note: None };
         let last_day = at(2026, 12, 14, 9, 0);
-        for _ in 0..6 {
-            store.apply(&alice(), id, &done, &ctx(last_day)).await.unwrap();
-        }
+        done_each_on_its_day(&store, id, 5).await;
+        store.apply(&alice(), id, &done, &ctx(last_day)).await.unwrap();
         let state = store.prospect_state(&alice(), id).await.unwrap().unwrap();
         assert_eq!(state.prospect.cadence, CadenceId::Nurture);
         assert_eq!(state.prospect.status, ProspectStatus::Active);

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{Duration, NaiveDate};
 
 use super::prospect::{LeadTemp, ProspectId, TouchId};
-use super::schedule::working_day;
+use super::schedule::Calendar;
 
 /// A pending touch as away mode sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,35 +32,82 @@ pub fn plan(
     cap: usize,
     weekends_off: bool,
 ) -> Vec<(TouchId, NaiveDate)> {
+    spread(
+        touches,
+        &Absence {
+            from,
+            to,
+            shift: true,
+            take_overdue: false,
+        },
+        cap,
+        &Calendar::weekends(weekends_off),
+    )
+}
+
+/// What an absence does to a rep's pending touches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Absence {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// Touches due on or after `from` move by the absence's length (done once, when it is set).
+    pub shift: bool,
+    /// Touches due before `from` — overdue when the absence begins — join the backlog after the
+    /// return instead of greeting the rep as "20 days late" on the first day back.
+    pub take_overdue: bool,
+}
+
+/// [`plan`] on a rep's calendar (weekends, the team's holidays), for an [`Absence`]. Touches that
+/// do not move but fall after the return count towards each day's cap.
+pub fn spread(
+    touches: &[Pending],
+    absence: &Absence,
+    cap: usize,
+    calendar: &Calendar,
+) -> Vec<(TouchId, NaiveDate)> {
     let cap = cap.max(1);
-    let absence = (to - from).num_days() + 1;
-    let back = working_day(to + Duration::days(1), weekends_off);
-    let mut wanted: Vec<(NaiveDate, u8, Pending)> = touches
-        .iter()
-        .filter(|t| t.due_on >= from)
-        .map(|t| {
-            let date = t.due_on + Duration::days(absence);
-            let priority = match t.lead {
-                Some(LeadTemp::Hot) => 0,
-                Some(LeadTemp::Warm) => 1,
-                _ => 2,
-            };
-            (working_day(date.max(back), weekends_off), priority, *t)
-        })
-        .collect();
-    wanted.sort_by_key(|(date, priority, t)| (*date, *priority, t.due_on, t.id));
+    let (from, to) = (absence.from, absence.to);
+    let calendar = Calendar {
+        away: Some((from, to)),
+        ..calendar.clone()
+    };
+    let length = (to - from).num_days() + 1;
+    let back = calendar.working_day(to + Duration::days(1));
     let mut per_day: BTreeMap<NaiveDate, usize> = BTreeMap::new();
+    let mut wanted: Vec<(NaiveDate, u8, Pending)> = Vec::new();
+    for t in touches {
+        let date = if t.due_on >= from {
+            if !absence.shift {
+                if t.due_on > to {
+                    *per_day.entry(t.due_on).or_default() += 1;
+                }
+                continue;
+            }
+            t.due_on + Duration::days(length)
+        } else if absence.take_overdue {
+            back
+        } else {
+            continue;
+        };
+        let priority = match t.lead {
+            Some(LeadTemp::Hot) => 0,
+            Some(LeadTemp::Warm) => 1,
+            _ => 2,
+        };
+        wanted.push((calendar.working_day(date.max(back)), priority, *t));
+    }
+    wanted.sort_by_key(|(date, priority, t)| (*date, *priority, t.due_on, t.id));
     let mut last_of_prospect: HashMap<ProspectId, NaiveDate> = HashMap::new();
     let mut moves = Vec::new();
     for (date, _, t) in wanted {
         let mut day = date;
         if let Some(last) = last_of_prospect.get(&t.prospect) {
             if day <= *last {
-                day = working_day(*last + Duration::days(1), weekends_off);
+                day = calendar.working_day(*last + Duration::days(1));
             }
         }
         while per_day.get(&day).copied().unwrap_or(0) >= cap {
-            day = working_day(day + Duration::days(1), weekends_off);
+            day = calendar.working_day(day + Duration::days(1));
         }
         *per_day.entry(day).or_default() += 1;
         last_of_prospect.insert(t.prospect, day);

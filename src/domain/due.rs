@@ -17,9 +17,20 @@ pub const SPEED_TO_LEAD_HOURS: i64 = 24;
 pub struct DueTouch {
     pub prospect: Prospect,
     pub touch: Touch,
+    /// In an agenda: how many more of this prospect's touches are due or late behind this one
+    /// (a prospect is listed once, by its next action).
+    pub behind: usize,
 }
 
 impl DueTouch {
+    pub fn new(prospect: Prospect, touch: Touch) -> Self {
+        Self {
+            prospect,
+            touch,
+            behind: 0,
+        }
+    }
+
     /// Days past its due date (0 when due today).
     pub fn days_late(&self, today: NaiveDate) -> i64 {
         (today - self.touch.due_on).num_days().max(0)
@@ -85,6 +96,8 @@ pub fn cutoffs(now: DateTime<Utc>) -> Cutoffs {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DueReport {
     pub today: NaiveDate,
+    /// The rep's absence, when one is set and not over: the agenda says so.
+    pub away: Option<(NaiveDate, NaiveDate)>,
     pub due_today: Vec<DueTouch>,
     /// Most late first.
     pub overdue: Vec<DueTouch>,
@@ -139,6 +152,31 @@ pub fn is_hot_waiting(p: &Prospect, now: DateTime<Utc>) -> bool {
         && now - p.enrolled_at > Duration::hours(SPEED_TO_LEAD_HOURS)
 }
 
+/// Each prospect once, by its next action: the earliest of its touches due by `today`, counting
+/// the others as behind it.
+fn one_per_prospect(touches: Vec<DueTouch>, today: NaiveDate) -> Vec<DueTouch> {
+    let mut due: Vec<DueTouch> = touches
+        .into_iter()
+        .filter(|t| t.touch.due_on <= today)
+        .collect();
+    due.sort_by_key(|t| {
+        (
+            t.prospect.id,
+            t.touch.due_on,
+            t.touch.step_index,
+            t.touch.id,
+        )
+    });
+    let mut entries: Vec<DueTouch> = Vec::with_capacity(due.len());
+    for t in due {
+        match entries.last_mut() {
+            Some(last) if last.prospect.id == t.prospect.id => last.behind += 1,
+            _ => entries.push(t),
+        }
+    }
+    entries
+}
+
 /// Sorts pending touches and candidates into the rep's agenda.
 pub fn build(
     today: NaiveDate,
@@ -150,7 +188,7 @@ pub fn build(
         today,
         ..DueReport::default()
     };
-    for t in touches.into_iter().filter(|t| t.touch.due_on <= today) {
+    for t in one_per_prospect(touches, today) {
         if t.touch.due_on == today {
             report.due_today.push(t);
         } else {

@@ -11,22 +11,23 @@ use super::error::DomainError;
 use super::prospect::{
     Money, NewProspect, Prospect, ProspectStatus, Stage, Touch, TouchId, TouchStatus,
 };
-use super::schedule::{self, plan, reflow, scale_gap, snooze_target, SnoozeFor};
+use super::schedule::{self, plan_in, reflow_in, scale_gap, snooze_target_in, Calendar, SnoozeFor};
 
 /// A prospect with the touches of its current enrolment, in cadence order.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProspectState {
     pub prospect: Prospect,
     pub touches: Vec<Touch>,
 }
 
 /// The moment an action happens, as the rep sees it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Context {
     pub now: DateTime<Utc>,
     /// The rep's local date at `now`.
     pub today: NaiveDate,
-    pub weekends_off: bool,
+    /// The rep's days off: nothing is ever dated on one.
+    pub calendar: Calendar,
 }
 
 /// Which touch an action is about.
@@ -87,6 +88,8 @@ pub enum Outcome {
         touch: Touch,
         next_due: Option<NaiveDate>,
         cadence_ended: bool,
+        /// Touches the rep was behind on that were skipped to catch up (see [`catch_up`]).
+        caught_up: usize,
     },
     Skipped {
         touch: Touch,
@@ -142,25 +145,25 @@ pub const ONE_MORE_AFTER_DAYS: u32 = 7;
 pub fn enrol(
     new: &NewProspect,
     today: NaiveDate,
-    weekends_off: bool,
+    calendar: &Calendar,
 ) -> Result<(CadenceId, Vec<NewTouch>), DomainError> {
     let start = new.start_on.unwrap_or(today);
     if start < today {
         return Err(DomainError::DateInPast(start));
     }
     let cadence = new.chosen_cadence(CadenceId::TEAM_DEFAULT);
-    Ok((cadence, planned(cadence, start, new.pace, weekends_off)))
+    Ok((cadence, planned(cadence, start, new.pace, calendar)))
 }
 
 fn planned(
     cadence: CadenceId,
     start: NaiveDate,
     pace: super::prospect::Pace,
-    weekends_off: bool,
+    calendar: &Calendar,
 ) -> Vec<NewTouch> {
     let definition = cadence.cadence();
     let count = definition.length().map(|n| n as i64);
-    plan(definition, start, pace, weekends_off)
+    plan_in(definition, start, pace, calendar)
         .into_iter()
         .map(|p| NewTouch {
             cadence,
@@ -211,12 +214,14 @@ pub fn decide(
             np.last_contact_at = Some(ctx.now);
             np.last_channel = done.channel;
             change.touches.push(done.clone());
+            let caught_up = catch_up(state, &mut change, &done, ctx);
             let ended = finish_if_last(state, &mut change, &done, ctx);
             let next_due = next_pending_due(state, &change, done.id);
             change.outcome = Outcome::Done {
                 touch: done,
                 next_due,
                 cadence_ended: ended,
+                caught_up,
             };
         }
         Action::Skip { touch } => {
@@ -226,6 +231,7 @@ pub fn decide(
             let mut skipped = target.clone();
             skipped.status = TouchStatus::Skipped;
             change.touches.push(skipped.clone());
+            catch_up(state, &mut change, &skipped, ctx);
             finish_if_last(state, &mut change, &skipped, ctx);
             let next_due = next_pending_due(state, &change, skipped.id);
             change.outcome = Outcome::Skipped {
@@ -241,7 +247,7 @@ pub fn decide(
             let Some(target) = pending_touch(state, *touch, "snoozed")? else {
                 return Ok(already(change, state, *touch));
             };
-            let to = snooze_target(ctx.today, *by, ctx.weekends_off);
+            let to = snooze_target_in(ctx.today, *by, &ctx.calendar);
             if to <= ctx.today {
                 return Err(DomainError::SnoozeNotLater(to));
             }
@@ -266,7 +272,7 @@ pub fn decide(
             let mut moved_later = 0;
             for (t, due) in later
                 .iter()
-                .zip(reflow(&wanted, Some(to), ctx.weekends_off))
+                .zip(reflow_in(&wanted, Some(to), &ctx.calendar))
             {
                 if due != t.due_on {
                     let mut moved = (*t).clone();
@@ -368,7 +374,11 @@ pub fn decide(
                 .iter()
                 .map(|t| t.due_on + Duration::days(shifted_days))
                 .collect();
-            for (t, due) in paused.iter().zip(reflow(&wanted, None, ctx.weekends_off)) {
+            for (t, due) in paused.iter().zip(reflow_in(
+                &wanted,
+                Some(ctx.today - Duration::days(1)),
+                &ctx.calendar,
+            )) {
                 let mut resumed = (*t).clone();
                 resumed.status = TouchStatus::Pending;
                 resumed.due_on = due;
@@ -438,9 +448,8 @@ pub fn decide(
                 .map(|t| t.step_index)
                 .max()
                 .unwrap_or(-1);
-            let due_on = schedule::working_day(
+            let due_on = ctx.calendar.working_day(
                 ctx.today + Duration::days(i64::from(scale_gap(ONE_MORE_AFTER_DAYS, p.pace))),
-                ctx.weekends_off,
             );
             change.new_touches.push(NewTouch {
                 cadence: p.cadence,
@@ -555,10 +564,7 @@ fn finish_if_last(
     handled: &Touch,
     ctx: &Context,
 ) -> bool {
-    let others_pending = state
-        .touches
-        .iter()
-        .any(|t| t.id != handled.id && t.status == TouchStatus::Pending);
+    let others_pending = pending_after(state, change).any(|t| t.id != handled.id);
     if others_pending {
         return false;
     }
@@ -567,10 +573,9 @@ fn finish_if_last(
         AfterEnd::AskRep => change.prospect.status = ProspectStatus::Awaiting,
         AfterEnd::MoveTo(next) => start_cadence(change, next, ctx),
         AfterEnd::Repeat { every_days } => {
-            let due_on = schedule::working_day(
-                ctx.today + Duration::days(i64::from(scale_gap(every_days, p.pace))),
-                ctx.weekends_off,
-            );
+            let due_on = ctx
+                .calendar
+                .working_day(ctx.today + Duration::days(i64::from(scale_gap(every_days, p.pace))));
             change.new_touches.push(NewTouch {
                 cadence: p.cadence,
                 step_index: handled.step_index + 1,
@@ -586,18 +591,77 @@ fn finish_if_last(
 
 fn start_cadence(change: &mut Change, cadence: CadenceId, ctx: &Context) {
     change.new_enrolment = Some(cadence);
-    change.new_touches = planned(cadence, ctx.today, change.prospect.pace, ctx.weekends_off);
+    change.new_touches = planned(cadence, ctx.today, change.prospect.pace, &ctx.calendar);
     change.prospect.cadence = cadence;
     change.prospect.status = ProspectStatus::Active;
     change.prospect.paused_on = None;
     change.prospect.closed_at = None;
 }
 
-fn next_pending_due(state: &ProspectState, change: &Change, handled: TouchId) -> Option<NaiveDate> {
-    let existing = state
+/// The prospect's touches still pending once `change` is written, with their new dates.
+fn pending_after<'a>(
+    state: &'a ProspectState,
+    change: &'a Change,
+) -> impl Iterator<Item = &'a Touch> {
+    state
         .touches
         .iter()
-        .filter(|t| t.id != handled && t.status == TouchStatus::Pending)
+        .map(|t| change.touches.iter().find(|c| c.id == t.id).unwrap_or(t))
+        .filter(|t| t.status == TouchStatus::Pending)
+}
+
+/// After `handled` was logged or skipped today, the rest of the cadence is planned from today,
+/// so the next touch is never in the past and a backlog is never stacked onto the coming days:
+/// - steps before `handled` that are still open are skipped: the rep has moved past them;
+/// - of the later steps already due (the rep fell behind), only the last is kept — the ones in
+///   between no longer make sense and are skipped;
+/// - the kept steps move so that the next one comes the cadence's own gap after today (the gap
+///   from `handled` to the step after it), and the rest keep their gaps from there.
+///
+/// Answers how many touches were skipped.
+fn catch_up(state: &ProspectState, change: &mut Change, handled: &Touch, ctx: &Context) -> usize {
+    let mut rest: Vec<&Touch> = state
+        .touches
+        .iter()
+        .filter(|t| t.id != handled.id && t.status == TouchStatus::Pending)
+        .collect();
+    rest.sort_by_key(|t| t.step_index);
+    let (earlier, later): (Vec<&Touch>, Vec<&Touch>) = rest
+        .into_iter()
+        .partition(|t| t.step_index < handled.step_index);
+    let behind = later.iter().filter(|t| t.due_on <= ctx.today).count();
+    let skip_later = behind.saturating_sub(1);
+    let mut skipped = 0;
+    for t in earlier.iter().chain(later.iter().take(skip_later)) {
+        let mut s = (*t).clone();
+        s.status = TouchStatus::Skipped;
+        change.touches.push(s);
+        skipped += 1;
+    }
+    let kept = &later[skip_later..];
+    let (Some(first_later), Some(first_kept)) = (later.first(), kept.first()) else {
+        return skipped;
+    };
+    let late_by = (ctx.today - handled.due_on).num_days().max(0);
+    let slot = first_later.due_on + Duration::days(late_by);
+    let delta = slot - first_kept.due_on;
+    let wanted: Vec<NaiveDate> = kept.iter().map(|t| t.due_on + delta).collect();
+    for (t, due) in kept
+        .iter()
+        .zip(reflow_in(&wanted, Some(ctx.today), &ctx.calendar))
+    {
+        if due != t.due_on {
+            let mut moved = (*t).clone();
+            moved.due_on = due;
+            change.touches.push(moved);
+        }
+    }
+    skipped
+}
+
+fn next_pending_due(state: &ProspectState, change: &Change, handled: TouchId) -> Option<NaiveDate> {
+    let existing = pending_after(state, change)
+        .filter(|t| t.id != handled)
         .map(|t| t.due_on);
     let added = change.new_touches.iter().map(|t| t.due_on);
     existing.chain(added).min()

@@ -355,7 +355,7 @@ impl NewProspect {
 }
 
 /// A prospect as stored, with its place in the current cadence.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Prospect {
     pub id: ProspectId,
     pub rep: RepRef,
@@ -394,7 +394,7 @@ impl Prospect {
 }
 
 /// One planned or logged contact with a prospect.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Touch {
     pub id: TouchId,
     pub prospect_id: ProspectId,

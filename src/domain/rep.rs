@@ -5,7 +5,7 @@ use chrono_tz::Tz;
 
 use super::lifecycle::Context;
 use super::prospect::RepRef;
-use super::schedule::local_date;
+use super::schedule::{local_date, Calendar};
 
 /// Where a rep's time zone came from: Slack's profile can refresh it, the rep's own choice wins.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,6 +48,8 @@ pub struct RepSettings {
     pub away: Option<(NaiveDate, NaiveDate)>,
     /// At most this many touches a day when a backlog is spread out.
     pub daily_cap: i64,
+    /// The team's non-working days, sorted (a workspace setting, read with the rep's).
+    pub holidays: Vec<NaiveDate>,
 }
 
 /// Touches a rep is asked to make in one day when a backlog is spread, unless the rep sets another.
@@ -66,6 +68,7 @@ impl RepSettings {
             tz_checked_at: None,
             away: None,
             daily_cap: DEFAULT_DAILY_CAP,
+            holidays: Vec::new(),
         }
     }
     pub fn zone(&self) -> Tz {
@@ -76,7 +79,15 @@ impl RepSettings {
         Context {
             now,
             today: local_date(now, self.zone()),
+            calendar: self.calendar(),
+        }
+    }
+    /// The rep's days off: weekends (when kept free), the team's holidays, the absence.
+    pub fn calendar(&self) -> Calendar {
+        Calendar {
             weekends_off: self.weekends_off,
+            holidays: self.holidays.clone(),
+            away: self.away,
         }
     }
 }

@@ -52,11 +52,55 @@ pub fn is_weekend(date: NaiveDate) -> bool {
 
 /// The date itself, or the Monday after when it falls on a weekend the rep keeps free.
 pub fn working_day(date: NaiveDate, weekends_off: bool) -> NaiveDate {
-    let mut day = date;
-    while weekends_off && is_weekend(day) {
-        day += Duration::days(1);
+    Calendar::weekends(weekends_off).working_day(date)
+}
+
+/// The days a rep does not work: weekends (when kept free), the team's holidays, and an absence.
+/// No touch is ever dated on one of them.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Calendar {
+    pub weekends_off: bool,
+    /// The team's non-working days, sorted.
+    pub holidays: Vec<NaiveDate>,
+    /// Away from the first date to the second, both included.
+    pub away: Option<(NaiveDate, NaiveDate)>,
+}
+
+impl Calendar {
+    /// Only weekends (or nothing) off.
+    pub fn weekends(weekends_off: bool) -> Self {
+        Self {
+            weekends_off,
+            ..Self::default()
+        }
     }
-    day
+
+    pub fn is_holiday(&self, date: NaiveDate) -> bool {
+        self.holidays.binary_search(&date).is_ok()
+    }
+
+    pub fn is_away(&self, date: NaiveDate) -> bool {
+        self.away
+            .is_some_and(|(from, to)| from <= date && date <= to)
+    }
+
+    /// Whether no touch may be dated on `date`.
+    pub fn is_off(&self, date: NaiveDate) -> bool {
+        (self.weekends_off && is_weekend(date)) || self.is_holiday(date) || self.is_away(date)
+    }
+
+    /// The date itself, or the first day after it that is not off.
+    pub fn working_day(&self, date: NaiveDate) -> NaiveDate {
+        let mut day = date;
+        // Bounded: an absence ends, holidays are finite, and five weekdays follow any weekend.
+        while self.is_off(day) {
+            day = match self.away {
+                Some((from, to)) if from <= day && day <= to => to + Duration::days(1),
+                _ => day + Duration::days(1),
+            };
+        }
+        day
+    }
 }
 
 /// A touch planned at enrolment: the step and its local due date.
@@ -74,11 +118,21 @@ pub fn plan(
     pace: Pace,
     weekends_off: bool,
 ) -> Vec<PlannedTouch> {
+    plan_in(cadence, start, pace, &Calendar::weekends(weekends_off))
+}
+
+/// [`plan`] on a rep's calendar: no touch on a day off (weekend, holiday, absence).
+pub fn plan_in(
+    cadence: &Cadence,
+    start: NaiveDate,
+    pace: Pace,
+    calendar: &Calendar,
+) -> Vec<PlannedTouch> {
     let wanted: Vec<NaiveDate> = scaled_offsets(cadence, pace)
         .into_iter()
         .map(|offset| start + Duration::days(i64::from(offset)))
         .collect();
-    reflow(&wanted, None, weekends_off)
+    reflow_in(&wanted, None, calendar)
         .into_iter()
         .enumerate()
         .map(|(step_index, due_on)| PlannedTouch { step_index, due_on })
@@ -92,6 +146,15 @@ pub fn reflow(
     after: Option<NaiveDate>,
     weekends_off: bool,
 ) -> Vec<NaiveDate> {
+    reflow_in(wanted, after, &Calendar::weekends(weekends_off))
+}
+
+/// [`reflow`] on a rep's calendar.
+pub fn reflow_in(
+    wanted: &[NaiveDate],
+    after: Option<NaiveDate>,
+    calendar: &Calendar,
+) -> Vec<NaiveDate> {
     let mut previous = after;
     wanted
         .iter()
@@ -100,7 +163,7 @@ pub fn reflow(
                 Some(p) if date <= p => p + Duration::days(1),
                 _ => date,
             };
-            let due = working_day(earliest, weekends_off);
+            let due = calendar.working_day(earliest);
             previous = Some(due);
             due
         })
@@ -116,11 +179,16 @@ pub enum SnoozeFor {
 
 /// The day a snoozed touch lands on, counted from today (not from the old due date), on a working day.
 pub fn snooze_target(today: NaiveDate, by: SnoozeFor, weekends_off: bool) -> NaiveDate {
+    snooze_target_in(today, by, &Calendar::weekends(weekends_off))
+}
+
+/// [`snooze_target`] on a rep's calendar: never inside an absence or on a holiday.
+pub fn snooze_target_in(today: NaiveDate, by: SnoozeFor, calendar: &Calendar) -> NaiveDate {
     let date = match by {
         SnoozeFor::Days(days) => today + Duration::days(i64::from(days)),
         SnoozeFor::Until(date) => date,
     };
-    working_day(date, weekends_off)
+    calendar.working_day(date)
 }
 
 /// Whole days from `from` to `to` (negative when `to` is earlier).

@@ -146,22 +146,48 @@ async fn block_actions(state: &AppState, click: BlockActions) -> Handled {
         return Ok(Answer::Empty);
     }
     let chosen = action.chosen().unwrap_or_default();
-    let (prospect_id, decided) = match actions::decode(&action.action_id, chosen) {
-        Ok(decoded) => decoded,
-        Err(e) => return Ok(Answer::BadRequest(e.to_string())),
-    };
-    let reply = state.service.act(&rep, prospect_id, &decided).await?;
     let today = applied_today(state, &rep).await?;
-    let update = match &reply {
-        Reply::Applied { .. } => {
-            let result = render::reply(&reply, today).text;
-            in_place(state, &rep, &click, action.block_id.as_deref(), &result).await?
+    let update = if action.action_id == actions::UNDO {
+        let Ok(undo_id) = chosen.parse::<i64>() else {
+            return Ok(Answer::BadRequest(format!("an undo of `{chosen}`")));
+        };
+        match state.service.undo(&rep, undo_id).await? {
+            Reply::Undone(restored) => {
+                undone_in_place(state, &rep, &click, action.block_id.as_deref(), &restored).await?
+            }
+            other => {
+                let mut body = render::reply(&other, today).ephemeral();
+                body["replace_original"] = json!(false);
+                body
+            }
         }
-        Reply::NotFound(_) => ephemeral("That prospect is not on your list, so nothing changed."),
-        other => {
-            let mut body = render::reply(other, today).ephemeral();
-            body["replace_original"] = json!(false);
-            body
+    } else {
+        let (prospect_id, decided) = match actions::decode(&action.action_id, chosen) {
+            Ok(decoded) => decoded,
+            Err(e) => return Ok(Answer::BadRequest(e.to_string())),
+        };
+        let reply = state.service.act(&rep, prospect_id, &decided).await?;
+        match &reply {
+            Reply::Applied { undo, .. } => {
+                let result = render::reply(&reply, today).text;
+                in_place(
+                    state,
+                    &rep,
+                    &click,
+                    action.block_id.as_deref(),
+                    &result,
+                    *undo,
+                )
+                .await?
+            }
+            Reply::NotFound(_) => {
+                ephemeral("That prospect is not on your list, so nothing changed.")
+            }
+            other => {
+                let mut body = render::reply(other, today).ephemeral();
+                body["replace_original"] = json!(false);
+                body
+            }
         }
     };
     let from_home = click
@@ -200,52 +226,109 @@ fn ephemeral(text: &str) -> Value {
     json!({"response_type": "ephemeral", "replace_original": false, "text": text})
 }
 
-/// The clicked message, with the clicked touch replaced by what happened. Without the original
-/// (an ephemeral message), today's agenda is drawn again.
+/// The section an item's buttons belong to: `act.12` → `touch.12`, `awaiting_act.7` → `awaiting.7`.
+fn section_of(actions_id: &str) -> Option<String> {
+    if let Some(touch) = actions_id.strip_prefix("act.") {
+        Some(format!("touch.{touch}"))
+    } else {
+        actions_id
+            .strip_prefix("awaiting_act.")
+            .map(|p| format!("awaiting.{p}"))
+    }
+}
+
+fn original_blocks(click: &BlockActions) -> Option<&Vec<Value>> {
+    click
+        .message
+        .as_ref()
+        .and_then(|m| m.get("blocks"))
+        .and_then(Value::as_array)
+}
+
+fn original_text(click: &BlockActions) -> String {
+    click
+        .message
+        .as_ref()
+        .and_then(|m| m.get("text"))
+        .and_then(Value::as_str)
+        .unwrap_or("followup")
+        .to_string()
+}
+
+/// The clicked message, with the clicked touch replaced by what happened (and an Undo button),
+/// and its header, counts and flags brought up to date. Without the original (an ephemeral
+/// message), today's agenda is drawn again under the result.
 async fn in_place(
     state: &AppState,
     rep: &RepRef,
     click: &BlockActions,
     block_id: Option<&str>,
     result: &str,
+    undo: Option<i64>,
 ) -> Result<Value, crate::service::ServiceError> {
-    let original = click
-        .message
-        .as_ref()
-        .and_then(|m| m.get("blocks"))
-        .and_then(Value::as_array);
-    let ids = block_id.and_then(|b| {
-        if let Some(touch) = b.strip_prefix("act.") {
-            Some((format!("touch.{touch}"), b.to_string()))
-        } else {
-            b.strip_prefix("awaiting_act.")
-                .map(|p| (format!("awaiting.{p}"), b.to_string()))
+    let agenda = state.service.due(rep).await?;
+    let ids = block_id.and_then(|b| section_of(b).map(|section| (section, b.to_string())));
+    let (blocks, text) = match (original_blocks(click), ids) {
+        (Some(blocks), Some((section, actions))) => {
+            let patched = render::patch_blocks(blocks, &section, &actions, result, undo);
+            (
+                render::refresh_summary(&patched, &agenda),
+                original_text(click),
+            )
         }
-    });
-    let (blocks, text) = match (original, ids) {
-        (Some(blocks), Some((section, actions))) => (
-            render::patch_blocks(blocks, &section, &actions, result),
-            click
-                .message
-                .as_ref()
-                .and_then(|m| m.get("text"))
-                .and_then(Value::as_str)
-                .unwrap_or("followup")
-                .to_string(),
-        ),
         _ => {
-            let agenda: Message = render::due(&state.service.due(rep).await?);
+            let drawn: Message = render::due(&agenda);
             let mut blocks = vec![crate::slack::blocks::section(result)];
+            if let Some(undo) = undo {
+                blocks.push(render::undo_actions("undo.reply", undo));
+            }
+            let room = crate::slack::blocks::MAX_MESSAGE_BLOCKS - blocks.len();
+            blocks.extend(drawn.capped().into_iter().take(room));
+            (blocks, drawn.text)
+        }
+    };
+    Ok(json!({"replace_original": true, "text": text, "blocks": blocks}))
+}
+
+/// After an undo: the item is drawn again from the store where its result line was, with its
+/// buttons, and the summary brought up to date.
+async fn undone_in_place(
+    state: &AppState,
+    rep: &RepRef,
+    click: &BlockActions,
+    block_id: Option<&str>,
+    restored: &crate::domain::ProspectState,
+) -> Result<Value, crate::service::ServiceError> {
+    let agenda = state.service.due(rep).await?;
+    let today = agenda.today;
+    let line = render::reply(&Reply::Undone(restored.clone()), today).text;
+    let undone = block_id.and_then(|b| {
+        let actions = b.strip_prefix(render::UNDO_PREFIX)?;
+        Some((b.to_string(), section_of(actions)?))
+    });
+    let blocks = match (original_blocks(click), undone) {
+        (Some(blocks), Some((undo_block, section))) => {
+            let mut item = render::agenda_item(&agenda, restored.prospect.id);
+            if item.is_empty() {
+                item.push(crate::slack::blocks::section_with_id(&section, &line));
+            }
+            render::refresh_summary(
+                &render::unpatch_blocks(blocks, &section, &undo_block, item),
+                &agenda,
+            )
+        }
+        _ => {
+            let mut blocks = vec![crate::slack::blocks::section(&line)];
             blocks.extend(
-                agenda
+                render::due(&agenda)
                     .capped()
                     .into_iter()
                     .take(crate::slack::blocks::MAX_MESSAGE_BLOCKS - 1),
             );
-            (blocks, agenda.text)
+            blocks
         }
     };
-    Ok(json!({"replace_original": true, "text": text, "blocks": blocks}))
+    Ok(json!({"replace_original": true, "text": original_text(click), "blocks": blocks}))
 }
 
 async fn view_submission(state: &AppState, view: ViewSubmission) -> Handled {

@@ -14,6 +14,8 @@ pub const ONE_MORE: &str = "prospect_one_more";
 pub const NURTURE: &str = "prospect_nurture";
 pub const CLOSE: &str = "prospect_close";
 pub const OPEN_ADD_MODAL: &str = "open_add_modal";
+/// Takes back the action just made; the value is the undo record's id.
+pub const UNDO: &str = "undo";
 
 /// The snooze menu: label and value suffix.
 pub const SNOOZE_CHOICES: &[(&str, &str)] = &[

@@ -90,6 +90,22 @@ pub fn overflow(action_id: &str, options: Vec<Value>) -> Value {
     menu
 }
 
+/// Asks "are you sure?" before Slack sends the element's click (Block Kit's `confirm` object).
+pub fn with_confirm(mut element: Value, title: &str, text: &str, confirm: &str) -> Value {
+    element["confirm"] = json!({
+        "title": {"type": "plain_text", "text": truncate(title, 100)},
+        "text": {"type": "plain_text", "text": truncate(text, 300)},
+        "confirm": {"type": "plain_text", "text": truncate(confirm, 30)},
+        "deny": {"type": "plain_text", "text": "Cancel"},
+    });
+    element
+}
+
+/// Text for a `plain_text` object: shown as typed, so nothing needs escaping.
+pub fn plain(text: &str) -> String {
+    text.to_string()
+}
+
 /// A message: blocks plus the plain-text fallback Slack shows in notifications.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Message {

@@ -37,7 +37,51 @@ pub fn reply(reply: &Reply, today: NaiveDate) -> Message {
         Reply::List(items) => list(items),
         Reply::Due(report) => due(report),
         Reply::Show(state) => show(state, today),
-        Reply::Applied { state, outcome } => applied(state, outcome),
+        Reply::Applied { state, outcome, undo } => {
+            let mut m = applied(state, outcome);
+            if let Some(id) = undo {
+                m.push(undo_actions("undo.reply", *id));
+            }
+            m
+        }
+        Reply::Undone(state) => Message::plain(format!(
+            "↩️ Undone: {} is back as it was{}.",
+            who(&state.prospect),
+            state
+                .touches
+                .iter()
+                .filter(|t| t.status == TouchStatus::Pending)
+                .map(|t| t.due_on)
+                .min()
+                .map(|d| format!(", next touch {}", short_date(d)))
+                .unwrap_or_default()
+        )),
+        Reply::NotUndone(why) => Message::plain(match why {
+            crate::store::Undone::Expired => format!(
+                "⌛ Too late to undo: an action can be taken back for {} minutes. Change it with a command instead (`/followup help`).",
+                crate::store::UNDO_MINUTES
+            ),
+            crate::store::Undone::Changed => "Nothing undone: the prospect changed again since, and undoing would throw that away. `/followup show` it to see where it stands.".to_string(),
+            _ => "Nothing to undo: that was already taken back.".to_string(),
+        }),
+        Reply::AwayStatus { window: Some((from, to)), today } if to >= today => Message::plain(format!(
+            "🏝️ {} from {} to {}: no digests, and nothing is dated inside it. On the first working day back, what waited is spread over the following days.\n`/followup away off` ends it now; `/followup away <from> <to>` sets another.",
+            if from <= today { "You are away" } else { "You will be away" },
+            short_date(*from),
+            short_date(*to)
+        )),
+        Reply::AwayStatus { .. } => Message::plain(
+            "You have no absence set. `/followup away 2026-12-21 2027-01-01` (or `away monday 2w`) sets one: no digests while you are away, nothing dated inside it, and the backlog spread after you are back.",
+        ),
+        Reply::Holidays { days, moved } => Message::plain(if days.is_empty() {
+            "✅ The team has no holidays set now.".to_string()
+        } else {
+            format!(
+                "✅ The team's holidays: {}. No touch is dated on them; {moved} pending {} moved to the next working day.",
+                days.iter().map(|d| short_date(*d)).collect::<Vec<_>>().join(", "),
+                if *moved == 1 { "touch" } else { "touches" }
+            )
+        }),
         Reply::Choose { verb, candidates, .. } => choose(verb, candidates),
         Reply::NotFound(what) => Message::plain(format!(
             "I couldn't find `{}` among your prospects. `/followup list` shows them; `#12` names one by number.",
@@ -53,6 +97,15 @@ pub fn reply(reply: &Reply, today: NaiveDate) -> Message {
                 .away
                 .map(|(from, to)| format!("\n• Away {} to {}", short_date(from), short_date(to)))
                 .unwrap_or_default();
+            let holidays = if settings.holidays.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "\n• Team holidays: {}",
+                    settings.holidays.iter().map(|d| short_date(*d)).collect::<Vec<_>>().join(", ")
+                )
+            };
+            let away = format!("{away}{holidays}");
             Message::plain(format!(
                 "{head}\n• Morning digest at *{digest}*\n• Time zone *{zone}*\n• Weekends *{weekends}*\n• At most *{}* touches a day when a backlog is spread{away}\n\
                  Change with `/followup settings digest 07:30`, `tz Europe/Berlin`, `weekends on|off`, `cap 15`.",
@@ -415,18 +468,27 @@ fn agenda(report: &DueReport, title: &str) -> Message {
         "{total} follow-ups today ({} overdue)",
         report.overdue.len()
     ));
+    if let Some((from, to)) = report.away {
+        m.push(section_with_id(
+            AWAY_BLOCK,
+            &format!(
+                "🏝️ {} from {} to {}: no digests, and nothing is dated inside it. `/followup away off` if you are back early.",
+                if from <= report.today { "You are away" } else { "You will be away" },
+                short_date(from),
+                short_date(to)
+            ),
+        ));
+    }
     if report.is_empty() {
         m.push(section(
             "🎉 Nothing due today. `/followup list` shows your pipeline.",
         ));
         return m;
     }
-    m.push(header(title));
-    m.push(context(&format!(
-        "{} due today · {} overdue",
-        report.due_today.len(),
-        report.overdue.len()
-    )));
+    let mut title_block = header(title);
+    title_block["block_id"] = serde_json::json!(HEADER_BLOCK);
+    m.push(title_block);
+    m.push(counts(report));
     // Keep room for the extra sections and the "more" line.
     let reserved = 8;
     let mut shown = 0;
@@ -451,10 +513,13 @@ fn agenda(report: &DueReport, title: &str) -> Message {
             .iter()
             .map(|p| format!("#{} {}", p.id, who(p)))
             .collect();
-        m.push(section(&format!(
-            "🔥 *Hot leads waiting over 24 h for a first touch:* {}",
-            names.join(", ")
-        )));
+        m.push(section_with_id(
+            HOT_BLOCK,
+            &format!(
+                "🔥 *Hot leads waiting over 24 h for a first touch:* {}",
+                names.join(", ")
+            ),
+        ));
     }
     if !report.stale.is_empty() && m.room() > 1 {
         let names: Vec<String> = report
@@ -463,24 +528,34 @@ fn agenda(report: &DueReport, title: &str) -> Message {
             .take(15)
             .map(|p| format!("#{} {}", p.id, who(p)))
             .collect();
-        m.push(section(&format!(
-            "🕸️ *No contact for 3+ weeks:* {}",
-            names.join(", ")
-        )));
+        m.push(section_with_id(
+            STALE_BLOCK,
+            &format!("🕸️ *No contact for 3+ weeks:* {}", names.join(", ")),
+        ));
     }
     for p in &report.awaiting {
         if m.room() < 2 {
             break;
         }
-        m.push(section_with_id(
+        for block in awaiting_blocks(p) {
+            m.push(block);
+        }
+    }
+    m
+}
+
+/// A cadence that ended without a reply: one more, nurture, or close.
+fn awaiting_blocks(p: &Prospect) -> Vec<serde_json::Value> {
+    vec![
+        section_with_id(
             &format!("awaiting.{}", p.id),
             &format!(
                 "🏁 {} finished the `{}` cadence without a reply. Just one more touch?",
                 who(p),
                 p.cadence
             ),
-        ));
-        m.push(actions_block(
+        ),
+        actions_block(
             &format!("awaiting_act.{}", p.id),
             vec![
                 button(
@@ -490,11 +565,121 @@ fn agenda(report: &DueReport, title: &str) -> Message {
                     Some("primary"),
                 ),
                 button("Move to nurture", actions::NURTURE, &p.id.to_string(), None),
-                button("Close", actions::CLOSE, &p.id.to_string(), None),
+                blocks::with_confirm(
+                    button("Close", actions::CLOSE, &p.id.to_string(), None),
+                    "Close the file?",
+                    &format!(
+                        "This stops the follow-up with this prospect. You can undo it for {} minutes.",
+                        crate::store::UNDO_MINUTES
+                    ),
+                    "Close it",
+                ),
             ],
-        ));
+        ),
+    ]
+}
+
+const HEADER_BLOCK: &str = "agenda.header";
+const COUNTS_BLOCK: &str = "agenda.counts";
+const HOT_BLOCK: &str = "agenda.hot";
+const STALE_BLOCK: &str = "agenda.stale";
+const AWAY_BLOCK: &str = "agenda.away";
+
+/// `3 due today · 1 overdue`, with the touches behind when a prospect has several.
+fn counts(report: &DueReport) -> serde_json::Value {
+    let behind: usize = report
+        .overdue
+        .iter()
+        .chain(&report.due_today)
+        .map(|t| t.behind)
+        .sum();
+    let behind = match behind {
+        0 => String::new(),
+        1 => " · 1 more touch behind".to_string(),
+        n => format!(" · {n} more touches behind"),
+    };
+    let mut block = context(&format!(
+        "{} due today · {} overdue{behind}",
+        report.due_today.len(),
+        report.overdue.len()
+    ));
+    block["block_id"] = serde_json::json!(COUNTS_BLOCK);
+    block
+}
+
+/// The agenda's summary blocks — header, counts and the flag lines — redrawn from `fresh` in a
+/// message drawn earlier, so after each click they say what is left, not what was there at 8am.
+/// Blocks of the message that are not summaries stay as they are.
+pub fn refresh_summary(
+    original: &[serde_json::Value],
+    report: &DueReport,
+) -> Vec<serde_json::Value> {
+    let fresh = due(report);
+    let id_of = |b: &serde_json::Value| {
+        b.get("block_id")
+            .and_then(|i| i.as_str())
+            .map(str::to_string)
+    };
+    let fresh_block = |id: &str| {
+        fresh
+            .blocks
+            .iter()
+            .find(|b| id_of(b).as_deref() == Some(id))
+    };
+    let mut out = Vec::with_capacity(original.len());
+    for block in original {
+        match id_of(block).as_deref() {
+            Some(HEADER_BLOCK) => {
+                // Keep the header's own words (digest or `due`), with the count brought up to date.
+                let text = block["text"]["text"].as_str().unwrap_or_default();
+                let mut updated = block.clone();
+                updated["text"]["text"] =
+                    serde_json::json!(recount_header(text, report.touch_count()));
+                out.push(updated);
+            }
+            Some(id @ (COUNTS_BLOCK | HOT_BLOCK | STALE_BLOCK)) => {
+                if let Some(b) = fresh_block(id) {
+                    out.push(b.clone());
+                } else if id == COUNTS_BLOCK {
+                    out.push(context("🎉 All done for today."));
+                }
+            }
+            _ => out.push(block.clone()),
+        }
     }
-    m
+    // A flag that appeared since (a hot lead now past its 24 hours) is not added: the next
+    // digest or `/followup due` shows it.
+    out.truncate(blocks::MAX_MESSAGE_BLOCKS);
+    out
+}
+
+/// `☀️ Good morning · 6 follow-ups for Fri 4 Dec` → `… · 3 follow-ups left for Fri 4 Dec`.
+fn recount_header(text: &str, left: usize) -> String {
+    let words: Vec<&str> = text.split(' ').collect();
+    match words
+        .iter()
+        .position(|w| *w == "follow-ups" || *w == "follow-up")
+    {
+        Some(i) if i > 0 && words[i - 1].parse::<usize>().is_ok() => {
+            let noun = if left == 1 { "follow-up" } else { "follow-ups" };
+            let mut out: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+            out[i - 1] = left.to_string();
+            out[i] = format!("{noun} left");
+            if words.get(i + 1) == Some(&"left") {
+                out.remove(i + 1);
+            }
+            out.join(" ")
+        }
+        _ => text.to_string(),
+    }
+}
+
+/// The Undo button shown after an action.
+pub fn undo_actions(block_id: &str, undo_id: i64) -> serde_json::Value {
+    actions_block(
+        block_id,
+        vec![button("↩️ Undo", actions::UNDO, &undo_id.to_string(), None)],
+    )
 }
 
 /// One touch in the agenda: what to do and say, and the buttons.
@@ -504,6 +689,11 @@ fn touch_blocks(t: &DueTouch, today: NaiveDate) -> Vec<serde_json::Value> {
         0 => String::new(),
         1 => " · ⏰ 1 day late".into(),
         n => format!(" · ⏰ {n} days late"),
+    };
+    let late = match t.behind {
+        0 => late,
+        1 => format!("{late} · 1 more touch behind"),
+        n => format!("{late} · {n} more touches behind"),
     };
     let last = match p.last_contact_at {
         Some(at) => format!("last contact {}", short_date(at.date_naive())),
@@ -536,14 +726,22 @@ fn touch_blocks(t: &DueTouch, today: NaiveDate) -> Vec<serde_json::Value> {
                         .collect(),
                 ),
                 button("Replied 💬", actions::REPLIED, &value, None),
-                overflow(
-                    actions::MORE,
-                    MORE_CHOICES
-                        .iter()
-                        .map(|(label, suffix)| {
-                            option(label, &actions::prospect_value(p.id, suffix))
-                        })
-                        .collect(),
+                blocks::with_confirm(
+                    overflow(
+                        actions::MORE,
+                        MORE_CHOICES
+                            .iter()
+                            .map(|(label, suffix)| {
+                                option(label, &actions::prospect_value(p.id, suffix))
+                            })
+                            .collect(),
+                    ),
+                    "Close this follow-up?",
+                    &format!(
+                        "Won, lost, nurture and stop end this prospect's cadence. You can undo it for {} minutes.",
+                        crate::store::UNDO_MINUTES
+                    ),
+                    "Yes, go ahead",
                 ),
             ],
         ),
@@ -630,6 +828,7 @@ fn applied(state: &ProspectState, outcome: &Outcome) -> Message {
             touch,
             next_due,
             cadence_ended,
+            caught_up,
         } => {
             let ended = if *cadence_ended {
                 match p.cadence.cadence().after {
@@ -643,8 +842,13 @@ fn applied(state: &ProspectState, outcome: &Outcome) -> Message {
             let hint = lint_hint(touch.note.as_deref())
                 .map(|h| format!("\n{h}"))
                 .unwrap_or_default();
+            let caught_up = match caught_up {
+                0 => String::new(),
+                1 => " You were behind: 1 missed touch was skipped, and the rest of the cadence now runs from today.".to_string(),
+                n => format!(" You were behind: {n} missed touches were skipped, and the rest of the cadence now runs from today."),
+            };
             format!(
-                "✅ Logged {} for {name}.{}{ended}{hint}",
+                "✅ Logged {} for {name}.{}{caught_up}{ended}{hint}",
                 touch.position(),
                 next(next_due)
             )
@@ -805,15 +1009,16 @@ fn stats(m: &Metrics, window: Window) -> Message {
     out
 }
 
-/// Replaces one item of a message (its section and its buttons) with a one-line result, keeping
-/// the rest of the message as it was.
+/// Replaces one item of a message (its section and its buttons) with a one-line result and, when
+/// given, an Undo button under it, keeping the rest of the message as it was.
 pub fn patch_blocks(
     original: &[serde_json::Value],
     section_id: &str,
     actions_id: &str,
     result: &str,
+    undo: Option<i64>,
 ) -> Vec<serde_json::Value> {
-    let mut out = Vec::with_capacity(original.len());
+    let mut out = Vec::with_capacity(original.len() + 1);
     for block in original {
         match block.get("block_id").and_then(|b| b.as_str()) {
             Some(id) if id == section_id => {
@@ -822,6 +1027,9 @@ pub fn patch_blocks(
                 let first_line = text.lines().next().unwrap_or_default();
                 done["text"]["text"] = serde_json::json!(format!("{first_line}\n{result}"));
                 out.push(done);
+                if let Some(undo) = undo {
+                    out.push(undo_actions(&format!("{UNDO_PREFIX}{actions_id}"), undo));
+                }
             }
             Some(id) if id == actions_id => {}
             _ => out.push(block.clone()),
@@ -829,4 +1037,50 @@ pub fn patch_blocks(
     }
     out.truncate(blocks::MAX_MESSAGE_BLOCKS);
     out
+}
+
+/// An Undo button's block id: this, then the id of the buttons it replaced.
+pub const UNDO_PREFIX: &str = "undo.";
+
+/// After an undo: the item's section and Undo button replaced by `replacement` (the item drawn
+/// again from the store), the rest of the message as it was.
+pub fn unpatch_blocks(
+    original: &[serde_json::Value],
+    section_id: &str,
+    undo_id: &str,
+    replacement: Vec<serde_json::Value>,
+) -> Vec<serde_json::Value> {
+    let mut replacement = Some(replacement);
+    let mut out = Vec::with_capacity(original.len() + 1);
+    for block in original {
+        match block.get("block_id").and_then(|b| b.as_str()) {
+            Some(id) if id == section_id => out.extend(replacement.take().unwrap_or_default()),
+            Some(id) if id == undo_id => {}
+            _ => out.push(block.clone()),
+        }
+    }
+    out.truncate(blocks::MAX_MESSAGE_BLOCKS);
+    out
+}
+
+/// The blocks an agenda draws for one prospect — its touch with the buttons, or its "cadence
+/// ended" choice — or none when the prospect has nothing in it.
+pub fn agenda_item(
+    report: &DueReport,
+    prospect: crate::domain::ProspectId,
+) -> Vec<serde_json::Value> {
+    if let Some(t) = report
+        .overdue
+        .iter()
+        .chain(&report.due_today)
+        .find(|t| t.prospect.id == prospect)
+    {
+        return touch_blocks(t, report.today);
+    }
+    report
+        .awaiting
+        .iter()
+        .find(|p| p.id == prospect)
+        .map(awaiting_blocks)
+        .unwrap_or_default()
 }

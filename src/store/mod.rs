@@ -96,6 +96,24 @@ pub(crate) struct AddJob {
 pub struct Applied {
     pub state: ProspectState,
     pub outcome: Outcome,
+    /// The undo record of this change (none for a change that changed nothing).
+    pub undo: Option<i64>,
+}
+
+/// How long an action can be taken back.
+pub const UNDO_MINUTES: i64 = 10;
+
+/// What [`Store::undo`] did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Undone {
+    /// The prospect is back as it was before the action.
+    Restored(Box<ProspectState>),
+    /// Too late: the undo window has passed.
+    Expired,
+    /// The prospect changed again since: undoing would throw that away.
+    Changed,
+    /// Already undone, or not this rep's.
+    Gone,
 }
 
 #[async_trait]
@@ -264,6 +282,19 @@ pub trait Store: Send + Sync + 'static {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> StoreResult<Activity>;
+
+    /// Takes back the change an undo record names, if it is the rep's, not yet undone, not
+    /// expired at `now`, and nothing changed the prospect since. All or nothing.
+    async fn undo(&self, rep: &RepRef, undo_id: i64, now: DateTime<Utc>) -> StoreResult<Undone>;
+
+    /// The workspace's non-working days, sorted.
+    async fn team_holidays(&self, team_id: &str) -> StoreResult<Vec<NaiveDate>>;
+
+    /// Replaces the workspace's non-working days.
+    async fn set_team_holidays(&self, team_id: &str, days: &[NaiveDate]) -> StoreResult<()>;
+
+    /// Every workspace's non-working days, by workspace (for a digest pass).
+    async fn all_team_holidays(&self) -> StoreResult<Vec<(String, NaiveDate)>>;
 
     /// The digest record for a rep's local date, if any.
     async fn digest_run(

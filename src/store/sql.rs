@@ -20,7 +20,7 @@ macro_rules! sql_store {
             use crate::store::rows::{self, PROSPECT_COLUMNS, TOUCH_COLUMNS};
             use crate::store::{
                 Activity, AddJob, Added, Applied, Backend, DigestOutcome, DigestRun, Store, StoreError, StoreResult,
-                Workspace,
+                Undone, Workspace,
             };
 
             type Conn = <$db as sqlx::Database>::Connection;
@@ -110,6 +110,7 @@ macro_rules! sql_store {
                         _ => None,
                     },
                     daily_cap: row.try_get("daily_cap")?,
+                    holidays: Vec::new(),
                 })
             }
 
@@ -362,6 +363,139 @@ macro_rules! sql_store {
                 };
                 let planned: Vec<_> = change.new_touches.iter().map(|t| (&old.rep, old.id, enrolment_id, t)).collect();
                 insert_touches(&mut *conn, &planned).await?;
+                Ok(true)
+            }
+
+            /// Keeps what `change` is about to overwrite, so the rep can take it back; the record's id.
+            async fn record_undo(
+                conn: &mut Conn,
+                before: &ProspectState,
+                change: &Change,
+                now: DateTime<Utc>,
+            ) -> StoreResult<i64> {
+                let p = &before.prospect;
+                sqlx::query("DELETE FROM undo_log WHERE prospect_id = $1 AND expires_at < $2")
+                    .bind(p.id)
+                    .bind(now)
+                    .execute(&mut *conn)
+                    .await?;
+                let max_touch_id: Option<i64> =
+                    sqlx::query_scalar("SELECT MAX(id) FROM touches WHERE prospect_id = $1")
+                        .bind(p.id)
+                        .fetch_one(&mut *conn)
+                        .await?;
+                let enrolment = sqlx::query("SELECT ended_at, end_reason FROM enrolments WHERE id = $1")
+                    .bind(p.enrolment_id)
+                    .fetch_optional(&mut *conn)
+                    .await?;
+                let (ended_at, end_reason): (Option<DateTime<Utc>>, Option<String>) = match &enrolment {
+                    Some(row) => (row.try_get("ended_at")?, row.try_get("end_reason")?),
+                    None => (None, None),
+                };
+                let snapshot = serde_json::to_string(before)
+                    .map_err(|e| StoreError::Corrupt(format!("undo snapshot: {e}")))?;
+                sqlx::query(
+                    "INSERT INTO undo_log (team_id, user_id, prospect_id, version_after, max_touch_id, \
+                     enrolment_ended_at, enrolment_end_reason, snapshot, created_at, expires_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                )
+                .bind(&p.rep.team_id)
+                .bind(&p.rep.user_id)
+                .bind(p.id)
+                .bind(change.prospect.version)
+                .bind(max_touch_id.unwrap_or(0))
+                .bind(ended_at)
+                .bind(end_reason)
+                .bind(snapshot)
+                .bind(now)
+                .bind(now + chrono::Duration::minutes(crate::store::UNDO_MINUTES))
+                .execute(&mut *conn)
+                .await?;
+                // The writer holds the lock (SQLite) or the row is ours until commit (Postgres).
+                let id: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM undo_log WHERE prospect_id = $1")
+                    .bind(p.id)
+                    .fetch_one(&mut *conn)
+                    .await?;
+                id.ok_or_else(|| StoreError::Corrupt("an undo record without an id".into()))
+            }
+
+            /// Puts a prospect back as `before` held it: its fields, its touches' fields, and no
+            /// touch or enrolment the action created. `false` when it changed again since.
+            async fn restore(
+                conn: &mut Conn,
+                before: &ProspectState,
+                version_after: i64,
+                max_touch_id: i64,
+                enrolment_end: (Option<DateTime<Utc>>, Option<String>),
+                now: DateTime<Utc>,
+            ) -> StoreResult<bool> {
+                let p = &before.prospect;
+                let updated = sqlx::query(
+                    "UPDATE prospects SET stage = $1, value_cents = $2, notes = $3, status = $4, \
+                     cadence_id = $5, touches_done = $6, first_touch_at = $7, last_contact_at = $8, \
+                     last_channel = $9, replied_after_touch = $10, paused_on = $11, closed_at = $12, \
+                     close_reason = $13, updated_at = $14, version = $15, replied_at = $16, enrolment_id = $17 \
+                     WHERE id = $18 AND team_id = $19 AND user_id = $20 AND version = $21",
+                )
+                .bind(p.stage.as_str())
+                .bind(p.value.map(Money::cents))
+                .bind(&p.notes)
+                .bind(p.status.as_str())
+                .bind(p.cadence.as_str())
+                .bind(p.touches_done)
+                .bind(p.first_touch_at)
+                .bind(p.last_contact_at)
+                .bind(p.last_channel.map(|c| c.as_str()))
+                .bind(p.replied_after_touch)
+                .bind(p.paused_on)
+                .bind(p.closed_at)
+                .bind(&p.close_reason)
+                .bind(now)
+                .bind(version_after + 1)
+                .bind(p.replied_at)
+                .bind(p.enrolment_id)
+                .bind(p.id)
+                .bind(&p.rep.team_id)
+                .bind(&p.rep.user_id)
+                .bind(version_after)
+                .execute(&mut *conn)
+                .await?
+                .rows_affected();
+                if updated == 0 {
+                    return Ok(false);
+                }
+                sqlx::query("DELETE FROM touches WHERE prospect_id = $1 AND id > $2")
+                    .bind(p.id)
+                    .bind(max_touch_id)
+                    .execute(&mut *conn)
+                    .await?;
+                sqlx::query("DELETE FROM enrolments WHERE prospect_id = $1 AND id > $2")
+                    .bind(p.id)
+                    .bind(p.enrolment_id)
+                    .execute(&mut *conn)
+                    .await?;
+                sqlx::query("UPDATE enrolments SET ended_at = $1, end_reason = $2 WHERE id = $3")
+                    .bind(enrolment_end.0)
+                    .bind(enrolment_end.1)
+                    .bind(p.enrolment_id)
+                    .execute(&mut *conn)
+                    .await?;
+                for t in &before.touches {
+                    sqlx::query(
+                        "UPDATE touches SET due_on = $1, status = $2, snoozes = $3, done_at = $4, \
+                         channel = $5, note = $6 WHERE id = $7 AND prospect_id = $8",
+                    )
+                    .bind(t.due_on)
+                    .bind(t.status.as_str())
+                    .bind(t.snoozes)
+                    .bind(t.done_at)
+                    .bind(t.channel.map(|c| c.as_str()))
+                    .bind(&t.note)
+                    .bind(t.id)
+                    .bind(p.id)
+                    .execute(&mut *conn)
+                    .await?;
+                }
                 Ok(true)
             }
 
@@ -813,15 +947,16 @@ macro_rules! sql_store {
                         let change = decide(&state, action, ctx)?;
                         if change.is_noop() {
                             tx.rollback().await?;
-                            return Ok(Applied { state, outcome: change.outcome });
+                            return Ok(Applied { state, outcome: change.outcome, undo: None });
                         }
+                        let undo = record_undo(&mut tx, &state, &change, ctx.now).await?;
                         if !write_change(&mut tx, &state.prospect, &change, ctx.now).await? {
                             tx.rollback().await?;
                             continue;
                         }
                         let state = load_state(&mut tx, rep, id).await?.ok_or(StoreError::NotFound(id))?;
                         tx.commit().await?;
-                        return Ok(Applied { state, outcome: change.outcome });
+                        return Ok(Applied { state, outcome: change.outcome, undo: Some(undo) });
                     }
                     Err(StoreError::Conflict)
                 }
@@ -843,7 +978,7 @@ macro_rules! sql_store {
                         .map(|row| {
                             let touch = touch_from_row(row)?
                                 .ok_or_else(|| StoreError::Corrupt("due touch without id".into()))?;
-                            Ok(DueTouch { prospect: prospect_from_row(row)?, touch })
+                            Ok(DueTouch::new(prospect_from_row(row)?, touch))
                         })
                         .collect()
                 }
@@ -1131,7 +1266,7 @@ macro_rules! sql_store {
                         .map(|row| {
                             let touch = touch_from_row(row)?
                                 .ok_or_else(|| StoreError::Corrupt("pending touch without id".into()))?;
-                            Ok(DueTouch { prospect: prospect_from_row(row)?, touch })
+                            Ok(DueTouch::new(prospect_from_row(row)?, touch))
                         })
                         .collect()
                 }
@@ -1247,6 +1382,90 @@ macro_rules! sql_store {
                         won_value_cents: row.try_get("won_value")?,
                         added: row.try_get("added")?,
                     })
+                }
+
+                async fn undo(&self, rep: &RepRef, undo_id: i64, now: DateTime<Utc>) -> StoreResult<Undone> {
+                    let mut tx = self.writer.begin_with($begin).await?;
+                    let Some(row) = sqlx::query(
+                        "SELECT version_after, max_touch_id, enrolment_ended_at, enrolment_end_reason, snapshot, \
+                         expires_at FROM undo_log WHERE id = $1 AND team_id = $2 AND user_id = $3 AND used_at IS NULL",
+                    )
+                    .bind(undo_id)
+                    .bind(&rep.team_id)
+                    .bind(&rep.user_id)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    else {
+                        tx.rollback().await?;
+                        return Ok(Undone::Gone);
+                    };
+                    let expires_at: DateTime<Utc> = row.try_get("expires_at")?;
+                    if expires_at < now {
+                        tx.rollback().await?;
+                        return Ok(Undone::Expired);
+                    }
+                    let snapshot: String = row.try_get("snapshot")?;
+                    let before: ProspectState = serde_json::from_str(&snapshot)
+                        .map_err(|e| StoreError::Corrupt(format!("undo snapshot {undo_id}: {e}")))?;
+                    let restored = restore(
+                        &mut tx,
+                        &before,
+                        row.try_get("version_after")?,
+                        row.try_get("max_touch_id")?,
+                        (row.try_get("enrolment_ended_at")?, row.try_get("enrolment_end_reason")?),
+                        now,
+                    )
+                    .await?;
+                    if !restored {
+                        tx.rollback().await?;
+                        return Ok(Undone::Changed);
+                    }
+                    sqlx::query("UPDATE undo_log SET used_at = $1 WHERE id = $2")
+                        .bind(now)
+                        .bind(undo_id)
+                        .execute(&mut *tx)
+                        .await?;
+                    let state = load_state(&mut tx, rep, before.prospect.id)
+                        .await?
+                        .ok_or(StoreError::NotFound(before.prospect.id))?;
+                    tx.commit().await?;
+                    Ok(Undone::Restored(Box::new(state)))
+                }
+
+                async fn team_holidays(&self, team_id: &str) -> StoreResult<Vec<NaiveDate>> {
+                    Ok(sqlx::query_scalar("SELECT day FROM team_holidays WHERE team_id = $1 ORDER BY day")
+                        .bind(team_id)
+                        .fetch_all(&self.reader)
+                        .await?)
+                }
+
+                async fn set_team_holidays(&self, team_id: &str, days: &[NaiveDate]) -> StoreResult<()> {
+                    let mut tx = self.writer.begin_with($begin).await?;
+                    sqlx::query("DELETE FROM team_holidays WHERE team_id = $1")
+                        .bind(team_id)
+                        .execute(&mut *tx)
+                        .await?;
+                    for day in days {
+                        sqlx::query(
+                            "INSERT INTO team_holidays (team_id, day) VALUES ($1, $2) \
+                             ON CONFLICT (team_id, day) DO NOTHING",
+                        )
+                        .bind(team_id)
+                        .bind(*day)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    tx.commit().await?;
+                    Ok(())
+                }
+
+                async fn all_team_holidays(&self) -> StoreResult<Vec<(String, NaiveDate)>> {
+                    sqlx::query("SELECT team_id, day FROM team_holidays ORDER BY team_id, day")
+                        .fetch_all(&self.reader)
+                        .await?
+                        .iter()
+                        .map(|row| Ok((row.try_get("team_id")?, row.try_get("day")?)))
+                        .collect()
                 }
 
                 async fn digest_run(&self, rep: &RepRef, local_date: NaiveDate) -> StoreResult<Option<DigestRun>> {
