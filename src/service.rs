@@ -511,12 +511,12 @@ impl Service {
             ));
         }
         self.store.set_team_holidays(&rep.team_id, &days).await?;
+        self.settings.forget_team(&rep.team_id);
         let mut moved = 0;
         for other in self.store.all_reps().await? {
             if other.team_id != rep.team_id {
                 continue;
             }
-            self.forget_settings(&other);
             let settings = self.settings(&other).await?;
             let calendar = settings.calendar();
             let mut by_prospect: std::collections::BTreeMap<

@@ -36,6 +36,14 @@ impl SettingsCache {
         reps.insert(settings.rep.clone(), (Instant::now(), settings.clone()));
     }
 
+    /// Forgets every rep of a workspace (its holidays changed).
+    pub fn forget_team(&self, team_id: &str) {
+        self.reps
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|rep, _| rep.team_id != team_id);
+    }
+
     pub fn forget(&self, rep: &RepRef) {
         self.reps
             .lock()

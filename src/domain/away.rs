@@ -75,15 +75,25 @@ pub fn spread(
     let back = calendar.working_day(to + Duration::days(1));
     let mut per_day: BTreeMap<NaiveDate, usize> = BTreeMap::new();
     let mut wanted: Vec<(NaiveDate, u8, Pending)> = Vec::new();
+    // A prospect whose late touch joins the backlog keeps its touches in order: its later ones
+    // are placed after it, so they take part in the spread too.
+    let late_prospects: std::collections::HashSet<ProspectId> = touches
+        .iter()
+        .filter(|t| absence.take_overdue && t.due_on < from)
+        .map(|t| t.prospect)
+        .collect();
     for t in touches {
         let date = if t.due_on >= from {
-            if !absence.shift {
+            if !absence.shift && late_prospects.contains(&t.prospect) {
+                t.due_on
+            } else if !absence.shift {
                 if t.due_on > to {
                     *per_day.entry(t.due_on).or_default() += 1;
                 }
                 continue;
+            } else {
+                t.due_on + Duration::days(length)
             }
-            t.due_on + Duration::days(length)
         } else if absence.take_overdue {
             back
         } else {

@@ -178,6 +178,22 @@ impl TestApp {
         super::holdings(&self.store, rep).await
     }
 
+    /// One digest pass at the app's clock, as the scheduler runs it, sending to the fake Slack.
+    pub async fn digest_pass(&self) -> followup::digest::PassReport {
+        let service = Arc::new(followup::service::Service::new(
+            self.store.clone(),
+            self.clock.clone(),
+            chrono::NaiveTime::from_hms_opt(8, 0, 0).expect("time"),
+        ));
+        let api = SlackApi::new(&self.slack.api_url(), Some("xoxb-test-token".into()))
+            .expect("slack client")
+            .with_backoff(Duration::from_millis(10), 4);
+        followup::digest::Digester::new(service, Arc::new(api), 2)
+            .run_pass(self.clock.now(), false)
+            .await
+            .expect("a digest pass")
+    }
+
     pub async fn finish(self) {
         self.db.finish().await;
     }
