@@ -260,6 +260,7 @@ fn render_cadence(c: &Cadence) -> String {
             step.template
         ));
     }
+    out.push_str(&format!("  {}\n", crate::domain::schedule::days_by_pace(c)));
     let then = match c.after {
         AfterEnd::AskRep => {
             "  then: if no reply, the digest asks: one more touch, nurture, or close\n".to_string()

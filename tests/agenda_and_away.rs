@@ -144,14 +144,14 @@ on_both_apps! {
         let text = reply_text(&update);
         assert!(text.contains("Logged touch 1 of 10"), "{text}");
         assert!(text.contains("4 missed touches were skipped"), "{text}");
-        assert!(text.contains("Next touch Mon 23 Nov"), "the next touch is never in the past: {text}");
+        assert!(text.contains("Next touch Tue 24 Nov"), "never in the past, never the working day after: {text}");
 
         let s = state(app, maria).await;
         let statuses: Vec<TouchStatus> = s.touches.iter().map(|t| t.status).collect();
         assert_eq!(&statuses[..6], &[TouchStatus::Done, TouchStatus::Skipped, TouchStatus::Skipped,
             TouchStatus::Skipped, TouchStatus::Skipped, TouchStatus::Pending]);
-        assert_eq!(pending_dates(&s), vec![date(2026, 11, 23), date(2026, 12, 9), date(2026, 12, 11),
-            date(2026, 12, 14), date(2027, 1, 6)], "the rest keeps its gaps from today");
+        assert_eq!(pending_dates(&s), vec![date(2026, 11, 24), date(2026, 12, 9), date(2026, 12, 11),
+            date(2026, 12, 15), date(2027, 1, 6)], "the rest keeps its gaps from today");
         assert!(!reply_text(&json!({"blocks": due_blocks(app).await})).contains("Maria Chen"));
     }
 
@@ -344,7 +344,8 @@ on_both_apps! {
         let shown = app.say(ALICE, "settings holidays 2026-11-04 2026-11-05 2026-12-25").await;
         assert!(shown.contains("Wed 4 Nov, Thu 5 Nov, Fri 25 Dec") && shown.contains("2 pending touches moved"), "{shown}");
         let dates = pending_dates(&state(app, maria).await);
-        assert_eq!(&dates[..3], &[date(2026, 11, 2), date(2026, 11, 6), date(2026, 11, 9)], "{dates:?}");
+        // 4 Nov → 6 Nov, and Friday's touch on past Monday (the working day right after) to Tuesday.
+        assert_eq!(&dates[..3], &[date(2026, 11, 2), date(2026, 11, 6), date(2026, 11, 10)], "{dates:?}");
         // New plans avoid them too, for every rep of the team.
         add(app, BOB, "Bob Prospect start:2026-11-04").await;
         let bob = followup::domain::RepRef::new(TEAM, BOB);

@@ -342,7 +342,8 @@ fn with_weekends_worked_a_wednesday_start_gives_the_raw_offsets() {
 
 #[test]
 fn with_weekends_off_a_friday_start_moves_weekend_touches_to_monday() {
-    // Friday 2 January 2026. Day 2 is Sunday the 4th, so it moves to Monday the 5th.
+    // Friday 2 January 2026. Day 2 is Sunday the 4th: Monday the 5th would be the working day
+    // right after Friday's touch, so it moves on to Tuesday the 6th.
     check_plan_table(
         "2026-01-02",
         true,
@@ -351,14 +352,14 @@ fn with_weekends_off_a_friday_start_moves_weekend_touches_to_monday() {
                 "ten-week",
                 &[
                     "2026-01-02", // Fri
-                    "2026-01-05", // Sun -> Mon
-                    "2026-01-06", // Tue
+                    "2026-01-06", // Sun -> Mon, the day after Friday's -> Tue
+                    "2026-01-08", // Tue, the day after -> Thu
                     "2026-01-16", // Fri
-                    "2026-01-19", // Sun -> Mon
-                    "2026-01-20", // Tue
+                    "2026-01-20", // Sun -> Mon -> Tue
+                    "2026-01-22", // Tue -> Thu
                     "2026-02-06", // Fri
-                    "2026-02-09", // Sun -> Mon
-                    "2026-02-10", // Tue
+                    "2026-02-10", // Sun -> Mon -> Tue
+                    "2026-02-12", // Tue -> Thu
                     "2026-03-06", // Fri
                 ],
             ),
@@ -366,7 +367,7 @@ fn with_weekends_off_a_friday_start_moves_weekend_touches_to_monday() {
                 "proposal",
                 &[
                     "2026-01-02", // Fri
-                    "2026-01-05", // Sun -> Mon
+                    "2026-01-06", // Sun -> Mon, the day after Friday's -> Tue
                     "2026-01-08", // Thu
                     "2026-01-15", // Thu
                     "2026-01-22", // Thu
@@ -404,7 +405,7 @@ fn with_weekends_off_a_friday_start_moves_weekend_touches_to_monday() {
                     "2026-01-02", // Fri
                     "2026-01-06", // Tue
                     "2026-01-12", // Sat -> Mon
-                    "2026-01-14", // Wed
+                    "2026-01-15", // Wed, two days after Monday's -> Thu (recap: 3 days apart)
                 ],
             ),
             ("nurture", &["2026-04-02"]),
@@ -414,7 +415,8 @@ fn with_weekends_off_a_friday_start_moves_weekend_touches_to_monday() {
 
 #[test]
 fn with_weekends_off_a_wednesday_start_moves_weekend_touches_to_monday() {
-    // Wednesday 7 January 2026. Day 4 is Sunday the 11th, so it moves to Monday the 12th.
+    // Wednesday 7 January 2026. Day 4 is Sunday the 11th: Monday the 12th would be the working
+    // day right after Friday's touch, so it moves on to Tuesday the 13th.
     check_plan_table(
         "2026-01-07",
         true,
@@ -424,13 +426,13 @@ fn with_weekends_off_a_wednesday_start_moves_weekend_touches_to_monday() {
                 &[
                     "2026-01-07", // Wed
                     "2026-01-09", // Fri
-                    "2026-01-12", // Sun -> Mon
+                    "2026-01-13", // Sun -> Mon, the day after Friday's -> Tue
                     "2026-01-21",
                     "2026-01-23",
-                    "2026-01-26", // Sun -> Mon
+                    "2026-01-27", // Sun -> Mon -> Tue
                     "2026-02-11",
                     "2026-02-13",
-                    "2026-02-16", // Sun -> Mon
+                    "2026-02-17", // Sun -> Mon -> Tue
                     "2026-03-11",
                 ],
             ),
@@ -488,8 +490,9 @@ fn with_weekends_off_a_wednesday_start_moves_weekend_touches_to_monday() {
 fn a_saturday_enrolment_with_weekends_off_starts_on_monday() {
     assert_eq!(
         planned("recap", "2026-01-03", Pace::Normal, true),
-        vec!["2026-01-05", "2026-01-07", "2026-01-12", "2026-01-15"],
-        "Sat 3 -> Mon 5; day 4 is Wed 7; day 8 Sun 11 -> Mon 12; day 12 Thu 15"
+        vec!["2026-01-05", "2026-01-08", "2026-01-12", "2026-01-15"],
+        "Sat 3 -> Mon 5; day 4 is Wed 7, two days after Monday's: recap keeps 3 days apart -> Thu 8; \
+         day 8 Sun 11 -> Mon 12; day 12 Thu 15"
     );
 }
 
@@ -520,7 +523,8 @@ fn pace_scales_the_offsets_of_ten_week() {
     // Gaps 2, 2, 10, 2, 2, 17, 2, 2, 24.
     assert_eq!(
         scaled_offsets(CadenceId::TenWeek.cadence(), Pace::Fast),
-        vec![0, 1, 2, 9, 10, 11, 23, 24, 25, 42]
+        // Each 2-day gap at 0.7 would be 1: never two days running, so 2.
+        vec![0, 2, 4, 11, 13, 15, 27, 29, 31, 48]
     );
     assert_eq!(
         scaled_offsets(CadenceId::TenWeek.cadence(), Pace::Normal),
@@ -536,10 +540,16 @@ fn pace_scales_the_offsets_of_ten_week() {
 fn pace_scales_the_offsets_of_proposal_cold_recap_and_nurture() {
     let table: &[(&str, &[u32], &[u32])] = &[
         // cadence, fast, slow
-        ("proposal", &[0, 1, 4, 9, 14, 20], &[0, 3, 9, 20, 31, 45]),
+        ("proposal", &[0, 2, 5, 10, 15, 21], &[0, 3, 9, 20, 31, 45]),
         ("cold", &[1, 6, 16, 31, 51, 85], &[3, 14, 35, 67, 109, 181]),
         ("recap", &[0, 3, 6, 9], &[0, 6, 12, 18]),
         ("nurture", &[63], &[135]),
+        // Hot: at least 7 days apart at any pace.
+        (
+            "hot",
+            &[0, 7, 14, 21, 28, 38, 48, 72, 93],
+            &[0, 11, 22, 33, 44, 65, 86, 137, 182],
+        ),
     ];
     for (cadence, fast, slow) in table {
         let c = id(cadence).cadence();
@@ -552,24 +562,25 @@ fn pace_scales_the_offsets_of_proposal_cold_recap_and_nurture() {
 fn a_fast_and_a_slow_proposal_started_on_a_wednesday_fall_on_these_dates() {
     assert_eq!(
         planned("proposal", "2026-01-07", Pace::Fast, false),
+        // Gaps 2, 4, 7, 7, 9 at 0.7: 1 → 2 (never consecutive days), 3, 5, 5, 6.
         vec![
             "2026-01-07",
-            "2026-01-08",
-            "2026-01-11",
-            "2026-01-16",
-            "2026-01-21",
-            "2026-01-27",
+            "2026-01-09",
+            "2026-01-12",
+            "2026-01-17",
+            "2026-01-22",
+            "2026-01-28",
         ]
     );
     assert_eq!(
         planned("proposal", "2026-01-07", Pace::Fast, true),
         vec![
             "2026-01-07", // Wed
-            "2026-01-08", // Thu
-            "2026-01-12", // Sun 11 -> Mon
-            "2026-01-16", // Fri
-            "2026-01-21", // Wed
-            "2026-01-27", // Tue
+            "2026-01-09", // Fri
+            "2026-01-13", // Mon 12 is the working day after Friday's -> Tue
+            "2026-01-19", // Sat 17 -> Mon
+            "2026-01-22", // Thu
+            "2026-01-28", // Wed
         ]
     );
     assert_eq!(
@@ -646,4 +657,45 @@ fn the_cadences_command_shows_channels_and_what_happens_after_the_end() {
         "{text}"
     );
     assert!(text.contains("one more touch, nurture, or close"), "{text}");
+}
+
+#[test]
+fn a_hot_or_warm_lead_that_arrives_on_a_saturday_is_called_that_day() {
+    use followup::domain::lifecycle::enrol;
+    use followup::domain::schedule::Calendar;
+    use followup::domain::{LeadTemp, NewProspect, ProspectName};
+    let saturday = date("2026-01-03");
+    for lead in [LeadTemp::Hot, LeadTemp::Warm] {
+        let mut new = NewProspect::named(ProspectName::parse("Kevin Walsh").expect("name"));
+        new.lead = Some(lead);
+        let (cadence, touches) = enrol(&new, saturday, &Calendar::weekends(true)).expect("plan");
+        assert_eq!(cadence, CadenceId::Hot);
+        assert_eq!(
+            touches[0].due_on, saturday,
+            "{lead}: the first 24 hours decide"
+        );
+        assert_eq!(
+            touches[1].due_on,
+            date("2026-01-12"),
+            "{lead}: day 7 is Saturday 10 → Monday"
+        );
+    }
+    // A cold lead, or a hot one while the rep is away, waits for a working day.
+    let mut cold = NewProspect::named(ProspectName::parse("Cal Cold").expect("name"));
+    cold.lead = Some(LeadTemp::Cold);
+    cold.cadence = Some(CadenceId::Recap);
+    let (_, touches) = enrol(&cold, saturday, &Calendar::weekends(true)).expect("plan");
+    assert_eq!(touches[0].due_on, date("2026-01-05"));
+    let mut hot = NewProspect::named(ProspectName::parse("Hal Hot").expect("name"));
+    hot.lead = Some(LeadTemp::Hot);
+    let away = Calendar {
+        away: Some((saturday, date("2026-01-06"))),
+        ..Calendar::weekends(true)
+    };
+    let (_, touches) = enrol(&hot, saturday, &away).expect("plan");
+    assert_eq!(
+        touches[0].due_on,
+        date("2026-01-07"),
+        "nothing is dated inside an absence"
+    );
 }

@@ -178,6 +178,14 @@ digest_tests! {
         let friday = *expected["U_NY"].iter().find(|d| d.weekday() == Weekday::Fri).expect("a Friday with touches");
         // Friday's touches stay overdue through the weekend: no digest until Monday, which gets one.
         expected.get_mut("U_NY").unwrap().insert(friday + chrono::Duration::days(3));
+        // Monday logs Friday's ten-week touch three days late, so the rest of that cadence runs
+        // from Monday: its week 3 (2, 4 and 6 Nov) comes three days later — 5, then Sun 8 → Mon 9,
+        // then 11 Nov (never two working days running).
+        let ny_days = expected.get_mut("U_NY").unwrap();
+        for day in [2, 4, 6] {
+            assert!(ny_days.remove(&NaiveDate::from_ymd_opt(2026, 11, day).unwrap()), "ten-week's week 3 on {day} Nov");
+        }
+        ny_days.extend([5, 9, 11].map(|day| NaiveDate::from_ymd_opt(2026, 11, day).unwrap()));
         let mut got: BTreeMap<String, Vec<DateTime<Utc>>> = BTreeMap::new();
         let mut now = start;
         while now < at(2026, 11, 19, 0, 0) {

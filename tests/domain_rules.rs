@@ -1017,16 +1017,17 @@ fn a_touch_of_another_prospect_or_enrolment_is_refused() {
 
 #[test]
 fn snoozing_one_touch_moves_only_that_touch_when_the_next_is_still_later() {
-    let s = ten_week();
+    // Proposal: Wed 4 March's touch snoozed a day to Thu 5; the next, Mon 9, is still at rest.
+    let s = with_done(proposal(), 1);
     let action = Action::Snooze {
-        touch: TouchRef::Id(100),
+        touch: TouchRef::Id(101),
         by: SnoozeFor::Days(1),
         shift_rest: false,
     };
-    let change = decide(&s, &action, &ctx("2026-03-02", true)).unwrap();
-    assert_eq!(dues(&change), vec![(100, "2026-03-03".into())]);
+    let change = decide(&s, &action, &ctx("2026-03-04", true)).unwrap();
+    assert_eq!(dues(&change), vec![(101, "2026-03-05".into())]);
     assert_eq!(change.touches[0].snoozes, 1);
-    assert_eq!(change.touches[0].original_due_on, date("2026-03-02"));
+    assert_eq!(change.touches[0].original_due_on, date("2026-03-04"));
     assert!(matches!(
         change.outcome,
         Outcome::Snoozed { moved_later: 0, .. }
@@ -1036,7 +1037,8 @@ fn snoozing_one_touch_moves_only_that_touch_when_the_next_is_still_later() {
 #[test]
 fn snoozed_touch_keeps_later_touches_after_it() {
     // Monday's touch snoozed three days lands on Thursday 5 March, past Wednesday's touch:
-    // Wednesday's moves to Friday 6, and Friday's to Monday 9 (weekends off).
+    // Wednesday's moves on, past Friday 6 (the working day right after Thursday) to Monday 9,
+    // and Friday's to Wednesday 11 (weekends off; never two working days running).
     let s = ten_week();
     let action = Action::Snooze {
         touch: TouchRef::Next,
@@ -1048,8 +1050,8 @@ fn snoozed_touch_keeps_later_touches_after_it() {
         dues(&change),
         vec![
             (100, "2026-03-05".into()),
-            (101, "2026-03-06".into()),
-            (102, "2026-03-09".into()),
+            (101, "2026-03-09".into()),
+            (102, "2026-03-11".into()),
         ]
     );
     assert!(matches!(

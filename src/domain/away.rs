@@ -112,9 +112,8 @@ pub fn spread(
     for (date, _, t) in wanted {
         let mut day = date;
         if let Some(last) = last_of_prospect.get(&t.prospect) {
-            if day <= *last {
-                day = calendar.working_day(*last + Duration::days(1));
-            }
+            // Never the same day or the working day after another touch of the prospect.
+            day = day.max(calendar.after_rest(*last));
         }
         while per_day.get(&day).copied().unwrap_or(0) >= cap {
             day = calendar.working_day(day + Duration::days(1));

@@ -102,7 +102,13 @@ pub struct Cadence {
     pub when: &'static str,
     pub steps: &'static [Step],
     pub after: AfterEnd,
+    /// The fewest days between two of its touches at any pace: pace scales the rests, never
+    /// below this (and never onto the working day right after a touch; see `schedule::reflow`).
+    pub min_gap: u32,
 }
+
+/// No two touches of one prospect on the same day or on consecutive days.
+pub const MIN_GAP_DAYS: u32 = 2;
 
 impl Cadence {
     /// The number of touches, or `None` for a cadence that repeats without end.
@@ -267,6 +273,7 @@ pub static BUILT_IN: &[Cadence] = &[
         when: "a persistent schedule with growing rests, for a prospect who has not answered yet",
         steps: TEN_WEEK,
         after: AfterEnd::AskRep,
+        min_gap: MIN_GAP_DAYS,
     },
     Cadence {
         id: CadenceId::Proposal,
@@ -274,6 +281,7 @@ pub static BUILT_IN: &[Cadence] = &[
         when: "after a proposal is sent: 30 days, then nurture",
         steps: PROPOSAL,
         after: AfterEnd::MoveTo(CadenceId::Nurture),
+        min_gap: MIN_GAP_DAYS,
     },
     Cadence {
         id: CadenceId::Hot,
@@ -281,6 +289,8 @@ pub static BUILT_IN: &[Cadence] = &[
         when: "a hot or warm lead: first touch within 24 hours, a 120-day plan",
         steps: HOT,
         after: AfterEnd::AskRep,
+        // Fast deciders hear from us every 7–10 days, never every day or two.
+        min_gap: 7,
     },
     Cadence {
         id: CadenceId::Cold,
@@ -288,6 +298,7 @@ pub static BUILT_IN: &[Cadence] = &[
         when: "a lead who wants a solution later: the first touch may wait 48 hours",
         steps: COLD,
         after: AfterEnd::AskRep,
+        min_gap: MIN_GAP_DAYS,
     },
     Cadence {
         id: CadenceId::Recap,
@@ -295,6 +306,8 @@ pub static BUILT_IN: &[Cadence] = &[
         when: "after a first meeting: a same-day recap, then every 4 days",
         steps: RECAP_STEPS,
         after: AfterEnd::AskRep,
+        // Every 4 days; never daily or every other day, even for a fast decider.
+        min_gap: 3,
     },
     Cadence {
         id: CadenceId::Nurture,
@@ -302,6 +315,7 @@ pub static BUILT_IN: &[Cadence] = &[
         when: "long-term, after a cadence ends without a decision: a value-add every 90 days",
         steps: NURTURE_STEPS,
         after: AfterEnd::Repeat { every_days: 90 },
+        min_gap: MIN_GAP_DAYS,
     },
 ];
 

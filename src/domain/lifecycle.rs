@@ -9,9 +9,11 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use super::cadence::{AfterEnd, CadenceId, Channel};
 use super::error::DomainError;
 use super::prospect::{
-    Money, NewProspect, Prospect, ProspectStatus, Stage, Touch, TouchId, TouchStatus,
+    LeadTemp, Money, NewProspect, Prospect, ProspectStatus, Stage, Touch, TouchId, TouchStatus,
 };
-use super::schedule::{self, plan_in, reflow_in, scale_gap, snooze_target_in, Calendar, SnoozeFor};
+use super::schedule::{
+    self, plan_in, reflow_spaced, scale_gap, snooze_target_in, Calendar, SnoozeFor,
+};
 
 /// A prospect with the touches of its current enrolment, in cadence order.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -152,7 +154,17 @@ pub fn enrol(
         return Err(DomainError::DateInPast(start));
     }
     let cadence = new.chosen_cadence(CadenceId::TEAM_DEFAULT);
-    Ok((cadence, planned(cadence, start, new.pace, calendar)))
+    let mut touches = planned(cadence, start, new.pace, calendar);
+    // The first 24 hours decide: a hot or warm lead's first call is due the day it arrives,
+    // weekend or holiday — unless the rep is away.
+    let hot = matches!(new.lead, Some(LeadTemp::Hot | LeadTemp::Warm));
+    let first_on_arrival = cadence.cadence().steps.first().is_some_and(|s| s.day == 0);
+    if hot && first_on_arrival && !calendar.is_away(start) {
+        if let Some(first) = touches.first_mut() {
+            first.due_on = start;
+        }
+    }
+    Ok((cadence, touches))
 }
 
 fn planned(
@@ -270,10 +282,12 @@ pub fn decide(
             snoozed.snoozes += 1;
             change.touches.push(snoozed.clone());
             let mut moved_later = 0;
-            for (t, due) in later
-                .iter()
-                .zip(reflow_in(&wanted, Some(to), &ctx.calendar))
-            {
+            for (t, due) in later.iter().zip(reflow_spaced(
+                &wanted,
+                Some(to),
+                &ctx.calendar,
+                p.cadence.cadence().min_gap,
+            )) {
                 if due != t.due_on {
                     let mut moved = (*t).clone();
                     moved.due_on = due;
@@ -370,14 +384,16 @@ pub fn decide(
                 .iter()
                 .filter(|t| t.status == TouchStatus::Paused)
                 .collect();
+            // Nothing resumes in the past: a touch that was late when paused is due today.
             let wanted: Vec<NaiveDate> = paused
                 .iter()
-                .map(|t| t.due_on + Duration::days(shifted_days))
+                .map(|t| (t.due_on + Duration::days(shifted_days)).max(ctx.today))
                 .collect();
-            for (t, due) in paused.iter().zip(reflow_in(
+            for (t, due) in paused.iter().zip(reflow_spaced(
                 &wanted,
-                Some(ctx.today - Duration::days(1)),
+                None,
                 &ctx.calendar,
+                p.cadence.cadence().min_gap,
             )) {
                 let mut resumed = (*t).clone();
                 resumed.status = TouchStatus::Pending;
@@ -646,10 +662,12 @@ fn catch_up(state: &ProspectState, change: &mut Change, handled: &Touch, ctx: &C
     let slot = first_later.due_on + Duration::days(late_by);
     let delta = slot - first_kept.due_on;
     let wanted: Vec<NaiveDate> = kept.iter().map(|t| t.due_on + delta).collect();
-    for (t, due) in kept
-        .iter()
-        .zip(reflow_in(&wanted, Some(ctx.today), &ctx.calendar))
-    {
+    for (t, due) in kept.iter().zip(reflow_spaced(
+        &wanted,
+        Some(ctx.today),
+        &ctx.calendar,
+        state.prospect.cadence.cadence().min_gap,
+    )) {
         if due != t.due_on {
             let mut moved = (*t).clone();
             moved.due_on = due;

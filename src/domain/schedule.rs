@@ -31,19 +31,44 @@ pub fn scale_gap(gap: u32, pace: Pace) -> u32 {
     ((f64::from(gap) * pace_factor(pace)).round() as u32).max(1)
 }
 
-/// The day offsets of every step, with each gap scaled by pace.
+/// The day offsets of every step, with each gap scaled by pace but never below the cadence's
+/// floor (`Cadence::min_gap`). The first step's wait after enrolment is not a gap between touches.
 pub fn scaled_offsets(cadence: &Cadence, pace: Pace) -> Vec<u32> {
     let mut previous_day = 0;
     let mut offset = 0;
     cadence
         .steps
         .iter()
-        .map(|step| {
-            offset += scale_gap(step.day - previous_day, pace);
+        .enumerate()
+        .map(|(i, step)| {
+            let gap = scale_gap(step.day - previous_day, pace);
+            offset += if i == 0 {
+                gap
+            } else {
+                gap.max(cadence.min_gap)
+            };
             previous_day = step.day;
             offset
         })
         .collect()
+}
+
+/// `days by pace — fast: 0, 2, 4 … · normal: … · slow: …`, as the cadence tables print it.
+pub fn days_by_pace(cadence: &Cadence) -> String {
+    let days = |pace| {
+        scaled_offsets(cadence, pace)
+            .iter()
+            .map(u32::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    format!(
+        "days by pace — fast: {} · normal: {} · slow: {} (never two touches on the same or consecutive working days; at least {} days apart)",
+        days(Pace::Fast),
+        days(Pace::Normal),
+        days(Pace::Slow),
+        cadence.min_gap
+    )
 }
 
 pub fn is_weekend(date: NaiveDate) -> bool {
@@ -89,6 +114,12 @@ impl Calendar {
         (self.weekends_off && is_weekend(date)) || self.is_holiday(date) || self.is_away(date)
     }
 
+    /// The earliest day a prospect's next touch may fall after one on `previous`: not the same
+    /// day, and not the working day right after it (Friday, then Monday, is two days running).
+    pub fn after_rest(&self, previous: NaiveDate) -> NaiveDate {
+        self.working_day(self.working_day(previous + Duration::days(1)) + Duration::days(1))
+    }
+
     /// The date itself, or the first day after it that is not off.
     pub fn working_day(&self, date: NaiveDate) -> NaiveDate {
         let mut day = date;
@@ -132,15 +163,15 @@ pub fn plan_in(
         .into_iter()
         .map(|offset| start + Duration::days(i64::from(offset)))
         .collect();
-    reflow_in(&wanted, None, calendar)
+    reflow_spaced(&wanted, None, calendar, cadence.min_gap)
         .into_iter()
         .enumerate()
         .map(|(step_index, due_on)| PlannedTouch { step_index, due_on })
         .collect()
 }
 
-/// Makes wanted dates usable: each on a working day and strictly after the one before
-/// (and after `after`, when given).
+/// Makes wanted dates usable: each on a working day, and at rest after the one before (and
+/// after a touch made on `after`, when given): never the same day, never the next working day.
 pub fn reflow(
     wanted: &[NaiveDate],
     after: Option<NaiveDate>,
@@ -155,13 +186,25 @@ pub fn reflow_in(
     after: Option<NaiveDate>,
     calendar: &Calendar,
 ) -> Vec<NaiveDate> {
+    reflow_spaced(wanted, after, calendar, super::cadence::MIN_GAP_DAYS)
+}
+
+/// [`reflow_in`], keeping touches at least `min_gap` days apart (a cadence's floor).
+pub fn reflow_spaced(
+    wanted: &[NaiveDate],
+    after: Option<NaiveDate>,
+    calendar: &Calendar,
+    min_gap: u32,
+) -> Vec<NaiveDate> {
     let mut previous = after;
     wanted
         .iter()
         .map(|&date| {
             let earliest = match previous {
-                Some(p) if date <= p => p + Duration::days(1),
-                _ => date,
+                Some(p) => date
+                    .max(calendar.after_rest(p))
+                    .max(p + Duration::days(i64::from(min_gap))),
+                None => date,
             };
             let due = calendar.working_day(earliest);
             previous = Some(due);

@@ -934,11 +934,12 @@ fn cadences() -> Message {
             AfterEnd::Repeat { every_days } => format!("repeats every {every_days} days"),
         };
         m.push(section(&format!(
-            "*`{}`* — {}\n_{}_\nDays: {}\n{then}",
+            "*`{}`* — {}\n_{}_\nDays: {}\n_{}_\n{then}",
             c.id,
             c.name,
             c.when,
-            days.join(", ")
+            days.join(", "),
+            crate::domain::schedule::days_by_pace(c)
         )));
     }
     m.push(context("Pick one with `cadence:<id>` when adding; `lead:hot|warm` picks `hot`, `lead:cold` picks `cold`, otherwise `proposal`."));
