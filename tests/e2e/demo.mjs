@@ -84,13 +84,35 @@ try {
   if (!/Next touch/.test(sectionText)) {
     throw new Error(`the updated touch does not say when the next one is: ${sectionText}`);
   }
-  // The touch that was done has no buttons left under it: the next block is another touch.
-  const nextIsActions = await section.evaluate(
-    (el) => !!el.nextElementSibling && el.nextElementSibling.classList.contains("bk-actions")
-  );
-  if (nextIsActions || buttonsLeft > 0) {
+  // The touch that was done has no Done button left under it, only an Undo.
+  if (buttonsLeft > 0) {
     throw new Error("the Done button is still under the touch that was done");
   }
+  const undo = section.locator(
+    "xpath=following-sibling::*[1][contains(@class,'bk-actions')]//button[contains(., 'Undo')]"
+  );
+  if ((await undo.count()) !== 1) {
+    throw new Error("no Undo under the touch that was done");
+  }
+  const header = await digest.locator(".bk-header").first().innerText();
+  if (!/follow-ups? left/.test(header)) {
+    throw new Error(`the digest's header was not brought up to date: ${header}`);
+  }
+
+  step("click Undo: the touch is back with its buttons");
+  await undo.click();
+  const again = digest.locator(".bk-section", { hasText: NAME });
+  await again
+    .locator("xpath=following-sibling::div[contains(@class,'bk-actions')][1]")
+    .getByRole("button", { name: /Done/ })
+    .waitFor(WAIT);
+
+  step("click Done again: logged for good");
+  await again
+    .locator("xpath=following-sibling::div[contains(@class,'bk-actions')][1]")
+    .getByRole("button", { name: /Done/ })
+    .click();
+  await digest.locator(".bk-section", { hasText: "Logged touch 1 of 9" }).waitFor(WAIT);
   // The screenshot shows the digest from its header ("(edited)") down to the updated touch.
   await digest.evaluate((el) => el.scrollIntoView({ block: "start" }));
   console.log(`updated touch: ${sectionText.replace(/\s+/g, " ")}`);
