@@ -12,7 +12,8 @@ use crate::domain::metrics::Window;
 use crate::domain::prospect::{parse_company, parse_linkedin, parse_note};
 use crate::domain::schedule::SnoozeFor;
 use crate::domain::{
-    DomainError, Email, LeadTemp, Money, NewProspect, Pace, Phone, ProspectId, ProspectName, Stage,
+    Channel, DomainError, Email, LeadTemp, Money, NewProspect, Pace, Phone, ProspectId,
+    ProspectName, Stage, TouchOutcome,
 };
 
 /// Which prospect a command is about: `#12`, or words that start with (part of) its name.
@@ -58,7 +59,8 @@ pub enum Command {
     Due,
     Cadences,
     Show(Target),
-    Done(Target),
+    /// Logs the due touch: how it was made and what happened; the words after the name are the note.
+    Done(Target, TouchLog),
     Skip(Target),
     Snooze {
         target: Target,
@@ -90,6 +92,59 @@ pub enum Command {
         id: ProspectId,
         to: String,
     },
+}
+
+/// How a touch was made and what came of it, as `done … via:call outcome:voicemail` says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TouchLog {
+    pub via: Option<Channel>,
+    pub outcome: Option<TouchOutcome>,
+}
+
+/// The channels a rep can say a touch went through.
+const VIA: &[Channel] = &[
+    Channel::Call,
+    Channel::Voicemail,
+    Channel::Email,
+    Channel::LinkedIn,
+    Channel::Text,
+    Channel::Note,
+];
+
+/// Takes `via:` and `outcome:` out of a `done` command, wherever they are; the rest stays in order.
+fn parse_touch_log(rest: &[Token]) -> Result<(TouchLog, Vec<Token>), CommandError> {
+    let mut log = TouchLog::default();
+    let mut others = Vec::with_capacity(rest.len());
+    for token in rest {
+        let field = (token.kind == Kind::Plain && !token.quoted)
+            .then(|| token.text.split_once(':'))
+            .flatten();
+        match field.map(|(k, v)| (k.to_ascii_lowercase(), v)) {
+            Some((key, value)) if key == "via" || key == "by" => {
+                let channel = match value.trim().to_ascii_lowercase().as_str() {
+                    "phone" | "called" => Channel::Call,
+                    "vm" => Channel::Voicemail,
+                    "mail" | "e-mail" => Channel::Email,
+                    "sms" => Channel::Text,
+                    other => Channel::parse(other)?,
+                };
+                if !VIA.contains(&channel) {
+                    return Err(DomainError::BadChannel(value.to_string()).into());
+                }
+                log.via = Some(channel);
+            }
+            Some((key, value)) if key == "outcome" || key == "result" => {
+                log.outcome = Some(match value.trim().to_ascii_lowercase().as_str() {
+                    "noanswer" | "no_answer" | "none" => TouchOutcome::NoAnswer,
+                    "vm" => TouchOutcome::Voicemail,
+                    "spoke" | "talked" | "reached" => TouchOutcome::Connected,
+                    other => TouchOutcome::parse(other)?,
+                });
+            }
+            _ => others.push(token.clone()),
+        }
+    }
+    Ok((log, others))
 }
 
 /// Why a command was not understood; shown to the rep with the usage.
@@ -139,7 +194,10 @@ pub fn parse(text: &str, today: NaiveDate) -> Result<Command, CommandError> {
         "due" | "today" => Command::Due,
         "cadences" | "cadence" => Command::Cadences,
         "show" | "info" => Command::Show(target("show")?),
-        "done" | "did" | "log" => Command::Done(target("done")?),
+        "done" | "did" | "log" => {
+            let (log, rest) = parse_touch_log(rest)?;
+            Command::Done(target_of(&rest, "done")?, log)
+        }
         "skip" => Command::Skip(target("skip")?),
         "snooze" => parse_snooze(rest, today)?,
         "replied" | "reply" | "answered" => Command::Replied(target("replied")?),

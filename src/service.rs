@@ -214,10 +214,11 @@ impl Service {
                     cap: settings.daily_cap,
                 }
             }
-            Command::Done(target) => {
+            Command::Done(target, log) => {
                 self.act_on(rep, &target, "done", |note| Action::Done {
                     touch: TouchRef::Next,
-                    channel: None,
+                    channel: log.via,
+                    outcome: log.outcome,
                     note,
                 })
                 .await?

@@ -1,7 +1,7 @@
 //! The `/followup` grammar: text exactly as Slack delivers it, to commands.
 
 use chrono::{NaiveDate, NaiveTime};
-use followup::command::{parse, Command, CommandError, SettingsChange, Target};
+use followup::command::{parse, Command, CommandError, SettingsChange, Target, TouchLog};
 use followup::domain::metrics::Window;
 use followup::domain::schedule::SnoozeFor;
 use followup::domain::{CadenceId, DomainError, LeadTemp, Money, Pace, Stage};
@@ -143,14 +143,17 @@ fn prospects_are_named_by_id_or_words_with_the_rest_as_note() {
     );
     assert_eq!(
         ok("done jane sent the deck"),
-        Command::Done(words(&["jane", "sent", "the", "deck"]))
+        Command::Done(words(&["jane", "sent", "the", "deck"]), TouchLog::default())
     );
     assert_eq!(
         ok("done #7 left a voicemail"),
-        Command::Done(Target {
-            id: Some(7),
-            words: vec!["left".into(), "a".into(), "voicemail".into()]
-        })
+        Command::Done(
+            Target {
+                id: Some(7),
+                words: vec!["left".into(), "a".into(), "voicemail".into()]
+            },
+            TouchLog::default()
+        )
     );
     assert_eq!(ok("replied jane"), Command::Replied(words(&["jane"])));
     assert_eq!(

@@ -628,7 +628,13 @@ async fn done_snooze_and_replied_on_a_digest_update_that_message_in_place() {
         .blocks
         .iter()
         .find(|b| b["block_id"] == actions[1].as_str())
-        .and_then(|b| b["elements"][1]["options"][1]["value"].as_str())
+        .and_then(|b| {
+            b["elements"]
+                .as_array()?
+                .iter()
+                .find(|e| e["action_id"] == "touch_snooze")?["options"][1]["value"]
+                .as_str()
+        })
         .expect("the snooze menu's 3 days")
         .to_string();
 
@@ -1159,7 +1165,14 @@ fn block_kit_is_drawn_plainly_and_unknown_kinds_are_named() {
             {"type": "workflow_button", "action_id": "wf"},
         ]}),
         json!({"type": "image", "image_url": "https://x.example/a.png", "alt_text": "chart"}),
-        json!({"type": "rich_text", "elements": []}),
+        json!({"type": "file", "external_id": "ABCD1", "source": "remote"}),
+        json!({"type": "rich_text", "elements": [
+            {"type": "rich_text_section", "elements": [
+                {"type": "text", "text": "jane_doe *as typed*", "style": {"bold": true}},
+                {"type": "link", "url": "mailto:jane_doe@acme.com?subject=Hi", "text": "jane_doe@acme.com"},
+            ]},
+            {"type": "rich_text_quote", "elements": [{"type": "text", "text": "Hi <Jane>"}]},
+        ]}),
     ];
     let page = html::blocks(&blocks, "m:1", None);
     assert!(page.contains("<h3 class=\"bk-header\">Today</h3>"));
@@ -1185,8 +1198,13 @@ fn block_kit_is_drawn_plainly_and_unknown_kinds_are_named() {
         "{page}"
     );
     assert!(page.contains("[cannot render block type image]"), "{page}");
+    assert!(page.contains("[cannot render block type file]"), "{page}");
     assert!(
-        page.contains("[cannot render block type rich_text]"),
+        page.contains("<b>jane_doe *as typed*</b><a href=\"mailto:jane_doe@acme.com?subject=Hi\""),
+        "rich text is shown exactly, no markup read in it: {page}"
+    );
+    assert!(
+        page.contains("<blockquote>Hi &lt;Jane&gt;</blockquote>"),
         "{page}"
     );
     let text = visible_text(&page);

@@ -104,6 +104,7 @@ impl Rig {
             let done = Action::Done {
                 touch: TouchRef::Id(due.touch.id),
                 channel: None,
+                outcome: None,
                 note: None,
             };
             self.store

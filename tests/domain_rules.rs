@@ -726,6 +726,8 @@ fn prospect(cadence: CadenceId, status: ProspectStatus) -> Prospect {
         close_reason: None,
         created_at: enrolled,
         version: 1,
+        prefers: None,
+        last_note: None,
     }
 }
 
@@ -749,6 +751,7 @@ fn state(cadence: CadenceId, dues: &[&str]) -> ProspectState {
             done_at: None,
             channel: None,
             note: None,
+            outcome: None,
         })
         .collect();
     ProspectState {
@@ -831,6 +834,7 @@ fn apply(s: &ProspectState, change: &Change) -> ProspectState {
             done_at: None,
             channel: None,
             note: None,
+            outcome: None,
         });
     }
     next
@@ -840,6 +844,7 @@ fn done(touch: TouchRef) -> Action {
     Action::Done {
         touch,
         channel: None,
+        outcome: None,
         note: None,
     }
 }
@@ -859,6 +864,7 @@ fn done_marks_the_earliest_pending_touch_and_counts_the_contact() {
     let action = Action::Done {
         touch: TouchRef::Next,
         channel: None,
+        outcome: None,
         note: Some("left a voicemail".into()),
     };
     let change = decide(&s, &action, &c).unwrap();
@@ -893,6 +899,7 @@ fn done_on_a_later_touch_keeps_the_first_touch_time_and_records_the_channel_used
     let action = Action::Done {
         touch: TouchRef::Next,
         channel: Some(Channel::LinkedIn),
+        outcome: None,
         note: None,
     };
     let change = decide(&s, &action, &c).unwrap();

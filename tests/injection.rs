@@ -36,7 +36,8 @@ const RAW: &[&str] = &[
 /// Text shown to people must carry no live mention, channel link or link markup, and stay
 /// within Block Kit's limits.
 fn assert_inert(what: &str, value: &Value, max_blocks: usize) {
-    let text = reply_text(value);
+    // Rich text and plain_text are shown exactly as they are: only mrkdwn can carry markup.
+    let text = common::app::markup_text(value);
     for raw in RAW {
         assert!(!text.contains(raw), "{what}: live `{raw}` in {text}");
     }

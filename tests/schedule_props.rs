@@ -353,6 +353,8 @@ fn prospect(id: i64) -> Prospect {
         close_reason: None,
         created_at: enrolled,
         version: 1,
+        prefers: None,
+        last_note: None,
     }
 }
 
@@ -371,6 +373,7 @@ fn touch_due(id: i64, due_on: NaiveDate) -> Touch {
         done_at: None,
         channel: None,
         note: None,
+        outcome: None,
     }
 }
 

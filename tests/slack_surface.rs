@@ -371,9 +371,15 @@ on_both_apps! {
         let stored = app.snapshot(&TestApp::alice()).await;
         assert_eq!(stored[0].prospect.name, "<!channel> *bold* <@U123>", "stored exactly as typed");
         for text in ["list", "due", "show bold"] {
-            let shown = app.say(ALICE, text).await;
-            assert!(!shown.contains("<!channel>") && !shown.contains("<@U123>") && !shown.contains("<!here>"), "{text}: {shown}");
+            let (_, reply) = app.command(ALICE, text).await;
+            let markup = common::app::markup_text(&reply);
+            assert!(!markup.contains("<!channel>") && !markup.contains("<@U123>") && !markup.contains("<!here>"), "{text}: {markup}");
         }
+        // The agenda draws the name in rich text, which Slack shows exactly: nothing to escape,
+        // and what a rep copies is what was typed.
+        let (_, due) = app.command(ALICE, "due").await;
+        let entry = due["blocks"].as_array().unwrap().iter().find(|b| b["type"] == "rich_text").expect("an agenda entry");
+        assert_eq!(entry["elements"][0]["elements"][0]["text"], "<!channel> *bold* <@U123>");
     }
 
     async fn the_message_shortcut_opens_the_add_modal_with_the_message_as_the_note(app) {

@@ -34,6 +34,7 @@ async fn done_each_on_its_day(store: &Arc<dyn Store>, id: i64, n: usize) {
     let done = Action::Done {
         touch: TouchRef::Next,
         channel: None,
+        outcome: None,
         note: None,
     };
     for _ in 0..n {
@@ -140,7 +141,7 @@ on_both_databases! {
             assert!(store.find_prospects(intruder, "jane", false, 10).await.unwrap().is_empty());
             assert!(store.open_prospects(intruder).await.unwrap().is_empty());
             assert!(store.due_touches(intruder, date(2026, 12, 31)).await.unwrap().is_empty());
-            let done = Action::Done { touch: TouchRef::Next, channel: None, note: None };
+            let done = Action::Done { touch: TouchRef::Next, channel: None, outcome: None, note: None };
             let err = store.apply(intruder, id, &done, &ctx(monday())).await.unwrap_err();
             assert!(matches!(err, StoreError::NotFound(n) if n == id), "got {err:?}");
             let won = Action::Won { value: None };
@@ -153,7 +154,7 @@ on_both_databases! {
         let id = add(&store, &alice(), prospect("Jane Doe"), monday()).await; // proposal: days 0,2,6,13,20,29
         assert_eq!(due_names(&report(&store, &alice(), monday()).await), vec!["Jane Doe"]);
 
-        let done = Action::Done { touch: TouchRef::Next, channel: Some(Channel::Email), note: Some("sent deck".into()) };
+        let done = Action::Done { touch: TouchRef::Next, channel: Some(Channel::Email), outcome: None, note: Some("sent deck".into()) };
         let applied = store.apply(&alice(), id, &done, &ctx(monday() + Duration::hours(1))).await.unwrap();
         let Outcome::Done { touch, next_due, cadence_ended, .. } = applied.outcome else { panic!("not done") };
         assert_eq!(touch.step_index, 0);
@@ -182,7 +183,7 @@ on_both_databases! {
     async fn the_same_click_twice_changes_once(store) {
         let id = add(&store, &alice(), prospect("Jane Doe"), monday()).await;
         let first = store.prospect_state(&alice(), id).await.unwrap().unwrap().touches[0].id;
-        let click = Action::Done { touch: TouchRef::Id(first), channel: None, note: None };
+        let click = Action::Done { touch: TouchRef::Id(first), channel: None, outcome: None, note: None };
         let once = store.apply(&alice(), id, &click, &ctx(monday())).await.unwrap();
         assert!(matches!(once.outcome, Outcome::Done { .. }));
         let twice = store.apply(&alice(), id, &click, &ctx(monday() + Duration::seconds(1))).await.unwrap();
@@ -197,7 +198,7 @@ on_both_databases! {
         let clicks = (0..8).map(|i| {
             let store = store.clone();
             tokio::spawn(async move {
-                let click = Action::Done { touch: TouchRef::Id(first), channel: None, note: None };
+                let click = Action::Done { touch: TouchRef::Id(first), channel: None, outcome: None, note: None };
                 store.apply(&alice(), id, &click, &ctx(monday() + Duration::seconds(i))).await
             })
         });
@@ -270,7 +271,7 @@ on_both_databases! {
 
     async fn replied_stops_the_cadence_and_counts_the_touch_it_answered(store) {
         let id = add(&store, &alice(), prospect("Jane Doe"), monday()).await;
-        let done = Action::Done { touch: TouchRef::Next, channel: None, note: None };
+        let done = Action::Done { touch: TouchRef::Next, channel: None, outcome: None, note: None };
         store.apply(&alice(), id, &done, &ctx(monday())).await.unwrap();
         store.apply(&alice(), id, &done, &ctx(at(2026, 11, 4, 10, 0))).await.unwrap();
         let replied = Action::Replied { note: Some("wants a call next week".into()) };
@@ -346,7 +347,7 @@ on_both_databases! {
     async fn a_finished_proposal_moves_to_nurture_by_itself(store) {
         let id = add(&store, &alice(), prospect("Slow Decider"), monday()).await; // the team default: proposal
         let old_enrolment = store.prospect_state(&alice(), id).await.unwrap().unwrap().prospect.enrolment_id;
-        let done = Action::Done { touch: TouchRef::Next, channel: None, note: None };
+        let done = Action::Done { touch: TouchRef::Next, channel: None, outcome: None, note: None };
         let last_day = at(2026, 12, 14, 9, 0);
         done_each_on_its_day(&store, id, 5).await;
         store.apply(&alice(), id, &done, &ctx(last_day)).await.unwrap();
@@ -392,7 +393,7 @@ on_both_databases! {
         let a = add(&store, &alice(), prospect("Alpha"), monday()).await;
         let b = add(&store, &alice(), prospect("Bravo"), monday()).await;
         store.apply(&alice(), b, &Action::Won { value: None }, &ctx(monday())).await.unwrap();
-        let done = Action::Done { touch: TouchRef::Next, channel: None, note: None };
+        let done = Action::Done { touch: TouchRef::Next, channel: None, outcome: None, note: None };
         store.apply(&alice(), a, &done, &ctx(monday())).await.unwrap();
         let listed = store.open_prospects(&alice()).await.unwrap();
         assert_eq!(listed.len(), 1);
@@ -433,7 +434,7 @@ on_both_databases! {
     }
 
     async fn metrics_come_from_the_recorded_history(store) {
-        let done = Action::Done { touch: TouchRef::Next, channel: None, note: None };
+        let done = Action::Done { touch: TouchRef::Next, channel: None, outcome: None, note: None };
         let quick = add(&store, &alice(), prospect("Quick Win"), monday()).await;
         store.apply(&alice(), quick, &done, &ctx(monday() + Duration::hours(2))).await.unwrap();
         store.apply(&alice(), quick, &Action::Won { value: Some(Money::parse("1000").unwrap()) }, &ctx(monday())).await.unwrap();

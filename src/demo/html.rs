@@ -110,8 +110,66 @@ fn block(b: &Value, source: &str, errors: Option<&Map<String, Value>>) -> String
             format!("<div class=\"bk-actions\">{}</div>", parts.join(""))
         }
         "input" => input(b, errors),
+        "rich_text" => rich_text(b),
         other => cannot("block", if other.is_empty() { "(none)" } else { other }),
     }
+}
+
+/// A `rich_text` block: its text exactly as stored (no markup is read in it), bold and italic
+/// styles, links, and quotes.
+fn rich_text(b: &Value) -> String {
+    let mut html =
+        String::from("<div class=\"bk-section bk-rich\"><div class=\"bk-section-main\">");
+    for part in b
+        .get("elements")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let mut inner = String::new();
+        for e in part
+            .get("elements")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let text = escape(str_of(e, "text")).replace('\n', "<br>");
+            let piece = match str_of(e, "type") {
+                "text" => text,
+                "link" => {
+                    let url = str_of(e, "url");
+                    let shown = if text.is_empty() { escape(url) } else { text };
+                    format!(
+                        "<a href=\"{}\" target=\"_blank\" rel=\"noopener noreferrer\">{shown}</a>",
+                        escape(url)
+                    )
+                }
+                other => cannot("rich text element", other),
+            };
+            let style = e.get("style");
+            let bold = style.and_then(|s| s.get("bold")).and_then(Value::as_bool) == Some(true);
+            let italic = style.and_then(|s| s.get("italic")).and_then(Value::as_bool) == Some(true);
+            let piece = if bold {
+                format!("<b>{piece}</b>")
+            } else {
+                piece
+            };
+            let piece = if italic {
+                format!("<i>{piece}</i>")
+            } else {
+                piece
+            };
+            inner.push_str(&piece);
+        }
+        match str_of(part, "type") {
+            "rich_text_section" => html.push_str(&format!("<div class=\"bk-text\">{inner}</div>")),
+            "rich_text_quote" => html.push_str(&format!("<blockquote>{inner}</blockquote>")),
+            "rich_text_preformatted" => html.push_str(&format!("<pre>{inner}</pre>")),
+            other => html.push_str(&cannot("rich text part", other)),
+        }
+    }
+    html.push_str("</div></div>");
+    html
 }
 
 fn options_of(element: &Value) -> Vec<&Value> {

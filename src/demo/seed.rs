@@ -217,6 +217,7 @@ async fn touch_on_due_days(
         let action = Action::Done {
             touch: TouchRef::Id(touch.id),
             channel: None,
+            outcome: None,
             note: None,
         };
         service.act(rep, id, &action).await?;

@@ -31,6 +31,8 @@ pub enum DomainError {
     NegativeAmount(String),
     #[error("`{0}` is not a lead temperature; use hot, warm or cold")]
     BadLead(String),
+    #[error("`{0}` is not an outcome; use connected, voicemail, no-answer or sent")]
+    BadOutcome(String),
     #[error("`{0}` is not a pace; use fast, normal or slow")]
     BadPace(String),
     #[error("`{0}` is not a deal stage; use {known}", known = crate::domain::prospect::Stage::known_list())]

@@ -9,7 +9,8 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use super::cadence::{AfterEnd, CadenceId, Channel};
 use super::error::DomainError;
 use super::prospect::{
-    LeadTemp, Money, NewProspect, Prospect, ProspectStatus, Stage, Touch, TouchId, TouchStatus,
+    LeadTemp, Money, NewProspect, Prospect, ProspectStatus, Stage, Touch, TouchId, TouchOutcome,
+    TouchStatus,
 };
 use super::schedule::{
     self, plan_in, reflow_spaced, scale_gap, snooze_target_in, Calendar, SnoozeFor,
@@ -45,7 +46,9 @@ pub enum TouchRef {
 pub enum Action {
     Done {
         touch: TouchRef,
+        /// The channel actually used; `None` takes the step's first.
         channel: Option<Channel>,
+        outcome: Option<TouchOutcome>,
         note: Option<String>,
     },
     Skip {
@@ -205,6 +208,7 @@ pub fn decide(
         Action::Done {
             touch,
             channel,
+            outcome,
             note,
         } => {
             let Some(target) = pending_touch(state, *touch, "logged")? else {
@@ -219,12 +223,14 @@ pub fn decide(
             done.status = TouchStatus::Done;
             done.done_at = Some(ctx.now);
             done.channel = channel.or(step_channel);
+            done.outcome = *outcome;
             done.note = note.clone();
             let np = &mut change.prospect;
             np.touches_done += 1;
             np.first_touch_at = np.first_touch_at.or(Some(ctx.now));
             np.last_contact_at = Some(ctx.now);
             np.last_channel = done.channel;
+            np.last_note = note.clone();
             change.touches.push(done.clone());
             let caught_up = catch_up(state, &mut change, &done, ctx);
             let ended = finish_if_last(state, &mut change, &done, ctx);

@@ -21,6 +21,6 @@ pub use error::DomainError;
 pub use lifecycle::{decide, Action, Change, Context, Outcome, ProspectState};
 pub use prospect::{
     Email, LeadTemp, Money, NewProspect, Pace, Phone, Prospect, ProspectId, ProspectName,
-    ProspectStatus, RepRef, Stage, Touch, TouchId, TouchStatus,
+    ProspectStatus, RepRef, Stage, Touch, TouchId, TouchOutcome, TouchStatus,
 };
 pub use rep::{RepSettings, TzSource};

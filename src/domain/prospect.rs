@@ -287,6 +287,16 @@ string_enum!(
 );
 
 string_enum!(
+    /// What happened when the rep made a touch, as logged with it.
+    TouchOutcome, BadOutcome {
+        Connected => "connected",
+        Voicemail => "voicemail",
+        NoAnswer => "no-answer",
+        Sent => "sent",
+    }
+);
+
+string_enum!(
     /// What became of one touch.
     TouchStatus, BadStage {
         Pending => "pending",
@@ -385,6 +395,12 @@ pub struct Prospect {
     pub created_at: DateTime<Utc>,
     /// Bumped by every change; a write that read an older version is retried.
     pub version: i64,
+    /// How the prospect likes to be reached, when the rep knows.
+    #[serde(default)]
+    pub prefers: Option<Channel>,
+    /// What the rep noted with the last touch logged.
+    #[serde(default)]
+    pub last_note: Option<String>,
 }
 
 impl Prospect {
@@ -409,8 +425,12 @@ pub struct Touch {
     pub status: TouchStatus,
     pub snoozes: i64,
     pub done_at: Option<DateTime<Utc>>,
+    /// The channel actually used, once done.
     pub channel: Option<Channel>,
     pub note: Option<String>,
+    /// What happened (connected, voicemail, …), once done, when the rep said.
+    #[serde(default)]
+    pub outcome: Option<TouchOutcome>,
 }
 
 impl Touch {

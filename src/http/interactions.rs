@@ -15,6 +15,7 @@ use crate::domain::RepRef;
 use crate::service::Reply;
 use crate::slack::actions::{self, OPEN_ADD_MODAL};
 use crate::slack::blocks::Message;
+use crate::slack::log_modal;
 use crate::slack::manifest::SHORTCUT_CALLBACK_ID;
 use crate::slack::modal::{self, errors_response};
 use crate::slack::payload::{BlockActions, Interaction, MessageAction, ViewSubmission};
@@ -146,6 +147,9 @@ async fn block_actions(state: &AppState, click: BlockActions) -> Handled {
         return Ok(Answer::Empty);
     }
     let chosen = action.chosen().unwrap_or_default();
+    if action.action_id == actions::LOG {
+        return open_log_modal(state, &rep, &click, chosen).await;
+    }
     let today = applied_today(state, &rep).await?;
     let update = if action.action_id == actions::UNDO {
         let Ok(undo_id) = chosen.parse::<i64>() else {
@@ -331,7 +335,110 @@ async fn undone_in_place(
     Ok(json!({"replace_original": true, "text": original_text(click), "blocks": blocks}))
 }
 
+/// "Log…": the modal for the clicked touch, opened at once (a `trigger_id` lives 3 seconds).
+async fn open_log_modal(
+    state: &AppState,
+    rep: &RepRef,
+    click: &BlockActions,
+    value: &str,
+) -> Handled {
+    let mut parts = value.split('.').map(str::parse::<i64>);
+    let (Some(Ok(prospect)), Some(Ok(touch)), None) = (parts.next(), parts.next(), parts.next())
+    else {
+        return Ok(Answer::BadRequest(format!("a log of `{value}`")));
+    };
+    let Some(trigger_id) = click.trigger_id.clone().filter(|t| !t.is_empty()) else {
+        return Ok(Answer::BadRequest("a click without a trigger_id".into()));
+    };
+    // Only the rep's own prospect: someone else's gets no form.
+    let found = state
+        .service
+        .store
+        .prospect_state(rep, prospect)
+        .await
+        .map_err(crate::service::ServiceError::from)?;
+    let Some(found) = found else {
+        if let Some(url) = click.response_url.clone() {
+            let slack = state.slack.clone();
+            tokio::spawn(async move {
+                let body = ephemeral("That prospect is not on your list, so nothing changed.");
+                if let Err(e) = slack.respond(&url, &body).await {
+                    tracing::error!(error = %e, "refusing a log form did not reach the rep");
+                }
+            });
+        }
+        return Ok(Answer::Empty);
+    };
+    let Some(t) = found.touches.iter().find(|t| t.id == touch) else {
+        return Ok(Answer::BadRequest(format!(
+            "no touch {touch} for #{prospect}"
+        )));
+    };
+    let step_channel = t
+        .cadence
+        .cadence()
+        .step(t.step_index as usize)
+        .and_then(|s| s.channels.first().copied());
+    let title = format!("{} · {}", found.prospect.name, t.position());
+    let meta = log_modal::LogMeta {
+        prospect,
+        touch,
+        response_url: click.response_url.clone(),
+    };
+    let view = log_modal::view(&meta, &title, step_channel);
+    let slack = state.slack.clone();
+    let team = rep.team_id.clone();
+    tokio::spawn(async move {
+        if let Err(e) = slack.open_view(&team, &trigger_id, &view).await {
+            tracing::error!(error = %e, "views.open for the log form failed");
+        }
+    });
+    Ok(Answer::Empty)
+}
+
+/// The log form submitted: the touch is logged, the form closes, and the message it came from
+/// shows the result (with Undo) above today's agenda.
+async fn log_submission(state: &AppState, view: ViewSubmission) -> Handled {
+    let rep = RepRef::new(view.team.id.clone(), view.user.id.clone());
+    let (meta, action) = match log_modal::parse(&view.view.private_metadata, &view.view.state) {
+        Ok(parsed) => parsed,
+        Err(errors) => return Ok(Answer::Json(errors_response(&errors))),
+    };
+    let reply = state.service.act(&rep, meta.prospect, &action).await?;
+    let today = applied_today(state, &rep).await?;
+    match &reply {
+        Reply::Applied { undo, .. } => {
+            let result = render::reply(&reply, today).text;
+            if let Some(url) = meta.response_url {
+                let agenda = render::due(&state.service.due(&rep).await?);
+                let mut blocks = vec![crate::slack::blocks::section(&result)];
+                if let Some(undo) = undo {
+                    blocks.push(render::undo_actions("undo.reply", *undo));
+                }
+                let room = crate::slack::blocks::MAX_MESSAGE_BLOCKS - blocks.len();
+                blocks.extend(agenda.capped().into_iter().take(room));
+                let update =
+                    json!({"replace_original": true, "text": agenda.text, "blocks": blocks});
+                let slack = state.slack.clone();
+                tokio::spawn(async move {
+                    if let Err(e) = slack.respond(&url, &update).await {
+                        tracing::error!(error = %e, "updating the message after the log form failed");
+                    }
+                });
+            }
+            Ok(Answer::Empty)
+        }
+        other => Ok(Answer::Json(errors_response(&[(
+            "note",
+            render::reply(other, today).text,
+        )]))),
+    }
+}
+
 async fn view_submission(state: &AppState, view: ViewSubmission) -> Handled {
+    if view.view.callback_id == log_modal::CALLBACK_ID {
+        return log_submission(state, view).await;
+    }
     if view.view.callback_id != modal::CALLBACK_ID {
         return Ok(Answer::BadRequest(format!(
             "unknown view `{}`",

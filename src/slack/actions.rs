@@ -9,6 +9,8 @@ use crate::domain::{ProspectId, TouchId};
 pub const DONE: &str = "touch_done";
 pub const SNOOZE: &str = "touch_snooze";
 pub const REPLIED: &str = "touch_replied";
+/// Opens the log modal for a touch: channel used, outcome, note.
+pub const LOG: &str = "touch_log";
 pub const MORE: &str = "prospect_more";
 pub const ONE_MORE: &str = "prospect_one_more";
 pub const NURTURE: &str = "prospect_nurture";
@@ -74,6 +76,7 @@ pub fn decode(action_id: &str, value: &str) -> Result<(ProspectId, Action), Unkn
         (DONE, 2) => Action::Done {
             touch: TouchRef::Id(touch()?),
             channel: None,
+            outcome: None,
             note: None,
         },
         (REPLIED, 2) => {

@@ -3,6 +3,8 @@
 pub mod actions;
 pub mod api;
 pub mod blocks;
+pub mod entry;
+pub mod log_modal;
 pub mod manifest;
 pub mod modal;
 pub mod mrkdwn;

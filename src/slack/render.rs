@@ -335,6 +335,20 @@ fn schedule_line(t: &Touch) -> String {
         .as_deref()
         .map(|n| format!(" — _{}_", escape(n)))
         .unwrap_or_default();
+    if t.status == TouchStatus::Done {
+        // What happened: the day it was logged, the channel used and the outcome.
+        let day = t.done_at.map(|at| at.date_naive()).unwrap_or(t.due_on);
+        let how = t
+            .channel
+            .map(|c| format!(" · by {}", c.label()))
+            .unwrap_or_default();
+        let outcome = t.outcome.map(|o| format!(" · {o}")).unwrap_or_default();
+        return format!(
+            "{mark} {} · {}{how}{outcome}{note}",
+            short_date(day),
+            t.position()
+        );
+    }
     format!(
         "{mark} {} · {} · {}{status}{note}",
         short_date(t.due_on),
@@ -685,36 +699,15 @@ pub fn undo_actions(block_id: &str, undo_id: i64) -> serde_json::Value {
 /// One touch in the agenda: what to do and say, and the buttons.
 fn touch_blocks(t: &DueTouch, today: NaiveDate) -> Vec<serde_json::Value> {
     let p = &t.prospect;
-    let late = match t.days_late(today) {
-        0 => String::new(),
-        1 => " · ⏰ 1 day late".into(),
-        n => format!(" · ⏰ {n} days late"),
-    };
-    let late = match t.behind {
-        0 => late,
-        1 => format!("{late} · 1 more touch behind"),
-        n => format!("{late} · {n} more touches behind"),
-    };
-    let last = match p.last_contact_at {
-        Some(at) => format!("last contact {}", short_date(at.date_naive())),
-        None => "no contact yet".into(),
-    };
-    let message = escape(&t.suggested_message());
-    let text = format!(
-        "{} · *#{}*\n{} · {}{late}\n>{}\n_{last}_",
-        who(p),
-        p.id,
-        t.touch.position(),
-        t.channels(),
-        message.replace('\n', "\n>"),
-    );
+    let message = t.suggested_message();
     let value = actions::touch_value(p.id, t.touch.id);
     vec![
-        section_with_id(&format!("touch.{}", t.touch.id), &text),
+        super::entry::entry(t, today, &message),
         actions_block(
             &format!("act.{}", t.touch.id),
             vec![
                 button("Done ✅", actions::DONE, &value, Some("primary")),
+                button("Log…", actions::LOG, &value, None),
                 static_select(
                     "Snooze",
                     actions::SNOOZE,
@@ -847,8 +840,14 @@ fn applied(state: &ProspectState, outcome: &Outcome) -> Message {
                 1 => " You were behind: 1 missed touch was skipped, and the rest of the cadence now runs from today.".to_string(),
                 n => format!(" You were behind: {n} missed touches were skipped, and the rest of the cadence now runs from today."),
             };
+            let how = match (touch.channel, touch.outcome) {
+                (Some(c), Some(o)) => format!(" by {} ({})", c.label(), o),
+                (Some(c), None) => format!(" by {}", c.label()),
+                (None, Some(o)) => format!(" ({o})"),
+                (None, None) => String::new(),
+            };
             format!(
-                "✅ Logged {} for {name}.{}{caught_up}{ended}{hint}",
+                "✅ Logged {} for {name}{how}.{}{caught_up}{ended}{hint}",
                 touch.position(),
                 next(next_due)
             )
@@ -1023,10 +1022,17 @@ pub fn patch_blocks(
     for block in original {
         match block.get("block_id").and_then(|b| b.as_str()) {
             Some(id) if id == section_id => {
-                let mut done = block.clone();
-                let text = block["text"]["text"].as_str().unwrap_or_default();
-                let first_line = text.lines().next().unwrap_or_default();
-                done["text"]["text"] = serde_json::json!(format!("{first_line}\n{result}"));
+                // A section keeps its first line (who) above the result; an agenda entry (rich
+                // text) gives way to the result, which names the prospect.
+                let done = match block["text"]["text"].as_str() {
+                    Some(text) => {
+                        let first_line = text.lines().next().unwrap_or_default();
+                        let mut done = block.clone();
+                        done["text"]["text"] = serde_json::json!(format!("{first_line}\n{result}"));
+                        done
+                    }
+                    None => section_with_id(section_id, result),
+                };
                 out.push(done);
                 if let Some(undo) = undo {
                     out.push(undo_actions(&format!("{UNDO_PREFIX}{actions_id}"), undo));

@@ -32,6 +32,10 @@ pub fn channel(raw: Option<String>) -> Result<Option<Channel>, StoreError> {
     raw.map(|r| Channel::parse(&r).map_err(|_| corrupt("channel", &r)))
         .transpose()
 }
+pub fn outcome(raw: Option<String>) -> Result<Option<crate::domain::TouchOutcome>, StoreError> {
+    raw.map(|r| crate::domain::TouchOutcome::parse(&r).map_err(|_| corrupt("outcome", &r)))
+        .transpose()
+}
 pub fn tz(raw: Option<String>) -> Result<Option<chrono_tz::Tz>, StoreError> {
     raw.map(|r| r.parse().map_err(|_| corrupt("time zone", &r)))
         .transpose()
@@ -67,10 +71,11 @@ pub fn contains_pattern(needle: &str) -> String {
 pub const PROSPECT_COLUMNS: &str = "p.id, p.team_id, p.user_id, p.name, p.email, p.phone, p.linkedin, \
     p.company, p.stage, p.value_cents, p.lead, p.pace, p.notes, p.status, p.cadence_id, p.enrolment_id, \
     p.enrolled_at, p.touches_done, p.first_touch_at, p.last_contact_at, p.last_channel, \
-    p.replied_after_touch, p.replied_at, p.paused_on, p.closed_at, p.close_reason, p.created_at, p.version";
+    p.replied_after_touch, p.replied_at, p.paused_on, p.closed_at, p.close_reason, p.created_at, p.version, \
+    p.prefers, p.last_note";
 
 pub const TOUCH_COLUMNS: &str = "t.id AS t_id, t.prospect_id AS t_prospect_id, \
     t.enrolment_id AS t_enrolment_id, t.cadence_id AS t_cadence_id, t.step_index AS t_step_index, \
     t.step_count AS t_step_count, t.due_on AS t_due_on, t.original_due_on AS t_original_due_on, \
     t.status AS t_status, t.snoozes AS t_snoozes, t.done_at AS t_done_at, t.channel AS t_channel, \
-    t.note AS t_note";
+    t.note AS t_note, t.outcome AS t_outcome";

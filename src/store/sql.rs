@@ -65,6 +65,8 @@ macro_rules! sql_store {
                     close_reason: row.try_get("close_reason")?,
                     created_at: row.try_get("created_at")?,
                     version: row.try_get("version")?,
+                    prefers: rows::channel(row.try_get("prefers")?)?,
+                    last_note: row.try_get("last_note")?,
                 })
             }
 
@@ -87,6 +89,7 @@ macro_rules! sql_store {
                     done_at: row.try_get("t_done_at")?,
                     channel: rows::channel(row.try_get("t_channel")?)?,
                     note: row.try_get("t_note")?,
+                    outcome: rows::outcome(row.try_get("t_outcome")?)?,
                 }))
             }
 
@@ -277,7 +280,7 @@ macro_rules! sql_store {
                     "UPDATE prospects SET stage = $1, value_cents = $2, notes = $3, status = $4, \
                      cadence_id = $5, touches_done = $6, first_touch_at = $7, last_contact_at = $8, \
                      last_channel = $9, replied_after_touch = $10, paused_on = $11, closed_at = $12, \
-                     close_reason = $13, updated_at = $14, version = $15, replied_at = $20 \
+                     close_reason = $13, updated_at = $14, version = $15, replied_at = $20, last_note = $21 \
                      WHERE id = $16 AND team_id = $17 AND user_id = $18 AND version = $19",
                 )
                 .bind(p.stage.as_str())
@@ -300,6 +303,7 @@ macro_rules! sql_store {
                 .bind(&old.rep.user_id)
                 .bind(old.version)
                 .bind(p.replied_at)
+                .bind(&p.last_note)
                 .execute(&mut *conn)
                 .await?
                 .rows_affected();
@@ -309,7 +313,7 @@ macro_rules! sql_store {
                 for t in &change.touches {
                     sqlx::query(
                         "UPDATE touches SET due_on = $1, status = $2, snoozes = $3, done_at = $4, \
-                         channel = $5, note = $6 WHERE id = $7 AND prospect_id = $8",
+                         channel = $5, note = $6, outcome = $9 WHERE id = $7 AND prospect_id = $8",
                     )
                     .bind(t.due_on)
                     .bind(t.status.as_str())
@@ -319,6 +323,7 @@ macro_rules! sql_store {
                     .bind(&t.note)
                     .bind(t.id)
                     .bind(old.id)
+                    .bind(t.outcome.map(|o| o.as_str()))
                     .execute(&mut *conn)
                     .await?;
                 }
@@ -434,8 +439,8 @@ macro_rules! sql_store {
                     "UPDATE prospects SET stage = $1, value_cents = $2, notes = $3, status = $4, \
                      cadence_id = $5, touches_done = $6, first_touch_at = $7, last_contact_at = $8, \
                      last_channel = $9, replied_after_touch = $10, paused_on = $11, closed_at = $12, \
-                     close_reason = $13, updated_at = $14, version = $15, replied_at = $16, enrolment_id = $17 \
-                     WHERE id = $18 AND team_id = $19 AND user_id = $20 AND version = $21",
+                     close_reason = $13, updated_at = $14, version = $15, replied_at = $16, enrolment_id = $17, \
+                     last_note = $22 WHERE id = $18 AND team_id = $19 AND user_id = $20 AND version = $21",
                 )
                 .bind(p.stage.as_str())
                 .bind(p.value.map(Money::cents))
@@ -458,6 +463,7 @@ macro_rules! sql_store {
                 .bind(&p.rep.team_id)
                 .bind(&p.rep.user_id)
                 .bind(version_after)
+                .bind(&p.last_note)
                 .execute(&mut *conn)
                 .await?
                 .rows_affected();
@@ -483,7 +489,7 @@ macro_rules! sql_store {
                 for t in &before.touches {
                     sqlx::query(
                         "UPDATE touches SET due_on = $1, status = $2, snoozes = $3, done_at = $4, \
-                         channel = $5, note = $6 WHERE id = $7 AND prospect_id = $8",
+                         channel = $5, note = $6, outcome = $9 WHERE id = $7 AND prospect_id = $8",
                     )
                     .bind(t.due_on)
                     .bind(t.status.as_str())
@@ -493,6 +499,7 @@ macro_rules! sql_store {
                     .bind(&t.note)
                     .bind(t.id)
                     .bind(p.id)
+                    .bind(t.outcome.map(|o| o.as_str()))
                     .execute(&mut *conn)
                     .await?;
                 }
@@ -734,6 +741,8 @@ macro_rules! sql_store {
                         close_reason: None,
                         created_at: job.now,
                         version: 0,
+                        prefers: None,
+                        last_note: None,
                     };
                     let planned_touches = touches
                         .by_ref()
@@ -752,6 +761,7 @@ macro_rules! sql_store {
                             done_at: None,
                             channel: None,
                             note: None,
+                            outcome: None,
                         })
                         .collect();
                     states.push(ProspectState { prospect, touches: planned_touches });

@@ -206,8 +206,64 @@ pub fn reply_text(reply: &Value) -> String {
     out.join("\n")
 }
 
+/// A `rich_text` block as it reads: each part a line, bold as `*…*`, italic as `_…_`, links by
+/// their text, quotes behind `>`. (Slack shows its text elements exactly; nothing in them is
+/// markup.)
+pub fn rich_text_as_read(block: &Value) -> String {
+    let mut lines = Vec::new();
+    for part in block["elements"].as_array().into_iter().flatten() {
+        let mut line = String::new();
+        if part["type"] == "rich_text_quote" {
+            line.push('>');
+        }
+        for e in part["elements"].as_array().into_iter().flatten() {
+            let text = e["text"].as_str().unwrap_or_default();
+            if e["style"]["bold"] == true {
+                line.push_str(&format!("*{text}*"));
+            } else if e["style"]["italic"] == true {
+                line.push_str(&format!("_{text}_"));
+            } else {
+                line.push_str(text);
+            }
+        }
+        lines.push(line);
+    }
+    lines.join("\n")
+}
+
+/// The text Slack reads markup in — mrkdwn objects and a message's `text` — leaving out
+/// `plain_text` and rich text elements, which Slack shows exactly as they are.
+pub fn markup_text(value: &Value) -> String {
+    fn walk(value: &Value, out: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                if map.get("type").and_then(Value::as_str) == Some("rich_text") {
+                    return;
+                }
+                if map.get("type").and_then(Value::as_str) == Some("plain_text") {
+                    return;
+                }
+                for (key, v) in map {
+                    match (key.as_str(), v) {
+                        ("text", Value::String(s)) => out.push(s.clone()),
+                        _ => walk(v, out),
+                    }
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|v| walk(v, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(value, &mut out);
+    out.join("\n")
+}
+
 fn collect_text(value: &Value, out: &mut Vec<String>) {
     match value {
+        Value::Object(map) if map.get("type").and_then(Value::as_str) == Some("rich_text") => {
+            out.push(rich_text_as_read(value));
+        }
         Value::Object(map) => {
             for (key, v) in map {
                 match (key.as_str(), v) {

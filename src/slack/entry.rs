@@ -1,0 +1,210 @@
+//! One prospect in an agenda (digest, `due`, Home), drawn so the rep can act without another
+//! command: the phone as a `tel:` link, the email as a `mailto:` link with the suggested message
+//! already in it, the LinkedIn profile, the preferred channel and the last touch's note.
+//!
+//! The entry is a `rich_text` block: its text elements are shown exactly as stored — Slack reads
+//! no markup in them — so a name, an address or a message copied out of Slack is what the rep
+//! typed, with no escape characters or invisible spaces around `_`, `*` or `~`.
+
+use chrono::NaiveDate;
+use serde_json::{json, Value};
+
+use crate::domain::dates::short_date;
+use crate::domain::due::DueTouch;
+use crate::domain::Channel;
+
+use super::mrkdwn::truncate;
+
+/// Slack's limit for a text element is generous; a message longer than a section's is cut.
+const MAX_TEXT: usize = 3000;
+/// A `mailto:` link whose body would make it longer than this carries the subject only.
+const MAX_MAILTO: usize = 1800;
+
+/// Plain text, shown as typed.
+pub fn text(text: &str) -> Value {
+    json!({"type": "text", "text": truncate(text, MAX_TEXT)})
+}
+
+pub fn bold(text: &str) -> Value {
+    json!({"type": "text", "text": truncate(text, MAX_TEXT), "style": {"bold": true}})
+}
+
+pub fn italic(text: &str) -> Value {
+    json!({"type": "text", "text": truncate(text, MAX_TEXT), "style": {"italic": true}})
+}
+
+pub fn link(url: &str, label: &str) -> Value {
+    json!({"type": "link", "url": url, "text": truncate(label, MAX_TEXT)})
+}
+
+/// A `rich_text` block of sections (`rich_text_section`) and quotes (`rich_text_quote`).
+pub fn rich_text(block_id: &str, parts: Vec<Value>) -> Value {
+    let mut block = json!({"type": "rich_text", "block_id": block_id});
+    block["elements"] = Value::Array(parts);
+    block
+}
+
+pub fn section_part(elements: Vec<Value>) -> Value {
+    let mut part = json!({"type": "rich_text_section"});
+    part["elements"] = Value::Array(elements);
+    part
+}
+
+pub fn quote_part(elements: Vec<Value>) -> Value {
+    let mut part = json!({"type": "rich_text_quote"});
+    part["elements"] = Value::Array(elements);
+    part
+}
+
+/// Percent-encoding for a URI component: everything but RFC 3986's unreserved characters.
+fn encode(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len() * 3);
+    for byte in raw.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+/// `mailto:` with the subject and, when it fits, the body filled in.
+pub fn mailto(address: &str, subject: &str, body: &str) -> String {
+    let base = format!("mailto:{address}?subject={}", encode(subject));
+    let full = format!("{base}&body={}", encode(body));
+    if full.len() <= MAX_MAILTO {
+        full
+    } else {
+        base
+    }
+}
+
+/// `tel:` with the number in the form phones dial: `+` and digits.
+pub fn tel(phone: &str) -> String {
+    let digits: String = phone
+        .split(|c: char| c.is_ascii_alphabetic())
+        .next()
+        .unwrap_or(phone)
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '+')
+        .collect();
+    format!("tel:{digits}")
+}
+
+/// The subject an email touch is opened with.
+pub fn subject(t: &DueTouch) -> String {
+    match &t.prospect.company {
+        Some(company) => format!("{company} — following up"),
+        None => "Following up".to_string(),
+    }
+}
+
+fn prefers_label(channel: Channel) -> &'static str {
+    match channel {
+        Channel::Call => "prefers a call",
+        Channel::Email => "prefers email",
+        Channel::LinkedIn => "prefers LinkedIn",
+        Channel::Text => "prefers a text",
+        _ => "",
+    }
+}
+
+/// The entry's `rich_text` block: who, which step and how late, the ways to reach them, the
+/// suggested message as a quote, and the last contact with its note.
+pub fn entry(t: &DueTouch, today: NaiveDate, message: &str) -> Value {
+    let p = &t.prospect;
+    let mut head = vec![bold(&p.name)];
+    if let Some(company) = &p.company {
+        head.push(text(&format!(" · {company}")));
+    }
+    head.push(text(" · "));
+    head.push(bold(&format!("#{}", p.id)));
+    let mut step = format!("\n{} · {}", t.touch.position(), t.channels());
+    match t.days_late(today) {
+        0 => {}
+        1 => step.push_str(" · ⏰ 1 day late"),
+        n => step.push_str(&format!(" · ⏰ {n} days late")),
+    }
+    match t.behind {
+        0 => {}
+        1 => step.push_str(" · 1 more touch behind"),
+        n => step.push_str(&format!(" · {n} more touches behind")),
+    }
+    if let Some(label) = p.prefers.map(prefers_label).filter(|l| !l.is_empty()) {
+        step.push_str(&format!(" · {label}"));
+    }
+    head.push(text(&step));
+
+    let mut reach = Vec::new();
+    if let Some(phone) = &p.phone {
+        reach.push(text("📞 "));
+        reach.push(link(&tel(phone), phone));
+    }
+    if let Some(email) = &p.email {
+        if !reach.is_empty() {
+            reach.push(text("   "));
+        }
+        reach.push(text("✉️ "));
+        reach.push(link(&mailto(email, &subject(t), message), email));
+    }
+    if let Some(url) = &p.linkedin {
+        if !reach.is_empty() {
+            reach.push(text("   "));
+        }
+        reach.push(text("🔗 "));
+        let href = if url.starts_with("http") {
+            url.clone()
+        } else {
+            format!("https://{url}")
+        };
+        reach.push(link(&href, url));
+    }
+
+    let last = match p.last_contact_at {
+        Some(at) => format!(
+            "last contact {}{}",
+            short_date(at.date_naive()),
+            p.last_channel
+                .map(|c| format!(" by {}", c.label()))
+                .unwrap_or_default()
+        ),
+        None => "no contact yet".into(),
+    };
+    let mut tail = vec![italic(&last)];
+    if let Some(note) = &p.last_note {
+        tail.push(italic(" — "));
+        tail.push(italic(note));
+    }
+
+    let mut parts = vec![section_part(head)];
+    if !reach.is_empty() {
+        parts.push(section_part(reach));
+    }
+    parts.push(quote_part(vec![text(message)]));
+    parts.push(section_part(tail));
+    rich_text(&format!("touch.{}", t.touch.id), parts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mailto_encodes_subject_and_body_for_any_mail_client() {
+        assert_eq!(
+            mailto("jane_doe@acme.com", "Acme & co", "Hi Jane, ok?\nBye"),
+            "mailto:jane_doe@acme.com?subject=Acme%20%26%20co&body=Hi%20Jane%2C%20ok%3F%0ABye"
+        );
+        let long = "word ".repeat(1000);
+        assert_eq!(mailto("a@b.co", "S", &long), "mailto:a@b.co?subject=S");
+    }
+
+    #[test]
+    fn tel_keeps_the_plus_and_the_digits_and_drops_an_extension() {
+        assert_eq!(tel("+1 (415) 555-0100"), "tel:+14155550100");
+        assert_eq!(tel("+1 415-555-0100 ext 12"), "tel:+14155550100");
+        assert_eq!(tel("415.555.0142"), "tel:4155550142");
+    }
+}
