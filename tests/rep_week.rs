@@ -1,0 +1,184 @@
+//! A rep's real week, through the real router on both databases: acting from the digest without
+//! another command (phone, email with the message filled in, LinkedIn, the last note), and
+//! logging what happened (channel used, outcome, note) by command or through the Log… form.
+
+mod common;
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use common::app::{reply_text, TestApp, ALICE, BOB, TEAM};
+use common::at;
+use common::fake_slack::FakeSlack;
+use common::slack_requests::{
+    block_actions, bot_message, button_action, message_container, static_select_value,
+    text_input_value, view_submission,
+};
+use followup::domain::{Channel, ProspectState, TouchOutcome, TouchStatus};
+use serde_json::{json, Value};
+
+/// Monday 2026-11-02, 14:00 UTC.
+fn start_time() -> DateTime<Utc> {
+    at(2026, 11, 2, 14, 0)
+}
+
+const WAIT: Duration = Duration::from_secs(5);
+
+async fn add(app: &TestApp, text: &str) -> i64 {
+    let shown = app.say(ALICE, &format!("add {text}")).await;
+    shown
+        .split("as *#")
+        .nth(1)
+        .and_then(|rest| rest.split('*').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no id in reply: {shown}"))
+}
+
+async fn state(app: &TestApp, id: i64) -> ProspectState {
+    app.store
+        .prospect_state(&TestApp::alice(), id)
+        .await
+        .expect("read")
+        .expect("the prospect exists")
+}
+
+/// The agenda entry (a rich text block) for touch `touch` in `blocks`.
+fn entry<'a>(blocks: &'a Value, touch: i64) -> &'a Value {
+    blocks
+        .as_array()
+        .and_then(|b| b.iter().find(|b| b["block_id"] == format!("touch.{touch}")))
+        .unwrap_or_else(|| panic!("no entry for touch {touch} in {blocks}"))
+}
+
+/// Every text and link element of a rich text block, in order.
+fn elements(block: &Value) -> Vec<&Value> {
+    block["elements"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|part| part["elements"].as_array().into_iter().flatten())
+        .collect()
+}
+
+fn percent_decode(raw: &str) -> String {
+    let bytes = raw.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() + 1 {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).expect("hex");
+            out.push(u8::from_str_radix(hex, 16).expect("a percent escape"));
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).expect("utf-8")
+}
+
+on_both_apps! {
+    async fn every_value_a_rep_copies_from_the_digest_is_exactly_what_was_stored(app) {
+        let id = add(app, "Jane_Doe *Smith* jane_doe@acme_corp.com phone:\"+1 (415) 555-0100\" \
+            linkedin:https://www.linkedin.com/in/jane_doe_1 company:\"Acme_Co ~Ltd~\" lead:warm").await;
+        let stored = state(app, id).await;
+        let (_, due) = app.command(ALICE, "due").await;
+        let block = entry(&due["blocks"], stored.touches[0].id);
+        let els = elements(block);
+        let texts: Vec<&str> = els.iter().filter_map(|e| e["text"].as_str()).collect();
+        assert_eq!(texts[0], "Jane_Doe *Smith*", "the name as typed");
+        assert!(texts.iter().any(|t| t.contains("Acme_Co ~Ltd~")), "{texts:?}");
+        let link = |prefix: &str| els.iter().find(|e| e["type"] == "link" && e["url"].as_str().unwrap_or_default().starts_with(prefix)).unwrap_or_else(|| panic!("no {prefix} link in {block}"));
+        let phone = link("tel:");
+        assert_eq!(phone["url"], "tel:+14155550100");
+        assert_eq!(phone["text"].as_str(), stored.prospect.phone.as_deref());
+        let email = link("mailto:");
+        assert_eq!(email["text"].as_str(), stored.prospect.email.as_deref());
+        let url = email["url"].as_str().unwrap();
+        assert!(url.starts_with("mailto:jane_doe@acme_corp.com?subject="), "{url}");
+        let body = percent_decode(url.split("&body=").nth(1).expect("a body"));
+        let quote = block["elements"].as_array().unwrap().iter().find(|p| p["type"] == "rich_text_quote").expect("the message");
+        assert_eq!(quote["elements"][0]["text"].as_str(), Some(body.as_str()), "the email opens with the suggested message");
+        let linkedin = link("https://www.linkedin.com/");
+        assert_eq!(linkedin["text"].as_str(), stored.prospect.linkedin.as_deref());
+        // Nothing invisible anywhere a rep may copy from.
+        let whole = block.to_string();
+        assert!(!whole.contains('\u{200B}') && !whole.contains("\\u200b"), "{whole}");
+    }
+
+    async fn done_records_the_channel_used_the_outcome_and_the_note(app) {
+        let id = add(app, "Jane Doe company:Acme cadence:ten-week").await;
+        let shown = app.say(ALICE, "done jane via:call outcome:connected talked budget, send pricing by Friday").await;
+        assert!(shown.contains("Logged touch 1 of 10 for *Jane Doe* · Acme by call (connected)"), "{shown}");
+        let s = state(app, id).await;
+        assert_eq!(s.touches[0].status, TouchStatus::Done);
+        assert_eq!(s.touches[0].channel, Some(Channel::Call));
+        assert_eq!(s.touches[0].outcome, Some(TouchOutcome::Connected));
+        assert_eq!(s.touches[0].note.as_deref(), Some("talked budget, send pricing by Friday"));
+        assert_eq!(s.prospect.last_note.as_deref(), Some("talked budget, send pricing by Friday"));
+
+        let shown = app.say(ALICE, "show jane").await;
+        assert!(shown.contains("Mon 2 Nov · touch 1 of 10 · by call · connected — _talked budget, send pricing by Friday_"), "{shown}");
+
+        // Without via: the step's first channel; a bad word is explained and nothing changes.
+        let shown = app.say(ALICE, "done jane outcome:maybe").await;
+        assert!(shown.contains("`maybe` is not an outcome"), "{shown}");
+        assert_eq!(state(app, id).await.prospect.touches_done, 1);
+
+        // The next morning the digest shows what happened last time.
+        app.clock.set(at(2026, 11, 4, 14, 0));
+        let (_, due) = app.command(ALICE, "due").await;
+        let text = reply_text(&due);
+        assert!(text.contains("_last contact Mon 2 Nov by call_") && text.contains("_talked budget, send pricing by Friday_"), "{text}");
+    }
+
+    async fn the_log_form_logs_the_touch_and_updates_the_message(app) {
+        let id = add(app, "Jane Doe cadence:proposal").await;
+        let touch = state(app, id).await.touches[0].id;
+        let (_, due) = app.command(ALICE, "due").await;
+        let log = due["blocks"].as_array().unwrap().iter()
+            .filter_map(|b| b["elements"].as_array())
+            .flatten()
+            .find(|e| e["action_id"] == "touch_log")
+            .cloned()
+            .expect("a Log… button");
+        assert_eq!(log["value"], format!("{id}.{touch}"));
+        let click = block_actions(TEAM, ALICE, vec![button_action("touch_log", &format!("{id}.{touch}"), &format!("act.{touch}"))],
+            Some(&app.slack.response_url("digest")), Some(bot_message("1700000000.000100", "Today", due["blocks"].clone())),
+            Some("D0ALICE"), message_container("D0ALICE", "1700000000.000100", false));
+        assert_eq!(app.interact(&click).await.0, 200);
+        let opened = app.slack.wait_for("views.open", 1, WAIT).await;
+        let view = &opened[0].body["view"];
+        assert_eq!(view["callback_id"], "log_touch");
+        assert!(reply_text(view).contains("Jane Doe · touch 1 of 6"), "{view}");
+        assert_eq!(view["blocks"][1]["element"]["initial_option"]["value"], "email", "the step's first channel");
+        let meta = view["private_metadata"].as_str().unwrap().to_string();
+
+        let values = json!({
+            "channel": {"value": static_select_value(Some("call"))},
+            "outcome": {"value": static_select_value(Some("voicemail"))},
+            "note": {"value": text_input_value("left a voicemail about the proposal")},
+        });
+        let submit = view_submission(TEAM, ALICE, "log_touch", &meta, values, "V0LOG");
+        let (status, body) = app.interact(&submit).await;
+        assert_eq!(status, 200);
+        assert!(body.is_empty(), "the form closes: {body}");
+        let s = state(app, id).await;
+        assert_eq!(s.touches[0].status, TouchStatus::Done);
+        assert_eq!(s.touches[0].channel, Some(Channel::Call));
+        assert_eq!(s.touches[0].outcome, Some(TouchOutcome::Voicemail));
+        assert_eq!(s.touches[0].note.as_deref(), Some("left a voicemail about the proposal"));
+        let updates = app.slack.wait_for(&FakeSlack::response_url_method("digest"), 1, WAIT).await;
+        let text = reply_text(&updates[0].body);
+        assert!(text.contains("Logged touch 1 of 6 for *Jane Doe* by call (voicemail)"), "{text}");
+        assert!(updates[0].body["blocks"].as_array().unwrap().iter().any(|b| b["block_id"] == "undo.reply"), "an Undo");
+
+        // Bob cannot open a form on Alice's touch.
+        let intruder = block_actions(TEAM, BOB, vec![button_action("touch_log", &format!("{id}.{touch}"), &format!("act.{touch}"))],
+            Some(&app.slack.response_url("bob")), None, Some("D0BOB"), message_container("D0BOB", "1700000000.000200", false));
+        assert_eq!(app.interact(&intruder).await.0, 200);
+        let told = app.slack.wait_for(&FakeSlack::response_url_method("bob"), 1, WAIT).await;
+        assert!(reply_text(&told[0].body).contains("not on your list"));
+        assert_eq!(app.slack.count("views.open"), 1);
+    }
+}
