@@ -43,7 +43,7 @@ async fn state(app: &TestApp, id: i64) -> ProspectState {
 }
 
 /// The agenda entry (a rich text block) for touch `touch` in `blocks`.
-fn entry<'a>(blocks: &'a Value, touch: i64) -> &'a Value {
+fn entry(blocks: &Value, touch: i64) -> &Value {
     blocks
         .as_array()
         .and_then(|b| b.iter().find(|b| b["block_id"] == format!("touch.{touch}")))
