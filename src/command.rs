@@ -8,11 +8,12 @@ use chrono_tz::Tz;
 
 use crate::domain::cadence::parse_cadence;
 use crate::domain::dates::{parse_date, parse_span_days, parse_time_of_day, parse_time_zone};
+use crate::domain::edit::{ProspectEdit, PREFERABLE};
 use crate::domain::metrics::Window;
 use crate::domain::prospect::{parse_company, parse_linkedin, parse_note};
 use crate::domain::schedule::SnoozeFor;
 use crate::domain::{
-    Channel, DomainError, Email, LeadTemp, Money, NewProspect, Pace, Phone, ProspectId,
+    CadenceId, Channel, DomainError, Email, LeadTemp, Money, NewProspect, Pace, Phone, ProspectId,
     ProspectName, Stage, TouchOutcome,
 };
 
@@ -87,6 +88,26 @@ pub enum Command {
     Back,
     /// `away` alone: the current absence, and how to end it.
     AwayStatus,
+    /// Changes the named fields of a prospect.
+    Edit {
+        target: Target,
+        edit: Box<ProspectEdit>,
+    },
+    /// Another cadence from `start` (default today).
+    Move {
+        target: Target,
+        cadence: CadenceId,
+        start: Option<NaiveDate>,
+    },
+    /// One dated touch outside the cadence.
+    Next {
+        target: Target,
+        on: NaiveDate,
+        channel: Option<Channel>,
+        note: Option<String>,
+    },
+    /// The next seven days' touches, by day.
+    Week,
     /// A manager hands a prospect to another rep.
     Reassign {
         id: ProspectId,
@@ -167,6 +188,14 @@ pub enum CommandError {
     BadSetting(String),
     #[error("reassign which prospect to whom? `/followup reassign #12 @rep` (managers only)")]
     BadReassign,
+    #[error("edit what? `/followup edit jane stage:proposal value:40k` (fields: name:, company:, email:, phone:, linkedin:, stage:, value:, lead:, pace:, prefers:)")]
+    BadEdit,
+    #[error("`edit` has no field `{0}:`; the fields are name:, company:, email:, phone:, linkedin:, stage:, value:, lead:, pace:, prefers:")]
+    UnknownEditField(String),
+    #[error("move to which cadence? `/followup move jane proposal` (or `start:monday`); `/followup cadences` lists them")]
+    BadMove,
+    #[error("when? `/followup next jane 2026-12-14 call after the board meeting` (or tomorrow, monday, 3d)")]
+    BadNext,
     #[error("away from when to when? `/followup away 2026-12-21 2027-01-01` (or `away monday 2w`); `/followup away off` ends it")]
     BadAway,
     #[error("{0}")]
@@ -176,6 +205,7 @@ pub enum CommandError {
 pub const VERBS: &[&str] = &[
     "help", "add", "list", "due", "show", "done", "skip", "snooze", "replied", "won", "lost",
     "pause", "resume", "nurture", "stop", "cadences", "stats", "settings", "away", "reassign",
+    "edit", "move", "next", "week",
 ];
 
 /// Parses the text after `/followup`, reading dates in the rep's local `today`.
@@ -191,6 +221,10 @@ pub fn parse(text: &str, today: NaiveDate) -> Result<Command, CommandError> {
         "add" | "new" if rest.is_empty() => Command::AddModal,
         "add" | "new" => Command::Add(Box::new(parse_add(rest, today)?)),
         "list" | "ls" | "pipeline" => Command::List,
+        "edit" | "update" | "change" => parse_edit(rest)?,
+        "move" => parse_move(rest, today)?,
+        "next" => parse_next(rest, today)?,
+        "week" | "upcoming" => Command::Week,
         "due" | "today" => Command::Due,
         "cadences" | "cadence" => Command::Cadences,
         "show" | "info" => Command::Show(target("show")?),
@@ -511,6 +545,190 @@ fn parse_add(rest: &[Token], today: NaiveDate) -> Result<NewProspect, CommandErr
     new.pace = pace.unwrap_or(Pace::Normal);
     new.notes = notes;
     Ok(new)
+}
+
+/// A `key:value` token the rep typed (not quoted, not Slack markup): the key lower-cased.
+fn field_of(token: &Token) -> Option<(String, &str)> {
+    if token.kind != Kind::Plain || token.quoted {
+        return None;
+    }
+    let (key, value) = token.text.split_once(':')?;
+    (!key.is_empty() && key.chars().all(|c| c.is_ascii_alphabetic()))
+        .then(|| (key.to_ascii_lowercase(), value))
+}
+
+/// `-`, `none` or nothing: clear the field.
+fn clears(value: &str) -> bool {
+    matches!(
+        value.trim().to_ascii_lowercase().as_str(),
+        "" | "-" | "none" | "clear"
+    )
+}
+
+/// `edit <prospect> [name:…] [company:…] … [prefers:…]`: the words before the first field name
+/// the prospect; a field's value runs to the next field (`company:Acme Corp stage:proposal`).
+fn parse_edit(rest: &[Token]) -> Result<Command, CommandError> {
+    let first_field = rest
+        .iter()
+        .position(|t| field_of(t).is_some())
+        .ok_or(CommandError::BadEdit)?;
+    let target = target_of(&rest[..first_field], "edit")?;
+    let mut fields: Vec<(String, String)> = Vec::new();
+    for token in &rest[first_field..] {
+        match field_of(token) {
+            Some((key, value)) => fields.push((key, value.to_string())),
+            None => {
+                if let Some((_, value)) = fields.last_mut() {
+                    if !value.is_empty() {
+                        value.push(' ');
+                    }
+                    value.push_str(&token.text);
+                }
+            }
+        }
+    }
+    let mut edit = ProspectEdit::default();
+    for (key, value) in fields {
+        let value = value.trim();
+        match key.as_str() {
+            "name" => edit.name = Some(ProspectName::parse(value)?),
+            "company" | "co" => {
+                edit.company = Some(if clears(value) {
+                    None
+                } else {
+                    parse_company(value)?
+                })
+            }
+            "email" => {
+                edit.email = Some(if clears(value) {
+                    None
+                } else {
+                    Some(Email::parse(value)?)
+                })
+            }
+            "phone" | "tel" => {
+                edit.phone = Some(if clears(value) {
+                    None
+                } else {
+                    Some(Phone::parse(value)?)
+                })
+            }
+            "linkedin" => {
+                edit.linkedin = Some(if clears(value) {
+                    None
+                } else {
+                    Some(parse_linkedin(value)?)
+                })
+            }
+            "stage" => edit.stage = Some(Stage::parse(value)?),
+            "value" => {
+                edit.value = Some(if clears(value) {
+                    None
+                } else {
+                    Some(Money::parse(value)?)
+                })
+            }
+            "lead" => {
+                edit.lead = Some(if clears(value) {
+                    None
+                } else {
+                    Some(LeadTemp::parse(value)?)
+                })
+            }
+            "pace" => edit.pace = Some(Pace::parse(value)?),
+            "prefers" | "prefer" => {
+                edit.prefers = Some(if clears(value) {
+                    None
+                } else {
+                    let channel = Channel::parse(value)?;
+                    if !PREFERABLE.contains(&channel) {
+                        return Err(DomainError::BadChannel(value.to_string()).into());
+                    }
+                    Some(channel)
+                })
+            }
+            _ => return Err(CommandError::UnknownEditField(key)),
+        }
+    }
+    Ok(Command::Edit {
+        target,
+        edit: Box::new(edit),
+    })
+}
+
+/// `move <prospect> <cadence> [start:<date>]`.
+fn parse_move(rest: &[Token], today: NaiveDate) -> Result<Command, CommandError> {
+    let mut start = None;
+    let mut words: Vec<Token> = Vec::new();
+    for token in rest {
+        match field_of(token) {
+            Some((key, value)) if key == "start" => start = Some(parse_date(value, today)?),
+            Some((key, value)) if key == "cadence" => words.push(Token {
+                text: value.to_string(),
+                kind: Kind::Plain,
+                quoted: false,
+            }),
+            _ => words.push(token.clone()),
+        }
+    }
+    let Some((cadence, before)) = words.split_last() else {
+        return Err(CommandError::BadMove);
+    };
+    if before.is_empty() {
+        return Err(CommandError::BadMove);
+    }
+    Ok(Command::Move {
+        target: target_of(before, "move")?,
+        cadence: parse_cadence(&cadence.text)?,
+        start,
+    })
+}
+
+/// `next <prospect> <date> [call|email|linkedin|text|meeting] [note…]`: the first word that
+/// reads as a date ends the prospect's name.
+fn parse_next(rest: &[Token], today: NaiveDate) -> Result<Command, CommandError> {
+    let at = rest
+        .iter()
+        .enumerate()
+        .skip(1)
+        .find(|(_, t)| {
+            let text = t.text.to_lowercase();
+            parse_span_days(&text).is_some() || parse_date(&text, today).is_ok()
+        })
+        .map(|(i, _)| i)
+        .ok_or(CommandError::BadNext)?;
+    let on = match parse_span_days(&rest[at].text) {
+        Some(days) => today + chrono::Duration::days(days),
+        None => parse_date(&rest[at].text, today)?,
+    };
+    let mut after = &rest[at + 1..];
+    let mut channel = None;
+    if let Some(first) = after.first() {
+        if let Ok(c) = Channel::parse(&first.text) {
+            if matches!(
+                c,
+                Channel::Call
+                    | Channel::Email
+                    | Channel::LinkedIn
+                    | Channel::Text
+                    | Channel::Meeting
+            ) {
+                channel = Some(c);
+                after = &after[1..];
+            }
+        }
+    }
+    let note = after
+        .iter()
+        .map(|t| t.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    Ok(Command::Next {
+        target: target_of(&rest[..at], "next")?,
+        on,
+        channel,
+        note: parse_note(&note)?,
+    })
 }
 
 /// `away <from> <to>`: dates as everywhere (`2026-12-21`, `monday`); the end may also be a span

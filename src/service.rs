@@ -79,6 +79,11 @@ pub enum Reply {
         by_rep: Vec<(String, Metrics)>,
         window: Window,
     },
+    /// The pending touches due by the end of the coming week (the late ones too), in due order.
+    Week {
+        today: chrono::NaiveDate,
+        touches: Vec<crate::domain::due::DueTouch>,
+    },
     /// A prospect handed to another rep.
     Reassigned {
         id: ProspectId,
@@ -262,6 +267,39 @@ impl Service {
                     .await?
             }
             Command::Stop(target) => self.act_on(rep, &target, "stop", |_| Action::Stop).await?,
+            Command::Edit { target, edit } => {
+                self.act_on(rep, &target, "edit", |_| Action::Edit(edit))
+                    .await?
+            }
+            Command::Move {
+                target,
+                cadence,
+                start,
+            } => {
+                self.act_on(rep, &target, "move", |_| Action::Move { cadence, start })
+                    .await?
+            }
+            Command::Next {
+                target,
+                on,
+                channel,
+                note,
+            } => {
+                self.act_on(rep, &target, "next", |_| Action::Next { on, channel, note })
+                    .await?
+            }
+            Command::Week => {
+                let today = settings.context(now).today;
+                let until = today + chrono::Duration::days(6);
+                let touches = self
+                    .store
+                    .rep_pending_touches(rep)
+                    .await?
+                    .into_iter()
+                    .filter(|t| t.touch.due_on <= until)
+                    .collect();
+                Reply::Week { today, touches }
+            }
         })
     }
 

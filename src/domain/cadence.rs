@@ -15,6 +15,7 @@ string_enum!(
         Text => "text",
         Note => "note",
         ValueAdd => "value-add",
+        Meeting => "meeting",
     }
 );
 
@@ -29,6 +30,7 @@ impl Channel {
             Channel::Text => "text message",
             Channel::Note => "handwritten note",
             Channel::ValueAdd => "value-add",
+            Channel::Meeting => "meeting",
         }
     }
 }

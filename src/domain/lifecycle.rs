@@ -7,6 +7,7 @@
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use super::cadence::{AfterEnd, CadenceId, Channel};
+use super::edit::ProspectEdit;
 use super::error::DomainError;
 use super::prospect::{
     LeadTemp, Money, NewProspect, Prospect, ProspectStatus, Stage, Touch, TouchId, TouchOutcome,
@@ -75,7 +76,32 @@ pub enum Action {
     Stop,
     /// After a cadence ended without a reply: one more touch before deciding.
     OneMore,
+    /// Changes the named fields (`/followup edit`).
+    Edit(Box<ProspectEdit>),
+    /// Another cadence from `start` (default today); the old one's open touches are skipped.
+    Move {
+        cadence: CadenceId,
+        start: Option<NaiveDate>,
+    },
+    /// One dated touch outside the cadence (`/followup next`): the rep typed the date.
+    Next {
+        on: NaiveDate,
+        channel: Option<Channel>,
+        note: Option<String>,
+    },
 }
+
+/// A touch outside the cadence, to add (see [`Action::Next`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExtraTouch {
+    pub step_index: i64,
+    pub due_on: NaiveDate,
+    pub channel: Option<Channel>,
+    pub note: Option<String>,
+}
+
+/// Touches of a cadence closer than this to a dated next step move past it.
+pub const NEXT_STEP_CLEARANCE_DAYS: i64 = 2;
 
 /// A touch to create in the prospect's current (or new) enrolment.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -119,6 +145,20 @@ pub enum Outcome {
     OneMore {
         due_on: NaiveDate,
     },
+    /// The fields that changed, as the rep reads them.
+    Edited {
+        changed: Vec<String>,
+    },
+    Moved {
+        cadence: CadenceId,
+        skipped: usize,
+        first_due: Option<NaiveDate>,
+    },
+    NextSet {
+        due_on: NaiveDate,
+        /// Cadence touches that were too close and moved past it.
+        moved_later: usize,
+    },
     /// Nothing to do: the action had already happened (a retry or a double click).
     AlreadyDone(String),
 }
@@ -134,6 +174,8 @@ pub struct Change {
     pub new_touches: Vec<NewTouch>,
     /// Ends the current enrolment and starts one in this cadence.
     pub new_enrolment: Option<CadenceId>,
+    /// Touches outside the cadence to add, with their channel and note.
+    pub extras: Vec<ExtraTouch>,
     pub outcome: Outcome,
 }
 
@@ -200,6 +242,7 @@ pub fn decide(
         touches: Vec::new(),
         new_touches: Vec::new(),
         new_enrolment: None,
+        extras: Vec::new(),
         outcome: Outcome::AlreadyDone(String::new()),
     };
     let p = &state.prospect;
@@ -222,9 +265,16 @@ pub fn decide(
                 .and_then(|s| s.channels.first().copied());
             done.status = TouchStatus::Done;
             done.done_at = Some(ctx.now);
-            done.channel = channel.or(step_channel);
+            done.channel = channel.or(if target.is_extra() {
+                target.channel
+            } else {
+                step_channel
+            });
             done.outcome = *outcome;
-            done.note = note.clone();
+            // A next step keeps what it was for unless the rep says what happened.
+            done.note = note
+                .clone()
+                .or_else(|| target.note.clone().filter(|_| target.is_extra()));
             let np = &mut change.prospect;
             np.touches_done += 1;
             np.first_touch_at = np.first_touch_at.or(Some(ctx.now));
@@ -232,8 +282,13 @@ pub fn decide(
             np.last_channel = done.channel;
             np.last_note = note.clone();
             change.touches.push(done.clone());
-            let caught_up = catch_up(state, &mut change, &done, ctx);
-            let ended = finish_if_last(state, &mut change, &done, ctx);
+            // A next step outside the cadence leaves the cadence as it is.
+            let (caught_up, ended) = if done.is_extra() {
+                (0, false)
+            } else {
+                let caught_up = catch_up(state, &mut change, &done, ctx);
+                (caught_up, finish_if_last(state, &mut change, &done, ctx))
+            };
             let next_due = next_pending_due(state, &change, done.id);
             change.outcome = Outcome::Done {
                 touch: done,
@@ -249,8 +304,10 @@ pub fn decide(
             let mut skipped = target.clone();
             skipped.status = TouchStatus::Skipped;
             change.touches.push(skipped.clone());
-            catch_up(state, &mut change, &skipped, ctx);
-            finish_if_last(state, &mut change, &skipped, ctx);
+            if !skipped.is_extra() {
+                catch_up(state, &mut change, &skipped, ctx);
+                finish_if_last(state, &mut change, &skipped, ctx);
+            }
             let next_due = next_pending_due(state, &change, skipped.id);
             change.outcome = Outcome::Skipped {
                 touch: skipped,
@@ -482,9 +539,180 @@ pub fn decide(
             change.prospect.status = ProspectStatus::Active;
             change.outcome = Outcome::OneMore { due_on };
         }
+        Action::Edit(edit) => {
+            let changed = edit.apply(&mut change.prospect);
+            if changed.is_empty() {
+                return Ok(already_msg(
+                    change,
+                    format!("{} already reads like that", p.name),
+                ));
+            }
+            if edit.pace.is_some_and(|pace| pace != p.pace) {
+                respace(state, &mut change, ctx);
+            }
+            change.outcome = Outcome::Edited { changed };
+        }
+        Action::Move { cadence, start } => {
+            if status == ProspectStatus::Won {
+                return Err(DomainError::WrongStatus {
+                    name: p.name.clone(),
+                    status: status.to_string(),
+                    wanted: "moved to another cadence",
+                });
+            }
+            let start = start.unwrap_or(ctx.today);
+            if start < ctx.today {
+                return Err(DomainError::DateInPast(start));
+            }
+            let open: Vec<&Touch> = state
+                .touches
+                .iter()
+                .filter(|t| matches!(t.status, TouchStatus::Pending | TouchStatus::Paused))
+                .collect();
+            let mut skipped = 0;
+            for t in &open {
+                let mut s = (*t).clone();
+                s.status = TouchStatus::Skipped;
+                change.touches.push(s);
+                if !t.is_extra() {
+                    skipped += 1;
+                }
+            }
+            start_cadence_on(&mut change, *cadence, start, ctx);
+            // A dated next step the rep set stays a promise in the new cadence.
+            for t in open.iter().filter(|t| t.is_extra()) {
+                change.extras.push(ExtraTouch {
+                    step_index: t.step_index,
+                    due_on: t.due_on,
+                    channel: t.channel,
+                    note: t.note.clone(),
+                });
+            }
+            let first_due = change
+                .new_touches
+                .iter()
+                .map(|t| t.due_on)
+                .chain(change.extras.iter().map(|e| e.due_on))
+                .min();
+            change.outcome = Outcome::Moved {
+                cadence: *cadence,
+                skipped,
+                first_due,
+            };
+        }
+        Action::Next { on, channel, note } => {
+            require(
+                p,
+                &[
+                    ProspectStatus::Active,
+                    ProspectStatus::Awaiting,
+                    ProspectStatus::Replied,
+                ],
+                "given a next step",
+            )?;
+            if *on < ctx.today {
+                return Err(DomainError::DateInPast(*on));
+            }
+            let step_index = state
+                .touches
+                .iter()
+                .map(|t| t.step_index)
+                .filter(|i| *i < 0)
+                .min()
+                .unwrap_or(0)
+                - 1;
+            change.extras.push(ExtraTouch {
+                step_index,
+                due_on: *on,
+                channel: *channel,
+                note: note.clone(),
+            });
+            let moved_later = clear_around(state, &mut change, *on, ctx);
+            change.outcome = Outcome::NextSet {
+                due_on: *on,
+                moved_later,
+            };
+        }
     }
     change.prospect.version += 1;
     Ok(change)
+}
+
+/// Cadence touches within [`NEXT_STEP_CLEARANCE_DAYS`] of a dated next step move past it (at
+/// rest after it), and the ones after them follow; the others stay where they were.
+fn clear_around(state: &ProspectState, change: &mut Change, on: NaiveDate, ctx: &Context) -> usize {
+    let mut cadence: Vec<&Touch> = state
+        .touches
+        .iter()
+        .filter(|t| t.status == TouchStatus::Pending && !t.is_extra() && t.due_on >= ctx.today)
+        .collect();
+    cadence.sort_by_key(|t| t.step_index);
+    let clearance = Duration::days(NEXT_STEP_CLEARANCE_DAYS);
+    let Some(first) = cadence
+        .iter()
+        .position(|t| (t.due_on - on).num_days().abs() <= clearance.num_days())
+    else {
+        return 0;
+    };
+    let moving = &cadence[first..];
+    let wanted: Vec<NaiveDate> = moving
+        .iter()
+        .map(|t| t.due_on.max(on + clearance + Duration::days(1)))
+        .collect();
+    let min_gap = state.prospect.cadence.cadence().min_gap;
+    let mut moved = 0;
+    for (t, due) in moving
+        .iter()
+        .zip(reflow_spaced(&wanted, Some(on), &ctx.calendar, min_gap))
+    {
+        if due != t.due_on {
+            let mut m = (*t).clone();
+            m.due_on = due;
+            change.touches.push(m);
+            moved += 1;
+        }
+    }
+    moved
+}
+
+/// After a pace change: the next touch keeps its day, and the rest of the cadence is spaced
+/// again at the new pace from there (never below the cadence's floor).
+fn respace(state: &ProspectState, change: &mut Change, ctx: &Context) {
+    let definition = state.prospect.cadence.cadence();
+    let mut pending: Vec<&Touch> = state
+        .touches
+        .iter()
+        .filter(|t| t.status == TouchStatus::Pending && !t.is_extra())
+        .collect();
+    pending.sort_by_key(|t| t.step_index);
+    let Some(first) = pending.first() else {
+        return;
+    };
+    let day_of = |t: &Touch| {
+        definition
+            .step(t.step_index as usize)
+            .map(|s| s.day)
+            .unwrap_or(0)
+    };
+    let mut wanted = vec![first.due_on];
+    for pair in pending.windows(2) {
+        let gap = day_of(pair[1]).saturating_sub(day_of(pair[0]));
+        let scaled = scale_gap(gap, change.prospect.pace).max(definition.min_gap);
+        let previous = *wanted.last().unwrap_or(&first.due_on);
+        wanted.push(previous + Duration::days(i64::from(scaled)));
+    }
+    for (t, due) in pending.iter().zip(reflow_spaced(
+        &wanted,
+        None,
+        &ctx.calendar,
+        definition.min_gap,
+    )) {
+        if due != t.due_on {
+            let mut m = (*t).clone();
+            m.due_on = due;
+            change.touches.push(m);
+        }
+    }
 }
 
 const OPEN: &[ProspectStatus] = &[
@@ -612,8 +840,12 @@ fn finish_if_last(
 }
 
 fn start_cadence(change: &mut Change, cadence: CadenceId, ctx: &Context) {
+    start_cadence_on(change, cadence, ctx.today, ctx)
+}
+
+fn start_cadence_on(change: &mut Change, cadence: CadenceId, start: NaiveDate, ctx: &Context) {
     change.new_enrolment = Some(cadence);
-    change.new_touches = planned(cadence, ctx.today, change.prospect.pace, &ctx.calendar);
+    change.new_touches = planned(cadence, start, change.prospect.pace, &ctx.calendar);
     change.prospect.cadence = cadence;
     change.prospect.status = ProspectStatus::Active;
     change.prospect.paused_on = None;
@@ -645,7 +877,7 @@ fn catch_up(state: &ProspectState, change: &mut Change, handled: &Touch, ctx: &C
     let mut rest: Vec<&Touch> = state
         .touches
         .iter()
-        .filter(|t| t.id != handled.id && t.status == TouchStatus::Pending)
+        .filter(|t| t.id != handled.id && t.status == TouchStatus::Pending && !t.is_extra())
         .collect();
     rest.sort_by_key(|t| t.step_index);
     let (earlier, later): (Vec<&Touch>, Vec<&Touch>) = rest

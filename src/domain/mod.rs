@@ -7,6 +7,7 @@ pub mod cadence;
 pub mod dates;
 pub mod digest;
 pub mod due;
+pub mod edit;
 pub mod error;
 pub mod lifecycle;
 pub mod lint;

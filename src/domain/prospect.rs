@@ -436,10 +436,18 @@ pub struct Touch {
 impl Touch {
     /// `touch 3 of 9`, or `nurture touch 2` for a repeating cadence.
     pub fn position(&self) -> String {
+        if self.is_extra() {
+            return "next step".to_string();
+        }
         match self.step_count {
             Some(count) => format!("touch {} of {}", self.step_index + 1, count),
             None => format!("{} touch {}", self.cadence.as_str(), self.step_index + 1),
         }
+    }
+    /// A dated touch the rep set outside the cadence (`/followup next`); its channel is planned
+    /// ahead and its note says what it is for. Extra touches count down from -1.
+    pub fn is_extra(&self) -> bool {
+        self.step_index < 0
     }
     pub fn is_snoozed(&self) -> bool {
         self.status == TouchStatus::Pending && self.snoozes > 0

@@ -15,11 +15,11 @@ use crate::domain::RepRef;
 use crate::service::Reply;
 use crate::slack::actions::{self, OPEN_ADD_MODAL};
 use crate::slack::blocks::Message;
-use crate::slack::log_modal;
 use crate::slack::manifest::SHORTCUT_CALLBACK_ID;
 use crate::slack::modal::{self, errors_response};
 use crate::slack::payload::{BlockActions, Interaction, MessageAction, ViewSubmission};
 use crate::slack::render;
+use crate::slack::{edit_modal, log_modal};
 
 use super::commands::{open_add_modal, WORK_BUDGET};
 use super::verify::{bad_request, SignedBody};
@@ -149,6 +149,9 @@ async fn block_actions(state: &AppState, click: BlockActions) -> Handled {
     let chosen = action.chosen().unwrap_or_default();
     if action.action_id == actions::LOG {
         return open_log_modal(state, &rep, &click, chosen).await;
+    }
+    if action.action_id == actions::EDIT {
+        return open_edit_modal(state, &rep, &click, chosen).await;
     }
     let today = applied_today(state, &rep).await?;
     let update = if action.action_id == actions::UNDO {
@@ -435,9 +438,96 @@ async fn log_submission(state: &AppState, view: ViewSubmission) -> Handled {
     }
 }
 
+/// "Edit" under `show`: the edit form, filled in with what is stored.
+async fn open_edit_modal(
+    state: &AppState,
+    rep: &RepRef,
+    click: &BlockActions,
+    value: &str,
+) -> Handled {
+    let Ok(prospect) = value.parse::<i64>() else {
+        return Ok(Answer::BadRequest(format!("an edit of `{value}`")));
+    };
+    let Some(trigger_id) = click.trigger_id.clone().filter(|t| !t.is_empty()) else {
+        return Ok(Answer::BadRequest("a click without a trigger_id".into()));
+    };
+    let found = state
+        .service
+        .store
+        .prospect_state(rep, prospect)
+        .await
+        .map_err(crate::service::ServiceError::from)?;
+    let Some(found) = found else {
+        if let Some(url) = click.response_url.clone() {
+            let slack = state.slack.clone();
+            tokio::spawn(async move {
+                let body = ephemeral("That prospect is not on your list, so nothing changed.");
+                if let Err(e) = slack.respond(&url, &body).await {
+                    tracing::error!(error = %e, "refusing an edit form did not reach the rep");
+                }
+            });
+        }
+        return Ok(Answer::Empty);
+    };
+    let view = edit_modal::view(&found.prospect, click.response_url.clone());
+    let slack = state.slack.clone();
+    let team = rep.team_id.clone();
+    tokio::spawn(async move {
+        if let Err(e) = slack.open_view(&team, &trigger_id, &view).await {
+            tracing::error!(error = %e, "views.open for the edit form failed");
+        }
+    });
+    Ok(Answer::Empty)
+}
+
+/// The edit form submitted: only what changed is written; the `show` it came from is drawn again
+/// under a line saying what changed.
+async fn edit_submission(state: &AppState, view: ViewSubmission) -> Handled {
+    let rep = RepRef::new(view.team.id.clone(), view.user.id.clone());
+    let (meta, edit) = match edit_modal::parse(&view.view.private_metadata, &view.view.state) {
+        Ok(parsed) => parsed,
+        Err(errors) => return Ok(Answer::Json(errors_response(&errors))),
+    };
+    let action = crate::domain::lifecycle::Action::Edit(Box::new(edit));
+    let reply = state.service.act(&rep, meta.prospect, &action).await?;
+    let today = applied_today(state, &rep).await?;
+    match &reply {
+        Reply::Applied {
+            state: after, undo, ..
+        } => {
+            if let Some(url) = meta.response_url {
+                let mut blocks = vec![crate::slack::blocks::section(
+                    &render::reply(&reply, today).text,
+                )];
+                if let Some(undo) = undo {
+                    blocks.push(render::undo_actions("undo.reply", *undo));
+                }
+                blocks.extend(render::reply(&Reply::Show(after.clone()), today).capped());
+                blocks.truncate(crate::slack::blocks::MAX_MESSAGE_BLOCKS);
+                let update =
+                    json!({"replace_original": true, "text": "Prospect updated", "blocks": blocks});
+                let slack = state.slack.clone();
+                tokio::spawn(async move {
+                    if let Err(e) = slack.respond(&url, &update).await {
+                        tracing::error!(error = %e, "showing the edit's result failed");
+                    }
+                });
+            }
+            Ok(Answer::Empty)
+        }
+        other => Ok(Answer::Json(errors_response(&[(
+            "name",
+            render::reply(other, today).text,
+        )]))),
+    }
+}
+
 async fn view_submission(state: &AppState, view: ViewSubmission) -> Handled {
     if view.view.callback_id == log_modal::CALLBACK_ID {
         return log_submission(state, view).await;
+    }
+    if view.view.callback_id == edit_modal::CALLBACK_ID {
+        return edit_submission(state, view).await;
     }
     if view.view.callback_id != modal::CALLBACK_ID {
         return Ok(Answer::BadRequest(format!(

@@ -121,7 +121,15 @@ pub fn entry(t: &DueTouch, today: NaiveDate, message: &str) -> Value {
     }
     head.push(text(" · "));
     head.push(bold(&format!("#{}", p.id)));
-    let mut step = format!("\n{} · {}", t.touch.position(), t.channels());
+    let channels = if t.touch.is_extra() {
+        t.touch
+            .channel
+            .map(|c| c.label().to_string())
+            .unwrap_or_else(|| "any channel".into())
+    } else {
+        t.channels()
+    };
+    let mut step = format!("\n{} · {channels}", t.touch.position());
     match t.days_late(today) {
         0 => {}
         1 => step.push_str(" · ⏰ 1 day late"),

@@ -3,6 +3,7 @@
 pub mod actions;
 pub mod api;
 pub mod blocks;
+pub mod edit_modal;
 pub mod entry;
 pub mod log_modal;
 pub mod manifest;

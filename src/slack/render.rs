@@ -130,6 +130,7 @@ pub fn reply(reply: &Reply, today: NaiveDate) -> Message {
         )),
         Reply::Away { window: None, .. } => Message::plain("👋 Welcome back: away mode is off."),
         Reply::TeamStats { team, by_rep, window } => team_stats(team, by_rep, *window),
+        Reply::Week { today, touches } => week(*today, touches),
         Reply::Reassigned { id, to } => Message::plain(format!("🔀 #{id} is now <@{to}>'s, with its cadence and history.")),
         Reply::Problem(text) => Message::plain(format!("⚠️ {}\n_`/followup help` shows every command._", escape_entities(text))),
     }
@@ -308,6 +309,12 @@ fn who(p: &Prospect) -> String {
 }
 
 fn channels_of(t: &Touch) -> String {
+    if t.is_extra() {
+        return t
+            .channel
+            .map(|c| c.label().to_string())
+            .unwrap_or_else(|| "any channel".into());
+    }
     let cadence = t.cadence.cadence();
     cadence
         .step(t.step_index as usize)
@@ -699,7 +706,15 @@ pub fn undo_actions(block_id: &str, undo_id: i64) -> serde_json::Value {
 /// One touch in the agenda: what to do and say, and the buttons.
 fn touch_blocks(t: &DueTouch, today: NaiveDate) -> Vec<serde_json::Value> {
     let p = &t.prospect;
-    let message = t.suggested_message();
+    // A next step the rep set carries the rep's own words, not a template.
+    let message = if t.touch.is_extra() {
+        t.touch
+            .note
+            .clone()
+            .unwrap_or_else(|| "The next step you set.".to_string())
+    } else {
+        t.suggested_message()
+    };
     let value = actions::touch_value(p.id, t.touch.id);
     vec![
         super::entry::entry(t, today, &message),
@@ -806,6 +821,14 @@ fn show(state: &ProspectState, today: NaiveDate) -> Message {
         m.blocks.pop();
         m.push(section(&lines.join("\n")));
     }
+    m.push(actions_block(
+        &format!("show_act.{}", p.id),
+        vec![button("✏️ Edit", actions::EDIT, &p.id.to_string(), None)],
+    ));
+    m.push(context(&format!(
+        "Or type it: `/followup edit #{id} stage:proposal value:40k` · `/followup move #{id} proposal` · `/followup next #{id} friday call`",
+        id = p.id
+    )));
     m
 }
 
@@ -896,6 +919,40 @@ fn applied(state: &ProspectState, outcome: &Outcome) -> Message {
             next(first_due)
         ),
         Outcome::Stopped => format!("⏹️ Stopped the cadence for {name}."),
+        Outcome::Edited { changed } => {
+            format!("✏️ Updated {name}: {}.", escape(&changed.join(", ")))
+        }
+        Outcome::Moved {
+            cadence,
+            skipped,
+            first_due,
+        } => {
+            let skipped = match skipped {
+                0 => String::new(),
+                1 => " 1 open touch of the old cadence was skipped (kept in its history).".into(),
+                n => format!(
+                    " {n} open touches of the old cadence were skipped (kept in its history)."
+                ),
+            };
+            format!(
+                "🔀 {name} is on the `{cadence}` cadence now.{}{skipped}",
+                next(first_due)
+            )
+        }
+        Outcome::NextSet {
+            due_on,
+            moved_later,
+        } => {
+            let moved = match moved_later {
+                0 => String::new(),
+                1 => " 1 cadence touch was too close and moved past it.".into(),
+                n => format!(" {n} cadence touches were too close and moved past it."),
+            };
+            format!(
+                "📌 Next step with {name} on {}: it will be in that morning's digest.{moved}",
+                short_date(*due_on)
+            )
+        }
         Outcome::OneMore { due_on } => {
             format!("➕ One more touch for {name} on {}.", short_date(*due_on))
         }
@@ -905,6 +962,74 @@ fn applied(state: &ProspectState, outcome: &Outcome) -> Message {
         Outcome::AlreadyDone(why) => format!("Nothing to change: {}.", escape(why)),
     };
     Message::plain(text)
+}
+
+/// `/followup week`: the touches of the coming seven days, by day, with the late ones first.
+fn week(today: NaiveDate, touches: &[DueTouch]) -> Message {
+    let mut m = Message::new(format!("Your week from {}", short_date(today)));
+    m.push(header(&format!(
+        "Your week · {} to {}",
+        short_date(today),
+        short_date(today + chrono::Duration::days(6))
+    )));
+    if touches.is_empty() {
+        m.push(section(
+            "Nothing planned for the next seven days. `/followup list` shows your pipeline.",
+        ));
+        return m;
+    }
+    let mut days: std::collections::BTreeMap<NaiveDate, Vec<String>> =
+        std::collections::BTreeMap::new();
+    for t in touches {
+        let day = t.touch.due_on.max(today - chrono::Duration::days(1));
+        let what = if t.touch.is_extra() {
+            format!(
+                "next step{}{}",
+                t.touch
+                    .channel
+                    .map(|c| format!(" · {}", c.label()))
+                    .unwrap_or_default(),
+                t.touch
+                    .note
+                    .as_deref()
+                    .map(|n| format!(" — _{}_", escape(n)))
+                    .unwrap_or_default()
+            )
+        } else {
+            format!("{} · {}", t.touch.position(), channels_of(&t.touch))
+        };
+        days.entry(day).or_default().push(format!(
+            "• {} *#{}* — {what}",
+            who(&t.prospect),
+            t.prospect.id
+        ));
+    }
+    for (day, lines) in days {
+        if m.room() < 2 {
+            m.push(context(
+                "…and more: `/followup due` works through them day by day.",
+            ));
+            break;
+        }
+        let title = if day < today {
+            "⏰ Late".to_string()
+        } else if day == today {
+            format!("Today · {}", short_date(day))
+        } else {
+            short_date(day)
+        };
+        let mut text = format!("*{title}* ({})\n", lines.len());
+        for line in lines {
+            if text.len() + line.len() > 2900 {
+                text.push('…');
+                break;
+            }
+            text.push_str(&line);
+            text.push('\n');
+        }
+        m.push(section(&text));
+    }
+    m
 }
 
 fn choose(verb: &str, candidates: &[Prospect]) -> Message {

@@ -310,6 +310,31 @@ macro_rules! sql_store {
                 if updated == 0 {
                     return Ok(false);
                 }
+                let details_changed = p.name != old.name
+                    || p.company != old.company
+                    || p.email != old.email
+                    || p.phone != old.phone
+                    || p.linkedin != old.linkedin
+                    || p.lead != old.lead
+                    || p.pace != old.pace
+                    || p.prefers != old.prefers;
+                if details_changed {
+                    write_details(&mut *conn, p).await?;
+                }
+                if p.stage != old.stage {
+                    sqlx::query(
+                        "INSERT INTO stage_changes (prospect_id, team_id, user_id, from_stage, to_stage, changed_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6)",
+                    )
+                    .bind(old.id)
+                    .bind(&old.rep.team_id)
+                    .bind(&old.rep.user_id)
+                    .bind(old.stage.as_str())
+                    .bind(p.stage.as_str())
+                    .bind(now)
+                    .execute(&mut *conn)
+                    .await?;
+                }
                 for t in &change.touches {
                     sqlx::query(
                         "UPDATE touches SET due_on = $1, status = $2, snoozes = $3, done_at = $4, \
@@ -368,7 +393,46 @@ macro_rules! sql_store {
                 };
                 let planned: Vec<_> = change.new_touches.iter().map(|t| (&old.rep, old.id, enrolment_id, t)).collect();
                 insert_touches(&mut *conn, &planned).await?;
+                for extra in &change.extras {
+                    sqlx::query(
+                        "INSERT INTO touches (team_id, user_id, prospect_id, enrolment_id, cadence_id, step_index, \
+                         step_count, due_on, original_due_on, status, snoozes, channel, note) \
+                         VALUES ($1, $2, $3, $4, $5, $6, NULL, $7, $7, 'pending', 0, $8, $9)",
+                    )
+                    .bind(&old.rep.team_id)
+                    .bind(&old.rep.user_id)
+                    .bind(old.id)
+                    .bind(enrolment_id)
+                    .bind(p.cadence.as_str())
+                    .bind(extra.step_index)
+                    .bind(extra.due_on)
+                    .bind(extra.channel.map(|c| c.as_str()))
+                    .bind(&extra.note)
+                    .execute(&mut *conn)
+                    .await?;
+                }
                 Ok(true)
+            }
+
+            /// The fields `edit` changes beside those every action writes.
+            async fn write_details(conn: &mut Conn, p: &Prospect) -> StoreResult<()> {
+                sqlx::query(
+                    "UPDATE prospects SET name = $1, name_folded = $2, company = $3, email = $4, phone = $5, \
+                     linkedin = $6, lead = $7, pace = $8, prefers = $9 WHERE id = $10",
+                )
+                .bind(&p.name)
+                .bind(rows::fold(&p.name))
+                .bind(&p.company)
+                .bind(&p.email)
+                .bind(&p.phone)
+                .bind(&p.linkedin)
+                .bind(p.lead.map(|l| l.as_str()))
+                .bind(p.pace.as_str())
+                .bind(p.prefers.map(|c| c.as_str()))
+                .bind(p.id)
+                .execute(&mut *conn)
+                .await?;
+                Ok(())
             }
 
             /// Keeps what `change` is about to overwrite, so the rep can take it back; the record's id.
@@ -432,6 +496,7 @@ macro_rules! sql_store {
                 version_after: i64,
                 max_touch_id: i64,
                 enrolment_end: (Option<DateTime<Utc>>, Option<String>),
+                undone_at: DateTime<Utc>,
                 now: DateTime<Utc>,
             ) -> StoreResult<bool> {
                 let p = &before.prospect;
@@ -470,6 +535,12 @@ macro_rules! sql_store {
                 if updated == 0 {
                     return Ok(false);
                 }
+                write_details(&mut *conn, p).await?;
+                sqlx::query("DELETE FROM stage_changes WHERE prospect_id = $1 AND changed_at >= $2")
+                    .bind(p.id)
+                    .bind(undone_at)
+                    .execute(&mut *conn)
+                    .await?;
                 sqlx::query("DELETE FROM touches WHERE prospect_id = $1 AND id > $2")
                     .bind(p.id)
                     .bind(max_touch_id)
@@ -1398,7 +1469,7 @@ macro_rules! sql_store {
                     let mut tx = self.writer.begin_with($begin).await?;
                     let Some(row) = sqlx::query(
                         "SELECT version_after, max_touch_id, enrolment_ended_at, enrolment_end_reason, snapshot, \
-                         expires_at FROM undo_log WHERE id = $1 AND team_id = $2 AND user_id = $3 AND used_at IS NULL",
+                         expires_at, created_at FROM undo_log WHERE id = $1 AND team_id = $2 AND user_id = $3 AND used_at IS NULL",
                     )
                     .bind(undo_id)
                     .bind(&rep.team_id)
@@ -1423,6 +1494,7 @@ macro_rules! sql_store {
                         row.try_get("version_after")?,
                         row.try_get("max_touch_id")?,
                         (row.try_get("enrolment_ended_at")?, row.try_get("enrolment_end_reason")?),
+                        row.try_get("created_at")?,
                         now,
                     )
                     .await?;
