@@ -36,16 +36,17 @@ impl DueTouch {
         (today - self.touch.due_on).num_days().max(0)
     }
 
-    /// The step's suggested message, filled in for this prospect. A "one more" touch past the
-    /// cadence's end uses its closing step.
-    pub fn suggested_message(&self) -> String {
+    /// The step's suggested message, filled in for this prospect, as shown on the rep's `today`:
+    /// a late touch goes out today, so its close-the-file date is counted from today. A "one more"
+    /// touch past the cadence's end uses its closing step.
+    pub fn suggested_message(&self, today: NaiveDate) -> String {
         let template = self.step().map(|s| s.template).unwrap_or_default();
         fill(
             template,
             TemplateVars {
                 name: &self.prospect.name,
                 company: self.prospect.company.as_deref(),
-                due_on: self.touch.due_on,
+                send_on: today.max(self.touch.due_on),
             },
         )
     }

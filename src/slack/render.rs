@@ -699,7 +699,7 @@ fn touch_blocks(t: &DueTouch, today: NaiveDate) -> Vec<serde_json::Value> {
         Some(at) => format!("last contact {}", short_date(at.date_naive())),
         None => "no contact yet".into(),
     };
-    let message = escape(&t.suggested_message());
+    let message = escape(&t.suggested_message(today));
     let text = format!(
         "{} · *#{}*\n{} · {}{late}\n>{}\n_{last}_",
         who(p),
