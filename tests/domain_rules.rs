@@ -493,8 +493,10 @@ fn filled_templates() -> Vec<(String, String)> {
     let mut out = Vec::new();
     for c in BUILT_IN {
         for (i, step) in c.steps.iter().enumerate() {
-            let text = fill(step.template, vars("Dana Reyes", Some("Northwind")));
-            out.push((format!("{} step {} (day {})", c.id, i + 1, step.day), text));
+            for template in step.templates {
+                let text = fill(template, vars("Dana Reyes", Some("Northwind")));
+                out.push((format!("{} step {} (day {})", c.id, i + 1, step.day), text));
+            }
         }
     }
     out

@@ -10,6 +10,7 @@ pub mod due;
 pub mod error;
 pub mod lifecycle;
 pub mod lint;
+mod messages;
 pub mod metrics;
 pub mod prospect;
 pub mod rep;
