@@ -252,13 +252,15 @@ fn render_cadence(c: &Cadence) -> String {
     let mut out = format!("{} — {}\n  {}\n", c.id, c.name, c.when);
     for (i, step) in c.steps.iter().enumerate() {
         out.push_str(&format!(
-            "  {:>2}. day {:>3}  {}  ({})\n      {}\n",
+            "  {:>2}. day {:>3}  {}  ({})\n",
             i + 1,
             step.day,
             step.channel_label(),
             step.purpose,
-            step.template
         ));
+        for text in step.templates {
+            out.push_str(&format!("      {text}\n"));
+        }
     }
     out.push_str(&format!("  {}\n", crate::domain::schedule::days_by_pace(c)));
     let then = match c.after {

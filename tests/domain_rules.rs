@@ -359,7 +359,7 @@ fn vars<'a>(name: &'a str, company: Option<&'a str>) -> TemplateVars<'a> {
     TemplateVars {
         name,
         company,
-        due_on: date("2026-03-06"),
+        send_on: date("2026-03-06"),
     }
 }
 
@@ -383,8 +383,8 @@ fn a_prospect_without_a_company_reads_as_your_team() {
 }
 
 #[test]
-fn the_close_date_is_five_days_after_the_touch() {
-    // The touch is on Friday 6 March 2026; the file closes on Wednesday 11 March.
+fn the_close_date_is_three_working_days_after_the_message_goes_out() {
+    // The message goes out on Friday 6 March 2026; the file closes on Wednesday 11 March.
     let text = fill(
         "I will close your file on {close_date}.",
         vars("Dana", None),
@@ -493,8 +493,10 @@ fn filled_templates() -> Vec<(String, String)> {
     let mut out = Vec::new();
     for c in BUILT_IN {
         for (i, step) in c.steps.iter().enumerate() {
-            let text = fill(step.template, vars("Dana Reyes", Some("Northwind")));
-            out.push((format!("{} step {} (day {})", c.id, i + 1, step.day), text));
+            for template in step.templates {
+                let text = fill(template, vars("Dana Reyes", Some("Northwind")));
+                out.push((format!("{} step {} (day {})", c.id, i + 1, step.day), text));
+            }
         }
     }
     out

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::error::DomainError;
+use super::messages as m;
 use super::prospect::string_enum;
 
 string_enum!(
@@ -69,8 +70,10 @@ pub struct Step {
     pub either: bool,
     /// What the touch is for, in a few words.
     pub purpose: &'static str,
-    /// The suggested message; see [`crate::domain::template`] for the placeholders.
-    pub template: &'static str,
+    /// The suggested messages; see [`crate::domain::template`] for the placeholders. Most steps
+    /// have one; a step that comes round again (nurture, "one more") has several and takes them in
+    /// turn, so consecutive touches never send the same text.
+    pub templates: &'static [&'static str],
 }
 
 impl Step {
@@ -82,6 +85,14 @@ impl Step {
             .map(|c| c.label())
             .collect::<Vec<_>>()
             .join(joiner)
+    }
+
+    /// The message for the `turn`-th time this step comes round (0 the first time).
+    pub fn template(&self, turn: usize) -> &'static str {
+        match self.templates.len() {
+            0 => "",
+            n => self.templates[turn % n],
+        }
     }
 }
 
@@ -128,6 +139,24 @@ impl Cadence {
             _ => self.steps.get(index),
         }
     }
+
+    /// What the touch at `index` follows, and how many times that step came round before it: its
+    /// own step; past the end, a repeating cadence's last step again, or for any other cadence
+    /// [`ONE_MORE`], the extra attempt a rep asks for after the closing touch.
+    pub fn touch_step(&self, index: usize) -> (&'static Step, usize) {
+        let steps: &'static [Step] = self.steps;
+        match (steps.get(index), steps.last(), self.after) {
+            (Some(step), _, _) => (step, 0),
+            (None, Some(last), AfterEnd::Repeat { .. }) => (last, index + 1 - steps.len()),
+            _ => (&ONE_MORE, index.saturating_sub(steps.len())),
+        }
+    }
+
+    /// The suggested message for the touch at `index`, before it is filled in.
+    pub fn template(&self, index: usize) -> &'static str {
+        let (step, turn) = self.touch_step(index);
+        step.template(turn)
+    }
 }
 
 use Channel::{Call, Email, LinkedIn, ValueAdd, Voicemail};
@@ -135,56 +164,37 @@ use Channel::{Call, Email, LinkedIn, ValueAdd, Voicemail};
 const CALL_VM_EMAIL: &[Channel] = &[Call, Voicemail, Email];
 const CALL_VM_LINKEDIN: &[Channel] = &[Call, Voicemail, LinkedIn];
 
-const OPEN: &str = "Hi {first_name}, {personal} I called a moment ago and left a short voicemail, so here it is in writing. A team much like {company} halved the time it took to answer new inquiries after one change we suggested, and I think it applies to you too. Could we take fifteen minutes on Thursday to see whether it fits?";
-const CONNECT: &str = "Hi {first_name}, {personal} I tried you by phone today and wanted to connect here as well. I recently wrote up the three things the quickest-growing teams in your market do in the first week with a new lead. Would it be useful for {company} if I sent it over?";
-const THIRD: &str = "Hi {first_name}, {personal} This is my third note this week, so I will keep it short. [✍ one result from a similar client, in numbers] Is there a better week than this one for a fifteen-minute call?";
-const CLOSE_FILE: &str = "Hi {first_name}, {personal} I have reached out a few times without hearing back, which usually means the timing is wrong rather than the idea. I will close your file on {close_date} so I stop filling your inbox. If you would rather I keep it open, which month should I come back to you?";
-
-const PROPOSAL_SEND: &str = "Hi {first_name}, {personal} Here is the proposal for {company}, built around what you told me matters most. It reads best with someone to walk you through it, so I would like to book thirty minutes to go over it together. Does Wednesday or Thursday afternoon suit you better?";
-const PROPOSAL_ARRIVED: &str = "Hi {first_name}, {personal} I want to make sure the proposal reached you and opened cleanly. If any part of it raises a question, I can answer by email or in a five-minute call. Did it arrive all right?";
-const PROPOSAL_CALL: &str = "Hi {first_name}, {personal} I am calling about the proposal for {company} to hear your first reactions. Most teams have a question about scope or timing by now, and those are quicker to settle by phone. Do you have ten minutes today or tomorrow?";
-const CASE_STUDY: &str = "Hi {first_name}, {personal} While you weigh things up, here is a short case study of a team close to {company} in size and how they rolled this out in their first month. [✍ the one figure from it that matters to them] Would it help if I sent the rollout plan they used as well?";
-const PROPOSAL_STILL: &str = "Hi {first_name}, {personal} It has been three weeks since I sent the proposal, so let me ask plainly. Are you still considering it, or has the timing changed? Either answer helps me plan, so which is it?";
-const PROPOSAL_CLOSE: &str = "Hi {first_name}, {personal} I have not heard back about the proposal, so I will close the file on {close_date} and stop following up. You are welcome back any time, and the proposal stays open if your priorities change. Shall I get in touch again next quarter instead?";
-
-const HOT_FIRST: &str = "Hi {first_name}, {personal} Thanks for getting in touch; I tried to call and left a voicemail. I read what you sent about {company} and have two ideas that should help straight away. What is the best number and time to reach you today or tomorrow?";
-const HOT_CALL: &str = "Hi {first_name}, {personal} I am calling with one new idea for {company} that came out of a conversation with a similar team this week. It takes five minutes to explain and could save you a round of trial and error. When is a good time for a quick call this week?";
-const HOT_EMAIL: &str = "Hi {first_name}, {personal} I wrote a one-page note on how teams like {company} usually get their first result within a month, with the three steps in order. [✍ the step that fits them best, in one line] Shall I send the whole page, or would you rather go through it on a call?";
-
-const COLD_FIRST: &str = "Hi {first_name}, {personal} You mentioned that {company} is looking at this later rather than now, which makes sense. I will share one useful thing every few weeks so you have what you need when the time comes. Roughly when do you expect to look at it again?";
-const INSIGHT: &str = "Hi {first_name}, {personal} I came across something that speaks to what {company} is working on: [✍ an article, case study or insight about their problem]. It takes two minutes to read. Would a short call to go through what it means for you be useful?";
-
-const RECAP: &str = "Hi {first_name}, {personal} Thank you for your time today; here is a short recap. From my side: [✍ the items you promised, with dates]. From yours, whenever it suits: [✍ what they offered to do]. Did I capture everything?";
-const RECAP_DELIVER: &str = "Hi {first_name}, {personal} As promised, here is [✍ one item you promised]. I also found something relevant to what you said about {company}'s plans. How is [✍ their action item] coming along?";
-
-const NURTURE: &str = "Hi {first_name}, {personal} It has been a few months, so here is one thing worth your time: [✍ an article, case study or insight about their problem]. It speaks to what {company} was weighing when we last spoke. Is this still on your list for this year?";
-
 const fn step(
     day: u32,
     channels: &'static [Channel],
     purpose: &'static str,
-    template: &'static str,
+    templates: &'static [&'static str],
 ) -> Step {
     Step {
         day,
         channels,
         either: false,
         purpose,
-        template,
+        templates,
     }
 }
 
 const TEN_WEEK: &[Step] = &[
-    step(0, CALL_VM_EMAIL, "open: call, voicemail, email", OPEN),
-    step(2, CALL_VM_LINKEDIN, "connect on LinkedIn", CONNECT),
-    step(4, CALL_VM_EMAIL, "third try this week", THIRD),
-    step(14, CALL_VM_EMAIL, "week 3: open again", OPEN),
-    step(16, CALL_VM_LINKEDIN, "week 3: LinkedIn", CONNECT),
-    step(18, CALL_VM_EMAIL, "week 3: third try", THIRD),
-    step(35, CALL_VM_EMAIL, "week 6: open again", OPEN),
-    step(37, CALL_VM_LINKEDIN, "week 6: LinkedIn", CONNECT),
-    step(39, CALL_VM_EMAIL, "week 6: third try", THIRD),
-    step(63, &[Email, Voicemail], "close the file", CLOSE_FILE),
+    step(0, CALL_VM_EMAIL, "open: call, voicemail, email", &[m::OPEN]),
+    step(2, CALL_VM_LINKEDIN, "connect on LinkedIn", &[m::CONNECT]),
+    step(4, CALL_VM_EMAIL, "third try this week", &[m::THIRD]),
+    step(14, CALL_VM_EMAIL, "week 3: open again", &[m::OPEN_AGAIN]),
+    step(
+        16,
+        CALL_VM_LINKEDIN,
+        "week 3: LinkedIn",
+        &[m::CONNECT_AGAIN],
+    ),
+    step(18, CALL_VM_EMAIL, "week 3: third try", &[m::THIRD_AGAIN]),
+    step(35, CALL_VM_EMAIL, "week 6: open again", &[m::OPEN_LATE]),
+    step(37, CALL_VM_LINKEDIN, "week 6: LinkedIn", &[m::CONNECT_LATE]),
+    step(39, CALL_VM_EMAIL, "week 6: third try", &[m::THIRD_LATE]),
+    step(63, &[Email, Voicemail], "close the file", &[m::CLOSE_FILE]),
 ];
 
 const PROPOSAL: &[Step] = &[
@@ -192,17 +202,22 @@ const PROPOSAL: &[Step] = &[
         0,
         &[Email, Call],
         "send the proposal, book a walkthrough",
-        PROPOSAL_SEND,
+        &[m::PROPOSAL_SEND],
     ),
-    step(2, &[Email], "make sure it arrived", PROPOSAL_ARRIVED),
-    step(6, &[Call], "phone call, not another email", PROPOSAL_CALL),
-    step(13, &[ValueAdd], "value-add", CASE_STUDY),
-    step(20, &[Email], "still considering it?", PROPOSAL_STILL),
+    step(2, &[Email], "make sure it arrived", &[m::PROPOSAL_ARRIVED]),
+    step(
+        6,
+        &[Call],
+        "phone call, not another email",
+        &[m::PROPOSAL_CALL],
+    ),
+    step(13, &[ValueAdd], "value-add", &[m::CASE_STUDY]),
+    step(20, &[Email], "still considering it?", &[m::PROPOSAL_STILL]),
     step(
         29,
         &[Email],
         "final attempt: closing the file",
-        PROPOSAL_CLOSE,
+        &[m::PROPOSAL_CLOSE],
     ),
 ];
 
@@ -211,20 +226,20 @@ const HOT: &[Step] = &[
         0,
         CALL_VM_EMAIL,
         "within 24 hours: call, voicemail + email if no answer",
-        HOT_FIRST,
+        &[m::HOT_FIRST],
     ),
-    step(7, &[Email], "week 1: email", HOT_EMAIL),
-    step(14, &[Call], "week 2: call", HOT_CALL),
-    step(21, &[Email], "week 3: email", HOT_EMAIL),
-    step(28, &[Call], "week 4: call", HOT_CALL),
-    step(42, &[Email], "day 42: email", INSIGHT),
-    step(56, &[Call], "day 56: call", HOT_CALL),
-    step(90, &[Email], "day 90: email", INSIGHT),
+    step(7, &[Email], "week 1: email", &[m::HOT_RESOURCE]),
+    step(14, &[Call], "week 2: call", &[m::HOT_IDEA]),
+    step(21, &[Email], "week 3: email", &[m::HOT_RESULT]),
+    step(28, &[Call], "week 4: call", &[m::HOT_QUESTION]),
+    step(42, &[Email], "day 42: email", &[m::HOT_INSIGHT]),
+    step(56, &[Call], "day 56: call", &[m::HOT_REASON]),
+    step(90, &[Email], "day 90: email", &[m::HOT_LATER]),
     step(
         120,
         &[Email, Voicemail],
         "day 120: close the file",
-        CLOSE_FILE,
+        &[m::CLOSE_FILE],
     ),
 ];
 
@@ -234,38 +249,54 @@ const COLD: &[Step] = &[
         channels: &[Email, Call],
         either: true,
         purpose: "first touch, after 48 hours",
-        template: COLD_FIRST,
+        templates: &[m::COLD_FIRST],
     },
-    step(9, &[Call], "day 9: call", HOT_CALL),
-    step(23, &[ValueAdd], "day 23: value-add", INSIGHT),
-    step(44, &[Email], "day 44: email", HOT_EMAIL),
-    step(72, &[ValueAdd], "day 72: value-add", CASE_STUDY),
+    step(9, &[Call], "day 9: call", &[m::COLD_IDEA]),
+    step(23, &[ValueAdd], "day 23: value-add", &[m::COLD_VALUE]),
+    step(44, &[Email], "day 44: email", &[m::COLD_RESULT]),
+    step(72, &[ValueAdd], "day 72: value-add", &[m::COLD_CASE]),
     step(
         120,
         &[Email, Voicemail],
         "day 120: close the file",
-        CLOSE_FILE,
+        &[m::CLOSE_FILE],
     ),
 ];
 
 const RECAP_STEPS: &[Step] = &[
-    step(0, &[Email], "same-day recap of action items", RECAP),
-    step(4, &[Email], "deliver a promised item", RECAP_DELIVER),
+    step(0, &[Email], "same-day recap of action items", &[m::RECAP]),
+    step(
+        4,
+        &[Email],
+        "deliver a promised item",
+        &[m::RECAP_FIRST_ITEM],
+    ),
     step(
         8,
         &[Email, ValueAdd],
         "deliver or share something relevant",
-        RECAP_DELIVER,
+        &[m::RECAP_NEXT_ITEM],
     ),
     step(
         12,
         &[Email, ValueAdd],
         "deliver or share something relevant",
-        RECAP_DELIVER,
+        &[m::RECAP_LAST_ITEM],
     ),
 ];
 
-const NURTURE_STEPS: &[Step] = &[step(90, &[ValueAdd], "value-add every 90 days", NURTURE)];
+const NURTURE_STEPS: &[Step] = &[step(90, &[ValueAdd], "value-add every 90 days", m::NURTURE)];
+
+/// The extra touch a rep asks for when a cadence ended without a reply ("just one more"): a new
+/// angle or a useful resource, never a second goodbye. Its `day` is unused: the rep's choice
+/// sets the date.
+pub static ONE_MORE: Step = Step {
+    day: 0,
+    channels: &[Email, ValueAdd],
+    either: false,
+    purpose: "one more: a new angle or a useful resource",
+    templates: m::ONE_MORE,
+};
 
 /// Every built-in cadence, in the order `followup cadences` prints them.
 pub static BUILT_IN: &[Cadence] = &[

@@ -36,32 +36,28 @@ impl DueTouch {
         (today - self.touch.due_on).num_days().max(0)
     }
 
-    /// The step's suggested message, filled in for this prospect. A "one more" touch past the
-    /// cadence's end uses its closing step.
-    pub fn suggested_message(&self) -> String {
-        let template = self.step().map(|s| s.template).unwrap_or_default();
+    /// The step's suggested message, filled in for this prospect, as shown on the rep's `today`:
+    /// a late touch goes out today, so its close-the-file date is counted from today. A "one more"
+    /// touch past the cadence's end gets its own new attempt, and each nurture touch the next text.
+    pub fn suggested_message(&self, today: NaiveDate) -> String {
         fill(
-            template,
+            self.touch.cadence.cadence().template(self.index()),
             TemplateVars {
                 name: &self.prospect.name,
                 company: self.prospect.company.as_deref(),
-                due_on: self.touch.due_on,
+                send_on: today.max(self.touch.due_on),
             },
         )
     }
 
-    fn step(&self) -> Option<&'static super::cadence::Step> {
-        let cadence = self.touch.cadence.cadence();
-        cadence
-            .step(self.touch.step_index as usize)
-            .or(cadence.steps.last())
+    fn index(&self) -> usize {
+        usize::try_from(self.touch.step_index).unwrap_or(0)
     }
 
     /// `call + voicemail + email`.
     pub fn channels(&self) -> String {
-        self.step()
-            .map(|s| s.channel_label())
-            .unwrap_or_else(|| "any channel".to_string())
+        let (step, _) = self.touch.cadence.cadence().touch_step(self.index());
+        step.channel_label()
     }
 }
 

@@ -11,6 +11,7 @@ pub mod edit;
 pub mod error;
 pub mod lifecycle;
 pub mod lint;
+mod messages;
 pub mod metrics;
 pub mod prospect;
 pub mod rep;

@@ -713,7 +713,7 @@ fn touch_blocks(t: &DueTouch, today: NaiveDate) -> Vec<serde_json::Value> {
             .clone()
             .unwrap_or_else(|| "The next step you set.".to_string())
     } else {
-        t.suggested_message()
+        t.suggested_message(today)
     };
     let value = actions::touch_value(p.id, t.touch.id);
     vec![

@@ -1,0 +1,66 @@
+//! The words of every built-in suggested message, cadence by cadence.
+//!
+//! Each one is three to five sentences, leaves `{personal}` for the rep's own sentence, carries
+//! something (a result, an insight, a resource or a dated reason to answer) and ends with one easy
+//! question. Any result, figure, customer or past conversation is a `[✍ …]` slot the rep fills:
+//! a template never states a fact the rep did not supply. Within one cadence no two texts are the
+//! same, so a prospect never receives the same message twice.
+
+// ten-week: week 1 opens, week 3 tries again, week 6 tries once more, week 10 closes the file.
+pub(super) const OPEN: &str = "Hi {first_name}, {personal} I tried you by phone a moment ago and left a short voicemail, so here is the gist in writing. [✍ one result from a similar client, in numbers] I think {company} could see something like it. Would fifteen minutes one morning next week suit you?";
+pub(super) const CONNECT: &str = "Hi {first_name}, {personal} I tried your phone again today, so I thought a short note here might be easier to answer. I have [✍ a short resource for them: a checklist, an article or a write-up] that could be useful to {company}. Shall I send it over?";
+pub(super) const THIRD: &str = "Hi {first_name}, {personal} I have tried you a few times this week, so I will keep this one short. [✍ the one change a similar client made that paid off first] If that is close to what {company} is facing, it is worth a conversation. Is there a better week than this one for a fifteen-minute call?";
+pub(super) const OPEN_AGAIN: &str = "Hi {first_name}, {personal} It has been a little while since I first tried to reach you, and I know how quickly a busy month buries email. Since then, [✍ something new worth their time: a result, a change in their market or a resource] has come up, and I think it matters for {company}. Could we find fifteen minutes next week to look at it together?";
+pub(super) const CONNECT_AGAIN: &str = "Hi {first_name}, {personal} I called again today and wanted to leave a note here too, since a message is easier to answer when the time suits you. [✍ one insight about their problem, in a sentence or two] Would a short call next week help, or would you rather I send the details here?";
+pub(super) const THIRD_AGAIN: &str = "Hi {first_name}, {personal} This is my last note for a little while, so you will have some quiet after it. Before I go, one thing worth knowing: [✍ one result from a similar client, in numbers]. Is it worth a fifteen-minute call, or shall I come back to you next month?";
+pub(super) const OPEN_LATE: &str = "Hi {first_name}, {personal} I last wrote a few weeks ago, and things may well look different for {company} by now. [✍ something that has changed since: a new result, an offer or a resource] Would it make sense to talk for fifteen minutes before the month is out?";
+pub(super) const CONNECT_LATE: &str = "Hi {first_name}, {personal} I tried you by phone again today and am writing here as well, in case a message suits you better. I would be glad to send you [✍ a resource worth their time: an article, a guide or a short case study]. Would it be useful, or is this a quiet season for {company}?";
+pub(super) const THIRD_LATE: &str = "Hi {first_name}, {personal} I have written a few times over the past weeks and would rather not crowd your inbox. [✍ one idea or question that could help them even if they never buy] If this sits with someone else on your side, who would be the right person to ask?";
+/// The closing touch of `ten-week`, `hot` and `cold`.
+pub(super) const CLOSE_FILE: &str = "Hi {first_name}, {personal} I have tried you a few times without hearing back, which usually means the timing is off rather than the idea. I will close your file on {close_date} so I stop filling your inbox. If you would rather I keep it open, which month should I come back to you?";
+
+// proposal
+pub(super) const PROPOSAL_SEND: &str = "Hi {first_name}, {personal} Here is the proposal for {company}; the part I would read first is [✍ the section that answers their main need, and why]. It reads best with someone to walk you through it, so I would like to book half an hour to go over it together. Which suits you better for that, later this week or early next?";
+pub(super) const PROPOSAL_ARRIVED: &str = "Hi {first_name}, {personal} I want to make sure the proposal reached you and opens cleanly on your side. One thing it does not spell out: [✍ a detail that makes it easier to say yes, such as a start date or a payment option]. If any part of it raises a question, I can answer by email or in a five-minute call. Did it arrive all right?";
+pub(super) const PROPOSAL_CALL: &str = "Hi {first_name}, {personal} I am calling about the proposal for {company} to hear your first reactions. [✍ the question you expect them to have, with a short answer] Questions like that are quicker to settle by phone than by email. Do you have ten minutes today or tomorrow?";
+pub(super) const CASE_STUDY: &str = "Hi {first_name}, {personal} While you weigh things up, here is something that may help: [✍ a short case study of a client like them, with the one figure that matters]. I picked it because [✍ why it fits them, in a line]. Would it help to go through it together for ten minutes this week?";
+pub(super) const PROPOSAL_STILL: &str = "Hi {first_name}, {personal} A few weeks have passed since I sent the proposal, so let me ask plainly where it stands. [✍ a dated reason to decide: a start slot, a price that holds until a date, or a deadline of theirs] Are you still considering it, or has the timing changed?";
+pub(super) const PROPOSAL_CLOSE: &str = "Hi {first_name}, {personal} I have not heard back about the proposal, so I will close the file on {close_date} and stop following up. You are welcome back any time, and I would gladly update the proposal if your priorities change. Shall I get in touch again next quarter instead?";
+
+// hot
+pub(super) const HOT_FIRST: &str = "Hi {first_name}, {personal} I tried to call a moment ago and left a voicemail, so here it is in writing as well. [✍ why you are reaching out: their inquiry, a referral or an event] I would like to hear what {company} needs and share how we could help. What is the best number and time to reach you today or tomorrow?";
+pub(super) const HOT_RESOURCE: &str = "Hi {first_name}, {personal} Here is something useful while you think things over: [✍ a one-page guide, article or checklist on their problem]. The part most relevant to {company} is [✍ the one line that fits them best]. Would you like to go through it on a short call this week?";
+pub(super) const HOT_IDEA: &str = "Hi {first_name}, {personal} I am calling with one idea for {company}: [✍ one concrete idea for their situation, in a sentence]. It takes five minutes to explain and could save you a round of trial and error. When is a good time for a quick call this week?";
+pub(super) const HOT_RESULT: &str = "Hi {first_name}, {personal} Rather than another request, here is a result worth knowing about: [✍ one result from a similar client, in numbers]. If something like that matters to {company} this year, I can show you how it was done. Would a twenty-minute call next week work?";
+pub(super) const HOT_QUESTION: &str = "Hi {first_name}, {personal} I am calling to ask one question that will show us both whether this is worth your time: [✍ your best qualifying question for them]. Your answer tells me whether to send a proposal or step back for now. Could you give me two minutes on the phone this week?";
+pub(super) const HOT_INSIGHT: &str = "Hi {first_name}, {personal} It has been a little while since my last note, so here is something new: [✍ an article, case study or insight about their problem]. It takes two minutes to read. Would a short call to go through what it means for {company} be useful?";
+pub(super) const HOT_REASON: &str = "Hi {first_name}, {personal} I am calling because [✍ a dated reason to talk now: a change in their market, a new offer or a deadline]. I would rather {company} hear it from me first than find out later. Do you have ten minutes this week for me to walk you through it?";
+pub(super) const HOT_LATER: &str = "Hi {first_name}, {personal} A few months on, here is one thing that could still be useful to {company}: [✍ a new resource or result, different from anything you sent before]. No long reply needed. Is this still something you plan to look at this year?";
+
+// cold
+pub(super) const COLD_FIRST: &str = "Hi {first_name}, {personal} Now may not be the moment for {company} to look at this, and that is fine. Every few weeks I will send one useful thing, starting with this: [✍ an article, guide or insight about their problem]. Roughly when do you expect to look at this again?";
+pub(super) const COLD_IDEA: &str = "Hi {first_name}, {personal} I am calling with a short idea you can keep for whenever {company} gets to this: [✍ one concrete idea for their situation]. It takes five minutes to explain. Would a quick call later this week work for you?";
+pub(super) const COLD_VALUE: &str = "Hi {first_name}, {personal} Here is something worth two minutes of your time: [✍ a checklist, article or case study about their problem]. I chose it because [✍ why it fits them, in a line]. Shall I send a second piece on the same topic next month?";
+pub(super) const COLD_RESULT: &str = "Hi {first_name}, {personal} A short one today: [✍ one result from a similar client, in numbers]. If that kind of result would matter to {company} later this year, I can show you how it was done. Would a twenty-minute call next month suit you?";
+pub(super) const COLD_CASE: &str = "Hi {first_name}, {personal} It has been a couple of months, so here is something new to read when you have a moment: [✍ a short case study of a client like them, with the one figure that matters]. It may help as you plan the rest of the year. Is this still on {company}'s list for the coming months?";
+
+// recap: the rep's promised items, and softly the prospect's
+pub(super) const RECAP: &str = "Hi {first_name}, {personal} Thank you for your time today; here is a short recap. From my side: [✍ the items you promised, with dates]. From yours, whenever it suits: [✍ what they offered to do]. Did I capture everything?";
+pub(super) const RECAP_FIRST_ITEM: &str = "Hi {first_name}, {personal} Here is the first thing I promised: [✍ one item you promised, and what it shows]. I hope it makes the next step easier for {company}. How is [✍ their action item] coming along?";
+pub(super) const RECAP_NEXT_ITEM: &str = "Hi {first_name}, {personal} Next from my list: [✍ the next item you promised, or something relevant to their plans]. [✍ one line on why it matters to them] Is there anything you need from me to move [✍ their action item] forward?";
+pub(super) const RECAP_LAST_ITEM: &str = "Hi {first_name}, {personal} With this, everything on my list is done: [✍ the last item you promised, or a resource that fits their plans]. When you are ready, the natural next step would be [✍ the next step: a meeting, a demonstration or a decision]. Which day next week would suit you for that?";
+
+/// nurture: one value-add every 90 days, taken in turn.
+pub(super) const NURTURE: &[&str] = &[
+    "Hi {first_name}, {personal} It has been a few months, so here is one thing worth your time: [✍ an article, case study or insight about their problem]. I thought of {company} when I read it. Is this still on your list for this year?",
+    "Hi {first_name}, {personal} A short note with something new: [✍ one result from a similar client, in numbers]. If {company}'s priorities have shifted, it may be worth a fresh look. Would a fifteen-minute call next month be useful?",
+    "Hi {first_name}, {personal} I came across [✍ a change in their market, a new rule or a trend that affects them] and thought you would want to know. It could change the timing for {company}. Is it something you are planning for in the coming months?",
+    "Hi {first_name}, {personal} Here is a resource you can use with or without us: [✍ a checklist, template or guide about their problem]. I send one of these every few months to people I would like to stay in touch with. Would it help if I kept sending them?",
+];
+
+/// "One more" after the closing touch: a new attempt, never a second goodbye; taken in turn.
+pub(super) const ONE_MORE: &[&str] = &[
+    "Hi {first_name}, {personal} Rather than repeat myself, here is a different way to look at this: [✍ a new angle: another problem you solve, someone else it helps, or a smaller first step]. This shows it in practice: [✍ a useful resource: an article, a checklist or a short case study]. Is that closer to what {company} needs right now?",
+    "Hi {first_name}, {personal} Here is something you can use whatever you decide: [✍ a useful resource: a guide, a template or a tool for their problem]. [✍ one line on how they could use it this month] Is there a different problem at the top of {company}'s list right now?",
+    "Hi {first_name}, {personal} Perhaps I have been writing to the wrong person, so let me try a different angle. [✍ a new angle: who else at their company it would help, or a smaller way to start] Is there a colleague who would be better placed to look at this?",
+];
