@@ -704,6 +704,7 @@ fn prospect(cadence: CadenceId, status: ProspectStatus) -> Prospect {
         name: "Dana Reyes".into(),
         email: Some("dana@northwind.example".into()),
         phone: None,
+        phone_e164: None,
         linkedin: None,
         company: Some("Northwind".into()),
         stage: Stage::Qualified,
