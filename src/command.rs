@@ -155,11 +155,7 @@ pub fn parse(text: &str, today: NaiveDate) -> Result<Command, CommandError> {
         "back" => Command::Back,
         "reassign" | "handover" => match rest {
             [prospect, user] if user.kind == Kind::User => Command::Reassign {
-                id: prospect
-                    .text
-                    .strip_prefix('#')
-                    .and_then(|n| n.parse().ok())
-                    .ok_or(CommandError::BadReassign)?,
+                id: prospect_id(&prospect.text).ok_or(CommandError::BadReassign)?,
                 to: user.text.clone(),
             },
             _ => return Err(CommandError::BadReassign),
@@ -348,7 +344,7 @@ fn target_of(rest: &[Token], verb: &'static str) -> Result<Target, CommandError>
     let Some((first, others)) = rest.split_first() else {
         return Err(CommandError::MissingProspect { verb });
     };
-    if let Some(id) = first.text.strip_prefix('#').and_then(|n| n.parse().ok()) {
+    if let Some(id) = prospect_id(&first.text) {
         return Ok(Target {
             id: Some(id),
             words: others.iter().map(|t| t.text.clone()).collect(),
@@ -358,6 +354,16 @@ fn target_of(rest: &[Token], verb: &'static str) -> Result<Target, CommandError>
         id: None,
         words: rest.iter().map(|t| t.text.clone()).collect(),
     })
+}
+
+/// `#13`, or a bare `13`: a prospect's id. Digits alone are never looked up as a name.
+fn prospect_id(text: &str) -> Option<ProspectId> {
+    let digits = text.strip_prefix('#').unwrap_or(text);
+    digits
+        .chars()
+        .all(|c| c.is_ascii_digit())
+        .then(|| digits.parse().ok())
+        .flatten()
 }
 
 fn parse_snooze(rest: &[Token], today: NaiveDate) -> Result<Command, CommandError> {

@@ -14,7 +14,7 @@ use followup::clock::FixedClock;
 use followup::command::{parse, Command, CommandError};
 use followup::csv_io::{import, read_prospects};
 use followup::domain::lifecycle::ProspectState;
-use followup::domain::{CadenceId, LeadTemp, NewProspect, Phone, Prospect, RepRef};
+use followup::domain::{CadenceId, LeadTemp, NewProspect, Phone, Prospect, RepRef, TouchStatus};
 use followup::service::Service;
 use proptest::prelude::*;
 
@@ -268,6 +268,31 @@ fn an_unquoted_note_takes_the_rest_of_the_line() {
 }
 
 #[test]
+fn a_bare_number_names_a_prospect_by_its_id() {
+    let today = date(2026, 11, 2);
+    for (text, words) in [
+        ("show 13", vec![]),
+        ("done 13 left a voicemail", vec!["left", "a", "voicemail"]),
+        ("replied 13", vec![]),
+    ] {
+        let target = match parse(text, today) {
+            Ok(Command::Show(t) | Command::Done(t) | Command::Replied(t)) => t,
+            other => panic!("{text}: {other:?}"),
+        };
+        assert_eq!(target.id, Some(13), "{text}");
+        assert_eq!(target.words, words, "{text}");
+    }
+    assert!(matches!(
+        parse("snooze 13 3d", today),
+        Ok(Command::Snooze { target, .. }) if target.id == Some(13)
+    ));
+    assert!(matches!(
+        parse("reassign 13 <@U0BOB|bob>", today),
+        Ok(Command::Reassign { id: 13, .. })
+    ));
+}
+
+#[test]
 fn every_add_example_in_the_readme_and_the_modals_phone_placeholder_parse() {
     let readme = include_str!("../README.md");
     let mut examples = 0;
@@ -409,6 +434,29 @@ on_both_apps! {
         );
     }
 
+    async fn a_bare_number_names_a_prospect_like_its_hash_id(app) {
+        app.say(ALICE, "add Jane Doe").await;
+        app.say(ALICE, "add Ann Lee").await;
+        let shown = app.say(ALICE, "show 2").await;
+        assert!(shown.contains("Ann Lee") && !shown.contains("couldn't find"), "{shown}");
+
+        let before = stored(app).await;
+        let first_due = |states: &[ProspectState]| {
+            let jane = states.iter().find(|s| s.prospect.name == "Jane Doe").expect("Jane");
+            jane.touches
+                .iter()
+                .find(|t| t.status == TouchStatus::Pending)
+                .map(|t| t.due_on)
+        };
+        let snoozed = app.say(ALICE, "snooze 1 3d").await;
+        assert!(!snoozed.contains("couldn't find"), "{snoozed}");
+        let after = stored(app).await;
+        assert_eq!(
+            first_due(&after),
+            first_due(&before).map(|d| d + chrono::Duration::days(3)),
+            "{snoozed}"
+        );
+    }
 }
 
 on_both_databases! {
