@@ -17,6 +17,9 @@ use crate::domain::{
     ProspectName, Stage, TouchOutcome,
 };
 
+mod add;
+pub use add::MAX_NAME_WORDS;
+
 /// Which prospect a command is about: `#12`, or words that start with (part of) its name.
 /// Words past the name are the note or reason.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -186,6 +189,8 @@ pub enum CommandError {
     UnknownField(String),
     #[error("I don't understand `{0}` in settings; try `settings digest 07:30`, `settings tz Europe/Berlin` or `settings weekends off`")]
     BadSetting(String),
+    #[error("I took *{0}* as the name, and that is more words than a name usually has, so nothing was added. If it is the name, put it in quotes: `/followup add \"{0}\" …`. Otherwise give the rest as fields: `company:\"Acme Corp\"`, `lead:cold`, `note:` (takes the rest of the line).")]
+    LongName(String),
     #[error("reassign which prospect to whom? `/followup reassign #12 @rep` (managers only)")]
     BadReassign,
     #[error("edit what? `/followup edit jane stage:proposal value:40k` (fields: name:, company:, email:, phone:, linkedin:, stage:, value:, lead:, pace:, prefers:)")]
@@ -219,7 +224,7 @@ pub fn parse(text: &str, today: NaiveDate) -> Result<Command, CommandError> {
     Ok(match verb.as_str() {
         "help" | "?" | "-h" | "--help" => Command::Help,
         "add" | "new" if rest.is_empty() => Command::AddModal,
-        "add" | "new" => Command::Add(Box::new(parse_add(rest, today)?)),
+        "add" | "new" => Command::Add(Box::new(add::parse_add(rest, today)?)),
         "list" | "ls" | "pipeline" => Command::List,
         "edit" | "update" | "change" => parse_edit(rest)?,
         "move" => parse_move(rest, today)?,
@@ -250,11 +255,7 @@ pub fn parse(text: &str, today: NaiveDate) -> Result<Command, CommandError> {
         "back" => Command::Back,
         "reassign" | "handover" => match rest {
             [prospect, user] if user.kind == Kind::User => Command::Reassign {
-                id: prospect
-                    .text
-                    .strip_prefix('#')
-                    .and_then(|n| n.parse().ok())
-                    .ok_or(CommandError::BadReassign)?,
+                id: prospect_id(&prospect.text).ok_or(CommandError::BadReassign)?,
                 to: user.text.clone(),
             },
             _ => return Err(CommandError::BadReassign),
@@ -305,6 +306,14 @@ fn tokenize(text: &str) -> Vec<Token> {
                 continue;
             }
         }
+        if let Some(note) = rest_of_line_note(&chars[i..]) {
+            tokens.push(Token {
+                text: unescape_entities(&decode_inline(&note)),
+                kind: Kind::Plain,
+                quoted: false,
+            });
+            break;
+        }
         let mut text = String::new();
         let mut quoted = false;
         while i < chars.len() && !chars[i].is_whitespace() {
@@ -330,6 +339,32 @@ fn tokenize(text: &str) -> Vec<Token> {
         });
     }
     tokens
+}
+
+/// `note:` is the last thing a rep types, in words of any kind: unless its value is quoted right
+/// after the colon (`note:"…"`, after which more fields may follow), it takes the rest of the
+/// line, as one `note:…` token. A value quoted whole (`note: "…"`) loses its quotes.
+fn rest_of_line_note(chars: &[char]) -> Option<String> {
+    if !chars
+        .iter()
+        .take(4)
+        .map(char::to_ascii_lowercase)
+        .eq("note".chars())
+    {
+        return None;
+    }
+    let text: String = chars.iter().collect();
+    let (key, value) = text.split_once(':')?;
+    let is_note = key.eq_ignore_ascii_case("note") || key.eq_ignore_ascii_case("notes");
+    if !is_note || value.starts_with(is_quote) {
+        return None;
+    }
+    let value = value.trim();
+    let unquoted = value
+        .strip_prefix(is_quote)
+        .and_then(|v| v.strip_suffix(is_quote))
+        .filter(|v| !v.contains(is_quote));
+    Some(format!("{key}:{}", unquoted.unwrap_or(value)))
 }
 
 fn is_quote(c: char) -> bool {
@@ -409,7 +444,7 @@ fn target_of(rest: &[Token], verb: &'static str) -> Result<Target, CommandError>
     let Some((first, others)) = rest.split_first() else {
         return Err(CommandError::MissingProspect { verb });
     };
-    if let Some(id) = first.text.strip_prefix('#').and_then(|n| n.parse().ok()) {
+    if let Some(id) = prospect_id(&first.text) {
         return Ok(Target {
             id: Some(id),
             words: others.iter().map(|t| t.text.clone()).collect(),
@@ -419,6 +454,16 @@ fn target_of(rest: &[Token], verb: &'static str) -> Result<Target, CommandError>
         id: None,
         words: rest.iter().map(|t| t.text.clone()).collect(),
     })
+}
+
+/// `#13`, or a bare `13`: a prospect's id. Digits alone are never looked up as a name.
+fn prospect_id(text: &str) -> Option<ProspectId> {
+    let digits = text.strip_prefix('#').unwrap_or(text);
+    digits
+        .chars()
+        .all(|c| c.is_ascii_digit())
+        .then(|| digits.parse().ok())
+        .flatten()
 }
 
 fn parse_snooze(rest: &[Token], today: NaiveDate) -> Result<Command, CommandError> {
@@ -473,78 +518,6 @@ fn parse_won(rest: &[Token]) -> Result<Command, CommandError> {
         target: target_of(rest, "won")?,
         value: None,
     })
-}
-
-fn parse_add(rest: &[Token], today: NaiveDate) -> Result<NewProspect, CommandError> {
-    let mut name_parts: Vec<&str> = Vec::new();
-    let mut email = None;
-    let mut phone = None;
-    let mut linkedin = None;
-    let mut company = None;
-    let mut cadence = None;
-    let mut lead = None;
-    let mut value = None;
-    let mut start = None;
-    let mut stage = None;
-    let mut pace = None;
-    let mut notes = None;
-    for token in rest {
-        let text = token.text.as_str();
-        match token.kind {
-            Kind::Email => email = Some(Email::parse(text)?),
-            Kind::Phone => phone = Some(Phone::parse(text)?),
-            Kind::Link if text.contains("linkedin.com") => linkedin = Some(parse_linkedin(text)?),
-            Kind::Link | Kind::User => name_parts.push(text),
-            Kind::Plain => {
-                let field = (!token.quoted)
-                    .then(|| text.split_once(':'))
-                    .flatten()
-                    .filter(|(key, _)| {
-                        !key.is_empty() && key.chars().all(|c| c.is_ascii_alphabetic())
-                    });
-                if let Some((key, value_text)) = field {
-                    match key.to_ascii_lowercase().as_str() {
-                        "company" | "co" => company = parse_company(value_text)?,
-                        "cadence" => cadence = Some(parse_cadence(value_text)?),
-                        "lead" => lead = Some(LeadTemp::parse(value_text)?),
-                        "value" => value = Some(Money::parse(value_text)?),
-                        "start" => start = Some(parse_date(value_text, today)?),
-                        "stage" => stage = Some(Stage::parse(value_text)?),
-                        "pace" => pace = Some(Pace::parse(value_text)?),
-                        "email" => email = Some(Email::parse(value_text)?),
-                        "phone" | "tel" => phone = Some(Phone::parse(value_text)?),
-                        "linkedin" => linkedin = Some(parse_linkedin(value_text)?),
-                        "note" | "notes" => notes = parse_note(value_text)?,
-                        "http" | "https" if text.contains("linkedin.com") => {
-                            linkedin = Some(parse_linkedin(text)?)
-                        }
-                        _ => return Err(CommandError::UnknownField(key.to_string())),
-                    }
-                } else if !token.quoted && Email::looks_like(text) {
-                    email = Some(Email::parse(text)?);
-                } else if !token.quoted && Phone::looks_like(text) {
-                    phone = Some(Phone::parse(text)?);
-                } else if !token.quoted && text.to_lowercase().contains("linkedin.com/") {
-                    linkedin = Some(parse_linkedin(text)?);
-                } else {
-                    name_parts.push(text);
-                }
-            }
-        }
-    }
-    let mut new = NewProspect::named(ProspectName::parse(&name_parts.join(" "))?);
-    new.email = email;
-    new.phone = phone;
-    new.linkedin = linkedin;
-    new.company = company;
-    new.cadence = cadence;
-    new.lead = lead;
-    new.value = value;
-    new.start_on = start;
-    new.stage = stage.unwrap_or(Stage::Inquiry);
-    new.pace = pace.unwrap_or(Pace::Normal);
-    new.notes = notes;
-    Ok(new)
 }
 
 /// A `key:value` token the rep typed (not quoted, not Slack markup): the key lower-cased.

@@ -597,7 +597,7 @@ async fn the_add_form_opens_checks_required_fields_and_confirms_by_dm() {
     assert!(ui["modal"].is_null(), "the form closed");
     let dana = conversation_of(&ui);
     assert!(
-        dana.contains("Added Kim Lee · Lee & <Sons> as #1 on the hot cadence"),
+        dana.contains("Added Kim Lee · Lee & <Sons> · hot lead as #1 on the hot cadence"),
         "{dana}"
     );
     demo.stop().await;

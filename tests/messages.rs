@@ -174,6 +174,7 @@ fn prospect(cadence: CadenceId, company: Option<&str>) -> Prospect {
         version: 1,
         prefers: None,
         last_note: None,
+        phone_e164: None,
     }
 }
 

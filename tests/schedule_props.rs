@@ -331,6 +331,7 @@ fn prospect(id: i64) -> Prospect {
         name: "Dana Reyes".into(),
         email: Some("dana@northwind.example".into()),
         phone: None,
+        phone_e164: None,
         linkedin: None,
         company: Some("Northwind".into()),
         stage: Stage::Inquiry,

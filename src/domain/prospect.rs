@@ -88,21 +88,31 @@ impl Email {
     }
 }
 
-/// A phone number as the rep typed it: digits with `+`, spaces, dots, dashes and parentheses; 7–15 digits.
+/// A phone number as the rep typed it (digits with `+`, spaces, dots, dashes and parentheses;
+/// 7–15 digits; an extension such as `ext 12` or `x12` after them), and its E.164 form when one
+/// can be worked out, for `tel:` links.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Phone(String);
+pub struct Phone {
+    typed: String,
+    e164: Option<String>,
+}
 
 impl Phone {
     pub fn parse(raw: &str) -> Result<Self, DomainError> {
-        let phone = raw.trim();
-        let digits = phone.chars().filter(char::is_ascii_digit).count();
-        let allowed = phone
+        let phone = collapse_spaces(raw);
+        let (number, _extension) = split_extension(&phone);
+        let digits = number.chars().filter(char::is_ascii_digit).count();
+        let allowed = number
             .chars()
             .all(|c| c.is_ascii_digit() || matches!(c, '+' | ' ' | '.' | '-' | '(' | ')'));
-        if allowed && (7..=15).contains(&digits) {
-            Ok(Self(phone.to_string()))
+        let plus_first = number.rfind('+').is_none_or(|at| at == 0);
+        if allowed && plus_first && (7..=15).contains(&digits) {
+            Ok(Self {
+                e164: e164(number),
+                typed: phone,
+            })
         } else {
-            Err(DomainError::BadPhone(phone.to_string()))
+            Err(DomainError::BadPhone(phone))
         }
     }
     /// Whether a word is meant as a phone number (starts with `+` or a digit and is mostly digits).
@@ -110,9 +120,96 @@ impl Phone {
         let digits = raw.chars().filter(char::is_ascii_digit).count();
         raw.starts_with(|c: char| c == '+' || c.is_ascii_digit()) && digits * 2 >= raw.len()
     }
+    /// What the rep typed, spaces collapsed.
     pub fn as_str(&self) -> &str {
-        &self.0
+        &self.typed
     }
+    /// `+14155550100`, without the extension; `None` when the country is unknown.
+    pub fn e164(&self) -> Option<&str> {
+        self.e164.as_deref()
+    }
+}
+
+/// `+1 415 555 0100 ext 12` → (`+1 415 555 0100`, `12`); the extension markers people type
+/// are `ext`, `ext.`, `extension`, `x` and `#`, followed by at most six digits.
+fn split_extension(phone: &str) -> (&str, Option<&str>) {
+    // ASCII lower-casing keeps every byte where it was, so positions found in `lower` fit `phone`.
+    let lower = phone.to_ascii_lowercase();
+    for marker in ["extension", "ext.", "ext", "x", "#"] {
+        let Some(at) = lower.rfind(marker) else {
+            continue;
+        };
+        let extension = phone[at + marker.len()..].trim_start_matches([' ', '.', ':']);
+        let number = phone[..at].trim_end();
+        let is_extension = (1..=6).contains(&extension.len())
+            && extension.chars().all(|c| c.is_ascii_digit())
+            && number.ends_with(|c: char| c.is_ascii_digit() || c == ')');
+        if is_extension {
+            return (number, Some(extension));
+        }
+    }
+    (phone, None)
+}
+
+/// The E.164 form of a typed number (extension left off), parsed by libphonenumber's metadata
+/// (the `phonenumber` crate), so trunk prefixes like `+44 (0)20 …` come out right.
+///
+/// Which country a number without `+` belongs to cannot be known from the text: such a number
+/// gets an E.164 form only when it is in NANP form — ten digits (or eleven after a leading `1`)
+/// whose area code and exchange start with 2–9 — and is then read as a US number (the same
+/// `+1` serves Canada and the other NANP countries). Any other local number keeps only its typed
+/// form. A number libphonenumber cannot parse, or whose length no country of that code uses,
+/// gets none either.
+fn e164(number: &str) -> Option<String> {
+    let region = if number.starts_with('+') {
+        None
+    } else if is_nanp(number) {
+        Some(phonenumber::country::Id::US)
+    } else {
+        return None;
+    };
+    let parsed = phonenumber::parse(region, number).ok()?;
+    plausible_length(&parsed).then(|| parsed.format().mode(phonenumber::Mode::E164).to_string())
+}
+
+/// Whether numbers of the country code have national numbers this long (fixed, mobile, toll
+/// free …). Not `is_valid`: that also wants an assigned range, and the numbers reps copy from a
+/// signature (or the `555` ones in examples) are worth a `tel:` link even when the metadata has
+/// not caught up.
+fn plausible_length(number: &phonenumber::PhoneNumber) -> bool {
+    let Ok(length) = u16::try_from(number.national().to_string().len()) else {
+        return false;
+    };
+    let regions = phonenumber::metadata::DATABASE
+        .by_code(&number.code().value())
+        .unwrap_or_default();
+    regions.iter().any(|region| {
+        let kinds = region.descriptors();
+        [
+            Some(kinds.general()),
+            kinds.fixed_line(),
+            kinds.mobile(),
+            kinds.toll_free(),
+            kinds.premium_rate(),
+            kinds.shared_cost(),
+            kinds.personal_number(),
+            kinds.voip(),
+            kinds.uan(),
+            kinds.pager(),
+        ]
+        .into_iter()
+        .flatten()
+        .any(|kind| kind.possible_length().contains(&length))
+    })
+}
+
+fn is_nanp(number: &str) -> bool {
+    let digits: Vec<u8> = number.bytes().filter(u8::is_ascii_digit).collect();
+    let national = match digits.as_slice() {
+        [b'1', rest @ ..] if rest.len() == 10 => rest,
+        all => all,
+    };
+    national.len() == 10 && national[0] >= b'2' && national[3] >= b'2'
 }
 
 /// A LinkedIn profile address.
@@ -372,6 +469,8 @@ pub struct Prospect {
     pub name: String,
     pub email: Option<String>,
     pub phone: Option<String>,
+    /// The phone in E.164 (`+14155550100`) when its country could be told, for `tel:` links.
+    pub phone_e164: Option<String>,
     pub linkedin: Option<String>,
     pub company: Option<String>,
     pub stage: Stage,

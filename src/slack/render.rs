@@ -376,12 +376,45 @@ fn lint_hint(text: Option<&str>) -> Option<String> {
 fn added(state: &ProspectState, same_company: &[Prospect]) -> Message {
     let p = &state.prospect;
     let mut m = Message::new(format!("Added {} to {}", escape(&p.name), p.cadence));
+    // Every field that was read, so a misread line (a company taken for part of the name, an
+    // email with a comma) shows at once.
+    let mut who = who(p);
+    if let Some(lead) = p.lead {
+        who.push_str(&format!(" · {lead} lead"));
+    }
+    let mut read: Vec<String> = Vec::new();
+    if let Some(email) = &p.email {
+        read.push(format!("email {}", escape(email)));
+    }
+    if let Some(phone) = &p.phone {
+        read.push(format!("phone {}", escape(phone)));
+    }
+    if p.linkedin.is_some() {
+        read.push("LinkedIn".into());
+    }
+    if let Some(value) = p.value {
+        read.push(format!("value *{}*", value.display()));
+    }
+    if p.stage != crate::domain::Stage::Inquiry {
+        read.push(format!("stage *{}*", p.stage));
+    }
+    if p.pace != crate::domain::Pace::Normal {
+        read.push(format!("pace *{}*", p.pace));
+    }
+    if let Some(first) = state.touches.first() {
+        read.push(format!("starts *{}*", short_date(first.due_on)));
+    }
+    if let Some(note) = &p.notes {
+        let short: String = note.chars().take(80).collect();
+        let more = if short.len() < note.len() { "…" } else { "" };
+        read.push(format!("note “{}{more}”", escape(&short)));
+    }
     m.push(section(&format!(
-        "✅ Added {} as *#{}* on the `{}` cadence ({} touches).",
-        who(p),
+        "✅ Added {who} as *#{}* on the `{}` cadence ({} touches).\n{}",
         p.id,
         p.cadence,
-        state.touches.len()
+        state.touches.len(),
+        read.join(" · ")
     )));
     let lines: Vec<String> = state.touches.iter().map(schedule_line).collect();
     m.push(section(&lines.join("\n")));

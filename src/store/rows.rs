@@ -68,7 +68,7 @@ pub fn contains_pattern(needle: &str) -> String {
     pattern
 }
 
-pub const PROSPECT_COLUMNS: &str = "p.id, p.team_id, p.user_id, p.name, p.email, p.phone, p.linkedin, \
+pub const PROSPECT_COLUMNS: &str = "p.id, p.team_id, p.user_id, p.name, p.email, p.phone, p.phone_e164, p.linkedin, \
     p.company, p.stage, p.value_cents, p.lead, p.pace, p.notes, p.status, p.cadence_id, p.enrolment_id, \
     p.enrolled_at, p.touches_done, p.first_touch_at, p.last_contact_at, p.last_channel, \
     p.replied_after_touch, p.replied_at, p.paused_on, p.closed_at, p.close_reason, p.created_at, p.version, \

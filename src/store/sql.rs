@@ -38,6 +38,7 @@ macro_rules! sql_store {
                     name: row.try_get("name")?,
                     email: row.try_get("email")?,
                     phone: row.try_get("phone")?,
+                    phone_e164: row.try_get("phone_e164")?,
                     linkedin: row.try_get("linkedin")?,
                     company: row.try_get("company")?,
                     stage: rows::stage(&row.try_get::<String, _>("stage")?)?,
@@ -729,9 +730,9 @@ macro_rules! sql_store {
                 // Prospects, their ids in VALUES order (see `inserted_ids` of each backend).
                 let sql = format!(
                     "INSERT INTO prospects (team_id, user_id, name, name_folded, email, phone, \
-                     linkedin, company, stage, value_cents, lead, pace, notes, status, cadence_id, \
-                     enrolled_at, created_at, updated_at) VALUES {}{}",
-                    placeholders(accepted.len(), 18, 1),
+                     phone_e164, linkedin, company, stage, value_cents, lead, pace, notes, status, \
+                     cadence_id, enrolled_at, created_at, updated_at) VALUES {}{}",
+                    placeholders(accepted.len(), 19, 1),
                     $returning_id
                 );
                 let mut query = sqlx::query(&sql);
@@ -744,6 +745,7 @@ macro_rules! sql_store {
                         .bind(rows::fold(new.name.as_str()))
                         .bind(new.email.as_ref().map(|e| e.as_str()))
                         .bind(new.phone.as_ref().map(|p| p.as_str()))
+                        .bind(new.phone.as_ref().and_then(|p| p.e164()))
                         .bind(&new.linkedin)
                         .bind(&new.company)
                         .bind(new.stage.as_str())
@@ -790,6 +792,7 @@ macro_rules! sql_store {
                         name: job.new.name.as_str().to_string(),
                         email: job.new.email.as_ref().map(|e| e.as_str().to_string()),
                         phone: job.new.phone.as_ref().map(|p| p.as_str().to_string()),
+                        phone_e164: job.new.phone.as_ref().and_then(|p| p.e164()).map(str::to_string),
                         linkedin: job.new.linkedin.clone(),
                         company: job.new.company.clone(),
                         stage: job.new.stage,
