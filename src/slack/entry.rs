@@ -148,7 +148,12 @@ pub fn entry(t: &DueTouch, today: NaiveDate, message: &str) -> Value {
     let mut reach = Vec::new();
     if let Some(phone) = &p.phone {
         reach.push(text("📞 "));
-        reach.push(link(&tel(phone), phone));
+        let dial = p
+            .phone_e164
+            .as_deref()
+            .map(|e164| format!("tel:{e164}"))
+            .unwrap_or_else(|| tel(phone));
+        reach.push(link(&dial, phone));
     }
     if let Some(email) = &p.email {
         if !reach.is_empty() {

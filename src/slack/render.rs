@@ -315,12 +315,12 @@ fn channels_of(t: &Touch) -> String {
             .map(|c| c.label().to_string())
             .unwrap_or_else(|| "any channel".into());
     }
-    let cadence = t.cadence.cadence();
-    cadence
-        .step(t.step_index as usize)
-        .or(cadence.steps.last())
-        .map(|s| s.channel_label())
-        .unwrap_or_else(|| "any channel".into())
+    // Past the cadence's end: its repeating step, or the "one more" step.
+    t.cadence
+        .cadence()
+        .touch_step(t.step_index as usize)
+        .0
+        .channel_label()
 }
 
 fn schedule_line(t: &Touch) -> String {
