@@ -182,3 +182,130 @@ on_both_apps! {
         assert_eq!(app.slack.count("views.open"), 1);
     }
 }
+
+on_both_apps! {
+    async fn edit_changes_only_the_named_fields_and_says_what_changed(app) {
+        let id = add(app, "Jane Doe jane@acme.com company:Acme value:10k cadence:ten-week").await;
+        let before = state(app, id).await;
+        let shown = app.say(ALICE, "edit jane stage:proposal value:40k company:Acme Corp prefers:email").await;
+        for change in ["stage inquiry → proposal", "value $10,000 → $40,000", "company Acme → Acme Corp", "prefers — → email"] {
+            assert!(shown.contains(change), "{change}: {shown}");
+        }
+        assert!(!shown.contains("email jane"), "only what changed: {shown}");
+        let after = state(app, id).await;
+        assert_eq!(after.prospect.stage.as_str(), "proposal");
+        assert_eq!(after.prospect.company.as_deref(), Some("Acme Corp"));
+        assert_eq!(after.prospect.prefers, Some(Channel::Email));
+        assert_eq!(after.prospect.email, before.prospect.email);
+        assert_eq!(after.touches, before.touches, "the cadence is untouched");
+        let (_, due) = app.command(ALICE, "due").await;
+        assert!(reply_text(&due).contains("prefers email"), "{}", reply_text(&due));
+
+        // A slower pace spaces the rest again from the next touch; a bad field changes nothing.
+        app.say(ALICE, "edit jane pace:slow").await;
+        let slow = state(app, id).await;
+        assert_eq!(slow.touches[0].due_on, before.touches[0].due_on, "the next touch keeps its day");
+        assert!(slow.touches[1].due_on > before.touches[1].due_on, "{:?}", slow.touches);
+        let shown = app.say(ALICE, "edit jane budget:50k").await;
+        assert!(shown.contains("no field `budget:`"), "{shown}");
+        let shown = app.say(ALICE, "edit jane email:not-an-email").await;
+        assert!(shown.contains("is not an email address"), "{shown}");
+        assert_eq!(state(app, id).await.prospect.email, before.prospect.email);
+        // Cleared with a dash.
+        app.say(ALICE, "edit jane company:-").await;
+        assert_eq!(state(app, id).await.prospect.company, None);
+    }
+
+    async fn move_takes_the_prospect_to_another_cadence_from_its_start(app) {
+        let id = add(app, "Dana Reyes cadence:ten-week").await;
+        app.say(ALICE, "done dana").await;
+        let shown = app.say(ALICE, "move dana proposal start:2026-11-09").await;
+        assert!(shown.contains("is on the `proposal` cadence now") && shown.contains("9 open touches of the old cadence were skipped"), "{shown}");
+        let s = state(app, id).await;
+        assert_eq!(s.prospect.cadence.as_str(), "proposal");
+        assert_eq!(s.prospect.touches_done, 1, "history kept");
+        assert_eq!(s.touches.len(), 6);
+        assert_eq!(s.touches[0].due_on, common::date(2026, 11, 9));
+        let shown = app.say(ALICE, "move dana warp-speed").await;
+        assert!(shown.contains("no cadence called `warp-speed`"), "{shown}");
+        let shown = app.say(ALICE, "move dana").await;
+        assert!(shown.contains("move to which cadence?"), "{shown}");
+    }
+
+    async fn next_sets_a_dated_step_shown_on_its_day_and_clears_the_cadence_around_it(app) {
+        // proposal from Mon 2 Nov: 2, 4, 9, 16, 23 Nov, 1 Dec.
+        let id = add(app, "Jane Doe cadence:proposal").await;
+        let shown = app.say(ALICE, "next jane 2026-11-10 call after the board meeting").await;
+        assert!(shown.contains("Next step with *Jane Doe* on Tue 10 Nov") && shown.contains("2 cadence touches moved past it"), "{shown}");
+        let s = state(app, id).await;
+        let extra = s.touches.iter().find(|t| t.is_extra()).expect("the next step");
+        assert_eq!((extra.due_on, extra.channel, extra.note.as_deref()), (common::date(2026, 11, 10), Some(Channel::Call), Some("after the board meeting")));
+        let cadence: Vec<_> = s.touches.iter().filter(|t| !t.is_extra()).map(|t| t.due_on).collect();
+        assert_eq!(cadence[1], common::date(2026, 11, 4), "a touch well before it stays");
+        assert_eq!(cadence[2], common::date(2026, 11, 13), "Mon 9 was within two days: it moves past");
+        assert_eq!(cadence[3], common::date(2026, 11, 17), "and the one after keeps its rest");
+
+        let week = app.say(ALICE, "week").await;
+        assert!(week.contains("Today · Mon 2 Nov* (1)") && week.contains("Wed 4 Nov* (1)") && !week.contains("Tue 10 Nov"), "{week}");
+        app.say(ALICE, "done jane").await;
+        app.say(ALICE, "done jane").await;
+        app.clock.set(at(2026, 11, 5, 14, 0));
+        let week = app.say(ALICE, "week").await;
+        assert!(week.contains("Tue 10 Nov* (1)") && week.contains("next step · call — _after the board meeting_"), "{week}");
+
+        app.clock.set(at(2026, 11, 10, 14, 0));
+        let (_, due) = app.command(ALICE, "due").await;
+        let text = reply_text(&due);
+        assert!(text.contains("next step · call") && text.contains("after the board meeting"), "{text}");
+        let shown = app.say(ALICE, "done jane via:call outcome:connected they signed off the budget").await;
+        assert!(shown.contains("Logged next step for *Jane Doe* by call (connected)"), "{shown}");
+        let after = state(app, id).await;
+        assert_eq!(after.prospect.status.as_str(), "active", "the cadence goes on");
+        assert_eq!(after.touches.iter().filter(|t| t.status == TouchStatus::Pending).map(|t| t.due_on).min(), Some(common::date(2026, 11, 13)));
+        let shown = app.say(ALICE, "next jane 2026-11-01 call").await;
+        assert!(shown.contains("in the past"), "{shown}");
+    }
+
+    async fn the_edit_button_under_show_opens_the_fields_and_saves_what_changed(app) {
+        let id = add(app, "Jane Doe jane@acme.com company:Acme").await;
+        let (_, shown) = app.command(ALICE, "show jane").await;
+        let button = shown["blocks"].as_array().unwrap().iter()
+            .filter_map(|b| b["elements"].as_array()).flatten()
+            .find(|e| e["action_id"] == "prospect_edit").cloned().expect("an Edit button");
+        let click = block_actions(TEAM, ALICE, vec![button_action("prospect_edit", button["value"].as_str().unwrap(), &format!("show_act.{id}"))],
+            Some(&app.slack.response_url("show")), None, Some("D0ALICE"), message_container("D0ALICE", "1700000000.000300", true));
+        assert_eq!(app.interact(&click).await.0, 200);
+        let opened = app.slack.wait_for("views.open", 1, WAIT).await;
+        let view = &opened[0].body["view"];
+        assert_eq!(view["callback_id"], "edit_prospect");
+        assert_eq!(view["blocks"][0]["element"]["initial_value"], "Jane Doe");
+        let values = json!({
+            "name": {"value": text_input_value("Jane Doe-Smith")},
+            "company": {"value": text_input_value("Acme")},
+            "email": {"value": text_input_value("jane@acme.com")},
+            "phone": {"value": text_input_value("")},
+            "linkedin": {"value": text_input_value("")},
+            "stage": {"value": static_select_value(Some("qualified"))},
+            "value": {"value": text_input_value("12.5k")},
+            "lead": {"value": static_select_value(None)},
+            "pace": {"value": static_select_value(Some("normal"))},
+            "prefers": {"value": static_select_value(Some("call"))},
+        });
+        let submit = view_submission(TEAM, ALICE, "edit_prospect", view["private_metadata"].as_str().unwrap(), values, "V0EDIT");
+        let (status, body) = app.interact(&submit).await;
+        assert_eq!((status, body.as_str()), (200, ""));
+        let s = state(app, id).await;
+        assert_eq!(s.prospect.name, "Jane Doe-Smith");
+        assert_eq!(s.prospect.stage.as_str(), "qualified");
+        assert_eq!(s.prospect.value.map(|v| v.cents()), Some(1_250_000));
+        let updates = app.slack.wait_for(&FakeSlack::response_url_method("show"), 1, WAIT).await;
+        let text = reply_text(&updates[0].body);
+        assert!(text.contains("name Jane Doe → Jane Doe-Smith") && text.contains("stage inquiry → qualified") && !text.contains("company Acme →"), "{text}");
+        // A bad value keeps the form open with the problem under its field; nothing changes.
+        let bad = json!({"name": {"value": text_input_value("Jane")}, "email": {"value": text_input_value("nope")}});
+        let submit = view_submission(TEAM, ALICE, "edit_prospect", view["private_metadata"].as_str().unwrap(), bad, "V0EDIT");
+        let (_, body) = app.interact(&submit).await;
+        assert!(body.contains("\"email\"") && body.contains("not an email address"), "{body}");
+        assert_eq!(state(app, id).await.prospect.name, "Jane Doe-Smith");
+    }
+}

@@ -978,8 +978,10 @@ fn applied(state: &ProspectState, outcome: &Outcome) -> Message {
         } => {
             let moved = match moved_later {
                 0 => String::new(),
-                1 => " 1 cadence touch was too close and moved past it.".into(),
-                n => format!(" {n} cadence touches were too close and moved past it."),
+                1 => " 1 cadence touch was within two days of it and moved past it.".into(),
+                n => format!(
+                    " {n} cadence touches moved past it, to keep two days clear and their rests."
+                ),
             };
             format!(
                 "📌 Next step with {name} on {}: it will be in that morning's digest.{moved}",
