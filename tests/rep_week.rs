@@ -309,3 +309,20 @@ on_both_apps! {
         assert_eq!(state(app, id).await.prospect.name, "Jane Doe-Smith");
     }
 }
+
+on_both_apps! {
+    async fn a_hot_lead_s_add_reply_leads_with_the_call_to_make_now(app) {
+        let (_, reply) = app.command(ALICE, "add Kevin Walsh +1 415 555 0100 company:Initech lead:hot").await;
+        let blocks = reply["blocks"].as_array().unwrap();
+        let first_step = blocks.iter().position(|b| b["block_id"].as_str().is_some_and(|id| id.starts_with("call_now."))).expect("a Call now block");
+        assert_eq!(first_step, 1, "right under the confirmation, before the schedule");
+        let call = &blocks[first_step];
+        let els = elements(call);
+        assert!(els.iter().any(|e| e["text"] == "📞 Call now"), "{call}");
+        assert!(els.iter().any(|e| e["type"] == "link" && e["url"] == "tel:+14155550100" && e["text"] == "+1 415 555 0100"), "{call}");
+        let opening = call["elements"][1]["elements"][0]["text"].as_str().unwrap_or_default();
+        assert!(opening.starts_with("Hi Kevin"), "the opening line: {opening}");
+        let (_, cold) = app.command(ALICE, "add Cal Cold lead:cold").await;
+        assert!(!cold["blocks"].as_array().unwrap().iter().any(|b| b["block_id"].as_str().is_some_and(|id| id.starts_with("call_now."))));
+    }
+}

@@ -33,7 +33,7 @@ pub fn reply(reply: &Reply, today: NaiveDate) -> Message {
     match reply {
         Reply::Help => Message::plain(USAGE),
         Reply::Cadences => cadences(),
-        Reply::Added { state, same_company } => added(state, same_company),
+        Reply::Added { state, same_company } => added(state, same_company, today),
         Reply::List(items) => list(items),
         Reply::Due(report) => due(report),
         Reply::Show(state) => show(state, today),
@@ -373,7 +373,7 @@ fn lint_hint(text: Option<&str>) -> Option<String> {
     })
 }
 
-fn added(state: &ProspectState, same_company: &[Prospect]) -> Message {
+fn added(state: &ProspectState, same_company: &[Prospect], today: NaiveDate) -> Message {
     let p = &state.prospect;
     let mut m = Message::new(format!("Added {} to {}", escape(&p.name), p.cadence));
     // Every field that was read, so a misread line (a company taken for part of the name, an
@@ -416,6 +416,9 @@ fn added(state: &ProspectState, same_company: &[Prospect]) -> Message {
         state.touches.len(),
         read.join(" · ")
     )));
+    if let Some(first) = call_now(state, today) {
+        m.push(first);
+    }
     let lines: Vec<String> = state.touches.iter().map(schedule_line).collect();
     m.push(section(&lines.join("\n")));
     if !same_company.is_empty() {
@@ -438,6 +441,35 @@ fn added(state: &ProspectState, same_company: &[Prospect]) -> Message {
         p.id
     )));
     m
+}
+
+/// For a hot or warm lead whose first touch is due now: the first step, with the number to
+/// dial and the opening line — the first 24 hours decide.
+fn call_now(state: &ProspectState, today: NaiveDate) -> Option<serde_json::Value> {
+    use super::entry::{bold, link, quote_part, rich_text, section_part, tel, text};
+    let p = &state.prospect;
+    let hot = matches!(
+        p.lead,
+        Some(crate::domain::LeadTemp::Hot | crate::domain::LeadTemp::Warm)
+    );
+    let first = state.touches.first()?;
+    if !hot || first.step_index != 0 || first.due_on > today {
+        return None;
+    }
+    let opening = DueTouch::new(p.clone(), first.clone()).suggested_message(today);
+    let mut head = vec![bold("📞 Call now"), text(" — the first 24 hours decide. ")];
+    match (&p.phone, &p.phone_e164) {
+        (Some(phone), Some(e164)) => head.push(link(&format!("tel:{e164}"), phone)),
+        (Some(phone), None) => head.push(link(&tel(phone), phone)),
+        (None, _) => head.push(text("No phone yet: /followup edit adds one.")),
+    }
+    head.push(text(
+        "\nIf they do not pick up, leave a voicemail and send this:",
+    ));
+    Some(rich_text(
+        &format!("call_now.{}", p.id),
+        vec![section_part(head), quote_part(vec![text(&opening)])],
+    ))
 }
 
 fn list(items: &[ProspectNext]) -> Message {
