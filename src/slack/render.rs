@@ -173,23 +173,20 @@ pub fn home(home: &crate::service::Home) -> serde_json::Value {
 
 fn team_stats(team: &Metrics, by_rep: &[(String, Metrics)], window: Window) -> Message {
     let mut m = stats(team, window);
-    m.blocks[0] = header(&format!(
-        "Team numbers · {}",
-        match window {
-            Window::All => "all time".to_string(),
-            Window::Days(d) => format!("last {d} days"),
-        }
-    ));
+    m.blocks[0] = header(&format!("Team numbers · {}", period(window)));
     let lines: Vec<String> = by_rep
         .iter()
         .map(|(user, r)| {
             format!(
-                "• <@{user}>: {} prospects · {:.0}% replied · {} won · {} recovered · {} avg touches to close",
-                r.prospects,
-                100.0 * r.response_by_touch.iter().map(|t| t.replied).sum::<usize>() as f64 / r.prospects.max(1) as f64,
+                "• <@{user}>: {} · {} · {} won ({}) · {} recovered · {} avg touches to close",
+                count(r.touches_logged, "touch", "touches"),
+                count(r.replies, "reply", "replies"),
                 r.won,
+                r.won_value.display(),
                 r.revenue_recovered.display(),
-                r.avg_touches_to_close.map(|a| format!("{a:.1}")).unwrap_or_else(|| "—".into())
+                r.avg_touches_to_close
+                    .map(|a| format!("{a:.1}"))
+                    .unwrap_or_else(|| "—".into())
             )
         })
         .collect();
@@ -741,17 +738,38 @@ fn cadences() -> Message {
     m
 }
 
-fn stats(m: &Metrics, window: Window) -> Message {
-    let period = match window {
+/// `n` with the noun that fits it: "1 reply", "2 replies".
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn period(window: Window) -> String {
+    match window {
         Window::All => "all time".to_string(),
         Window::Days(d) => format!("last {d} days"),
-    };
+    }
+}
+
+/// The numbers of a window (see `domain::metrics` for what each counts).
+fn stats(m: &Metrics, window: Window) -> Message {
+    let period = period(window);
     let mut out = Message::new(format!("Your follow-up numbers, {period}"));
     out.push(header(&format!("Your numbers · {period}")));
-    if m.prospects == 0 {
-        out.push(section("No prospects in this period yet."));
+    if m.active == 0 {
+        out.push(section(&match window {
+            Window::All => "Nothing recorded yet: add a prospect with `/followup add`.".to_string(),
+            Window::Days(_) => format!("Nothing happened in the {period}: no prospect added, touched, answered, won or lost."),
+        }));
         return out;
     }
+    out.push(section(&format!(
+        "{} logged · {} · {} added · *{} won ({})*",
+        count(m.touches_logged, "touch", "touches"),
+        count(m.replies, "reply", "replies"),
+        count(m.added, "prospect", "prospects"),
+        m.won,
+        m.won_value.display(),
+    )));
     let bars: Vec<String> = m
         .response_by_touch
         .iter()
@@ -769,12 +787,13 @@ fn stats(m: &Metrics, window: Window) -> Message {
     out.push(section(&format!(
         "*Response rate by touch*\n{}",
         if bars.is_empty() {
-            "no touches logged yet".into()
+            "no touches logged in this period".into()
         } else {
             bars.join("\n")
         }
     )));
     out.push(fields(&[
+        format!("*Won*\n{} · {}", m.won, m.won_value.display()),
         format!(
             "*Conversion from follow-up*\n{:.0}% ({} of {})",
             m.conversion_from_follow_up() * 100.0,

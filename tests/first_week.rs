@@ -1,0 +1,77 @@
+//! Issue 13, a rep's first weeks: numbers that count what happened in the window.
+//! Each test runs through the real router on SQLite and on Postgres.
+
+mod common;
+
+use chrono::{DateTime, Utc};
+use common::app::{TestApp, ALICE};
+use common::at;
+
+const DANA: &str = "U0DANA";
+
+fn start_time() -> DateTime<Utc> {
+    at(2026, 9, 1, 14, 0)
+}
+
+/// Runs `commands` as `user` at `when`.
+async fn at_time(app: &TestApp, when: DateTime<Utc>, user: &str, commands: &[&str]) {
+    app.clock.set(when);
+    for text in commands {
+        let reply = app.say(user, text).await;
+        assert!(
+            !reply.contains("went wrong") && !reply.contains("couldn't"),
+            "`{text}`: {reply}"
+        );
+    }
+}
+
+on_both_apps! {
+    async fn stats_count_the_wins_replies_and_touches_of_the_window_whenever_the_prospect_was_added(app) {
+        // Three deals added on 1 September, more than 30 days before the stats are asked for.
+        at_time(app, start_time(), ALICE, &[
+            "add Ann Acme company:Acme value:40000",
+            "add Gus Globex company:Globex value:38000",
+            "add Ian Initech company:Initech",
+            "done ann", "done gus", "done ian",
+        ]).await;
+        at_time(app, at(2026, 9, 3, 14, 0), ALICE, &["done ann", "done gus", "done ian"]).await;
+        at_time(app, at(2026, 9, 8, 14, 0), ALICE, &["done ann", "done gus"]).await;
+        // Inside the 30 days before 2 November: the fourth touches, both wins, Ian's reply to
+        // a touch logged in September, and one prospect added.
+        at_time(app, at(2026, 10, 20, 14, 0), ALICE, &["done ann", "won ann 40000"]).await;
+        at_time(app, at(2026, 10, 26, 14, 0), ALICE, &["done gus", "won gus 38000"]).await;
+
+        app.clock.set(at(2026, 10, 27, 15, 0));
+        let week = app.say(ALICE, "stats 7d").await;
+        assert!(week.contains("Your numbers · last 7 days") && week.contains("*1 won ($38,000)*"), "the day after a win: {week}");
+        assert!(!week.contains("No prospects"), "{week}");
+
+        at_time(app, at(2026, 10, 30, 14, 0), ALICE, &["replied ian"]).await;
+        at_time(app, at(2026, 11, 1, 14, 0), ALICE, &["add Zed Zeta"]).await;
+        app.clock.set(at(2026, 11, 2, 14, 0));
+        let month = app.say(ALICE, "stats").await;
+        assert!(month.contains("2 touches logged · 1 reply · 1 prospect added · *2 won ($78,000)*"), "{month}");
+        assert!(month.contains("*Won*\n2 · $78,000"), "the money won in the window: {month}");
+        assert!(month.contains("`touch  2`") && month.contains("100% (1/1)"), "Ian answered touch 2 inside the window: {month}");
+        assert!(month.contains("`touch  4`") && month.contains("0% (0/2)"), "{month}");
+        assert!(!month.contains("`touch  1`"), "no first touch was logged in the window: {month}");
+        assert!(month.contains("*Conversion from follow-up*\n67% (2 of 3)"), "Ann and Gus won, out of Ann, Gus and Ian worked in the window: {month}");
+        assert!(month.contains("*Average touches to close*\n4.0"), "{month}");
+        assert!(month.contains("*Revenue recovered*\n$78,000 (won at touch 3+)"), "{month}");
+        assert!(month.contains("4 inquiry → 2 sales-ready → 2 qualified → 2 won"), "{month}");
+
+        // The manager's view counts the same way.
+        app.say(DANA, &format!("settings managers <@{DANA}|dana>")).await;
+        let team = app.say(DANA, "stats").await;
+        assert!(team.contains("Team numbers · last 30 days") && team.contains("*2 won ($78,000)*"), "{team}");
+        assert!(team.contains(&format!("<@{ALICE}>: 2 touches · 1 reply · 2 won ($78,000) · $78,000 recovered · 4.0 avg touches to close")), "{team}");
+
+        // All time keeps everything.
+        let all = app.say(ALICE, "stats all").await;
+        assert!(all.contains("10 touches logged · 1 reply · 4 prospects added · *2 won ($78,000)*"), "{all}");
+
+        app.clock.set(at(2026, 11, 20, 14, 0));
+        let quiet = app.say(ALICE, "stats 7d").await;
+        assert!(quiet.contains("Nothing happened in the last 7 days"), "{quiet}");
+    }
+}
