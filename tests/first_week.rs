@@ -1,12 +1,22 @@
-//! Issue 13, a rep's first weeks: numbers that count what happened in the window.
+//! Issue 13, a rep's first weeks: numbers that count what happened in the window, Monday's
+//! numbers even when nothing is due.
 //! Each test runs through the real router on SQLite and on Postgres.
 
 mod common;
 
-use chrono::{DateTime, Utc};
-use common::app::{TestApp, ALICE};
-use common::at;
+use std::sync::Arc;
+use std::time::Duration;
 
+use chrono::{DateTime, NaiveTime, Utc};
+use common::app::{reply_text, TestApp, ALICE, BOB, TEAM};
+use common::at;
+use followup::clock::Clock;
+use followup::digest::Digester;
+use followup::domain::RepRef;
+use followup::service::Service;
+use followup::slack::api::SlackApi;
+
+const CAROL: &str = "U0CAROL";
 const DANA: &str = "U0DANA";
 
 fn start_time() -> DateTime<Utc> {
@@ -23,6 +33,18 @@ async fn at_time(app: &TestApp, when: DateTime<Utc>, user: &str, commands: &[&st
             "`{text}`: {reply}"
         );
     }
+}
+
+fn digester(app: &TestApp) -> Digester {
+    let service = Arc::new(Service::new(
+        app.store.clone(),
+        app.clock.clone(),
+        NaiveTime::from_hms_opt(8, 0, 0).expect("time"),
+    ));
+    let api = SlackApi::new(&app.slack.api_url(), Some("xoxb-test".into()))
+        .expect("slack client")
+        .with_backoff(Duration::from_millis(10), 4);
+    Digester::new(service, Arc::new(api), 2)
 }
 
 on_both_apps! {
@@ -73,5 +95,42 @@ on_both_apps! {
         app.clock.set(at(2026, 11, 20, 14, 0));
         let quiet = app.say(ALICE, "stats 7d").await;
         assert!(quiet.contains("Nothing happened in the last 7 days"), "{quiet}");
+    }
+
+    async fn a_monday_with_nothing_due_brings_last_weeks_numbers_alone_once(app) {
+        // Alice works a cold lead last week (days 2, 9, …): nothing is due on Monday 9 November.
+        at_time(app, at(2026, 11, 4, 14, 0), ALICE, &["settings tz America/New_York", "add Colin Cold lead:cold"]).await;
+        at_time(app, at(2026, 11, 6, 15, 0), ALICE, &["done colin"]).await;
+        // Carol did the same, and is away from Monday.
+        at_time(app, at(2026, 11, 4, 14, 0), CAROL, &["settings tz America/New_York", "add Cora Cold lead:cold"]).await;
+        at_time(app, at(2026, 11, 6, 15, 0), CAROL, &["done cora", "away 2026-11-09 2026-11-13"]).await;
+        // Bob did nothing last week.
+        at_time(app, at(2026, 11, 4, 14, 0), BOB, &["settings tz America/New_York"]).await;
+
+        let digests = digester(app);
+        let monday = at(2026, 11, 9, 13, 0); // 08:00 in New York
+        app.clock.set(monday);
+        assert!(app.say(ALICE, "due").await.contains("Nothing due"), "nothing is due on Monday");
+
+        let dry = digests.run_pass(monday, true).await.unwrap();
+        let previewed: Vec<&str> = dry.previews.iter().map(|p| p.rep.user_id.as_str()).collect();
+        assert_eq!(previewed, vec![ALICE], "the dry run shows what would be sent");
+        assert!(app.slack.calls_to("chat.postMessage").is_empty());
+
+        let report = digests.run_pass(monday, false).await.unwrap();
+        assert_eq!(report.sent, vec![RepRef::new(TEAM, ALICE)], "not Carol (away), not Bob (nothing to tell)");
+        let posts = app.slack.calls_to("chat.postMessage");
+        assert_eq!(posts.len(), 1);
+        let blocks = posts[0].body["blocks"].as_array().cloned().unwrap_or_default();
+        assert_eq!(blocks.len(), 2, "one short message: {blocks:?}");
+        let text = reply_text(&posts[0].body);
+        assert!(text.contains("*Last week*: 1 touch logged · 0 replies · 0 won ($0) · 1 prospect added"), "{text}");
+        assert!(text.contains("Nothing is due today"), "{text}");
+        assert_eq!(posts[0].body["blocks"], dry.previews[0].to_json()["blocks"], "the dry run previewed the same message");
+
+        assert!(digests.run_pass(monday + chrono::Duration::hours(1), false).await.unwrap().sent.is_empty(), "once a Monday");
+        assert!(digests.run_pass(at(2026, 11, 10, 13, 0), false).await.unwrap().sent.is_empty(), "a Tuesday with nothing due sends nothing");
+        assert_eq!(app.slack.calls_to("chat.postMessage").len(), 1);
+        assert_eq!(app.clock.now(), monday);
     }
 }

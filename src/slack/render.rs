@@ -239,6 +239,17 @@ pub fn last_week(activity: &crate::store::Activity) -> serde_json::Value {
     ))
 }
 
+/// Monday's digest when nothing is due: last week's numbers alone.
+pub fn last_week_alone(activity: &crate::store::Activity) -> Message {
+    let mut m = Message::new(format!(
+        "Last week: {} touches logged, {} won. Nothing is due today.",
+        activity.touches_done, activity.won
+    ));
+    m.push(last_week(activity));
+    m.push(context("☀️ Nothing is due today."));
+    m
+}
+
 /// An unexpected failure: the rep hears that nothing changed.
 pub fn apology() -> Message {
     Message::plain("😓 Sorry, something went wrong on our side and nothing was changed. Please try again in a moment.")

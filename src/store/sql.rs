@@ -959,15 +959,38 @@ macro_rules! sql_store {
                         .collect())
                 }
 
-                async fn digest_candidates(&self, until: NaiveDate) -> StoreResult<Vec<RepSettings>> {
-                    // One index probe per rep: bounded by the number of reps, not of touches.
-                    let sql = format!(
-                        "SELECT {REP_COLUMNS} FROM reps r WHERE r.unreachable_since IS NULL AND EXISTS \
-                         (SELECT 1 FROM touches t WHERE t.team_id = r.team_id AND t.user_id = r.user_id \
-                         AND t.status = 'pending' AND t.due_on <= $1) ORDER BY r.team_id, r.user_id"
-                    );
-                    sqlx::query(&sql)
-                        .bind(until)
+                async fn digest_candidates(
+                    &self,
+                    until: NaiveDate,
+                    active_since: Option<DateTime<Utc>>,
+                ) -> StoreResult<Vec<RepSettings>> {
+                    // One index probe per rep (five on Mondays): bounded by the number of reps, not
+                    // of touches or prospects.
+                    let due = "EXISTS (SELECT 1 FROM touches t WHERE t.team_id = r.team_id AND t.user_id = r.user_id \
+                         AND t.status = 'pending' AND t.due_on <= $1)";
+                    let sql = match active_since {
+                        None => format!(
+                            "SELECT {REP_COLUMNS} FROM reps r WHERE r.unreachable_since IS NULL AND {due} \
+                             ORDER BY r.team_id, r.user_id"
+                        ),
+                        Some(_) => format!(
+                            "SELECT {REP_COLUMNS} FROM reps r WHERE r.unreachable_since IS NULL AND ({due} \
+                             OR EXISTS (SELECT 1 FROM touches d WHERE d.team_id = r.team_id AND d.user_id = r.user_id \
+                             AND d.status = 'done' AND d.done_at >= $2) \
+                             OR EXISTS (SELECT 1 FROM prospects p WHERE p.team_id = r.team_id AND p.user_id = r.user_id \
+                             AND p.created_at >= $2) \
+                             OR EXISTS (SELECT 1 FROM prospects p WHERE p.team_id = r.team_id AND p.user_id = r.user_id \
+                             AND p.replied_at >= $2) \
+                             OR EXISTS (SELECT 1 FROM prospects p WHERE p.team_id = r.team_id AND p.user_id = r.user_id \
+                             AND p.closed_at >= $2)) \
+                             ORDER BY r.team_id, r.user_id"
+                        ),
+                    };
+                    let mut query = sqlx::query(&sql).bind(until);
+                    if let Some(since) = active_since {
+                        query = query.bind(since);
+                    }
+                    query
                         .fetch_all(&self.reader)
                         .await?
                         .iter()
