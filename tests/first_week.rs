@@ -1,5 +1,5 @@
 //! Issue 13, a rep's first weeks: numbers that count what happened in the window, Monday's
-//! numbers even when nothing is due.
+//! numbers even when nothing is due, and the add form's stage.
 //! Each test runs through the real router on SQLite and on Postgres.
 
 mod common;
@@ -10,11 +10,13 @@ use std::time::Duration;
 use chrono::{DateTime, NaiveTime, Utc};
 use common::app::{reply_text, TestApp, ALICE, BOB, TEAM};
 use common::at;
+use common::slack_requests::{static_select_value, text_input_value, view_submission};
 use followup::clock::Clock;
 use followup::digest::Digester;
-use followup::domain::RepRef;
+use followup::domain::{RepRef, Stage};
 use followup::service::Service;
 use followup::slack::api::SlackApi;
+use serde_json::{json, Value};
 
 const CAROL: &str = "U0CAROL";
 const DANA: &str = "U0DANA";
@@ -45,6 +47,20 @@ fn digester(app: &TestApp) -> Digester {
         .expect("slack client")
         .with_backoff(Duration::from_millis(10), 4);
     Digester::new(service, Arc::new(api), 2)
+}
+
+/// Every `plain_text` object's text in a Block Kit value.
+fn plain_texts(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            if map.get("type") == Some(&json!("plain_text")) {
+                out.extend(map.get("text").and_then(Value::as_str).map(String::from));
+            }
+            map.values().for_each(|v| plain_texts(v, out));
+        }
+        Value::Array(items) => items.iter().for_each(|v| plain_texts(v, out)),
+        _ => {}
+    }
 }
 
 on_both_apps! {
@@ -132,5 +148,49 @@ on_both_apps! {
         assert!(digests.run_pass(at(2026, 11, 10, 13, 0), false).await.unwrap().sent.is_empty(), "a Tuesday with nothing due sends nothing");
         assert_eq!(app.slack.calls_to("chat.postMessage").len(), 1);
         assert_eq!(app.clock.now(), monday);
+    }
+
+    async fn the_add_form_stores_the_chosen_stage_and_its_plain_text_carries_no_markup(app) {
+        app.say(ALICE, "add").await;
+        let opened = app.slack.wait_for("views.open", 1, Duration::from_secs(5)).await;
+        let view = &opened[0].body["view"];
+        let blocks = view["blocks"].as_array().cloned().unwrap_or_default();
+        let stage = blocks.iter().find(|b| b["block_id"] == "stage").expect("a Stage field");
+        assert_eq!(stage["element"]["type"], "static_select");
+        assert_eq!(stage["element"]["initial_option"]["value"], "inquiry");
+        let offered: Vec<&str> = stage["element"]["options"].as_array().unwrap().iter().filter_map(|o| o["value"].as_str()).collect();
+        assert_eq!(offered, vec!["inquiry", "sales-ready", "qualified", "proposal"]);
+        let mut texts = Vec::new();
+        plain_texts(view, &mut texts);
+        assert!(texts.iter().any(|t| t.contains("hot cadence")), "{texts:?}");
+        for t in &texts {
+            assert!(!t.contains('`') && !t.contains('*'), "plain_text shows markup as typed: {t:?}");
+        }
+
+        let submit = |name: &str, stage: Option<&str>, view_id: &str| {
+            let mut values = json!({
+                "name": {"value": text_input_value(name)},
+                "value": {"value": text_input_value("40000")},
+            });
+            if let Some(stage) = stage {
+                values["stage"] = json!({"value": static_select_value(Some(stage))});
+            }
+            view_submission(TEAM, ALICE, "add_prospect", "", values, view_id)
+        };
+        let (status, body) = app.interact(&submit("Pat Proposal", Some("proposal"), "V0P")).await;
+        assert_eq!((status, body.as_str()), (200, ""));
+        let (status, body) = app.interact(&submit("Ike Inquiry", None, "V0I")).await;
+        assert_eq!((status, body.as_str()), (200, ""));
+        let (status, body) = app.interact(&submit("Wes Won", Some("won"), "V0W")).await;
+        assert_eq!(status, 200);
+        let answer: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(answer["response_action"], "errors", "a deal is won by closing it: {answer}");
+        assert!(answer["errors"]["stage"].is_string(), "{answer}");
+
+        let stored = app.snapshot(&TestApp::alice()).await;
+        let stage_of = |name: &str| stored.iter().find(|s| s.prospect.name == name).map(|s| s.prospect.stage);
+        assert_eq!(stage_of("Pat Proposal"), Some(Stage::Proposal));
+        assert_eq!(stage_of("Ike Inquiry"), Some(Stage::Inquiry));
+        assert_eq!(stage_of("Wes Won"), None);
     }
 }
