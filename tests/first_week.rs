@@ -1,5 +1,5 @@
 //! Issue 13, a rep's first weeks: numbers that count what happened in the window, Monday's
-//! numbers even when nothing is due, and the add form's stage.
+//! numbers even when nothing is due, the add form's stage, and `help` naming away mode.
 //! Each test runs through the real router on SQLite and on Postgres.
 
 mod common;
@@ -192,5 +192,18 @@ on_both_apps! {
         assert_eq!(stage_of("Pat Proposal"), Some(Stage::Proposal));
         assert_eq!(stage_of("Ike Inquiry"), Some(Stage::Inquiry));
         assert_eq!(stage_of("Wes Won"), None);
+    }
+
+    async fn help_names_away_mode_and_how_to_end_it(app) {
+        let (status, reply) = app.command(ALICE, "help").await;
+        assert_eq!(status, 200);
+        let text = reply_text(&reply);
+        assert!(text.contains("/followup away monday 2w") && text.contains("/followup back") && text.contains("away off"), "{text}");
+        assert!(app.say(ALICE, "away monday 2w").await.contains("Away from"), "the example works when pasted");
+        let mut sections = Vec::new();
+        for block in reply["blocks"].as_array().cloned().unwrap_or_default() {
+            sections.extend(block["text"]["text"].as_str().map(|t| t.chars().count()));
+        }
+        assert!(!sections.is_empty() && sections.iter().all(|n| *n <= 3000), "Slack's section limit: {sections:?}");
     }
 }

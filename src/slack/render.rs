@@ -27,6 +27,7 @@ pub const USAGE: &str = "*How to use followup*\n\
 • `/followup pause jane` · `resume` · `nurture` · `stop`\n\
 • `/followup cadences` · `/followup stats 90d`\n\
 • `/followup settings digest 07:30 tz Europe/Berlin weekends off`\n\
+• `/followup away monday 2w` — time off (or two dates): no digests, nothing dated inside it · `/followup away` shows it · `/followup back` (or `away off`) ends it early\n\
 Name a prospect by `#12` or any part of the name. Fields for `add`: `company:` `cadence:` `lead:hot|warm|cold` `value:` `start:` `stage:` `pace:fast|normal|slow` `email:` `phone:` `linkedin:` `note:`";
 
 pub fn reply(reply: &Reply, today: NaiveDate) -> Message {
