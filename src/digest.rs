@@ -1,5 +1,6 @@
 //! One digest pass: every rep whose digest time has come, in the rep's own time zone, gets one
-//! direct message for that local day, and only when something is due or overdue.
+//! direct message for that local day, and only when something is due or overdue — or, on a
+//! Monday, when the rep did anything last week: then last week's numbers come alone.
 //!
 //! Exactly once by construction: the (rep, local date) pair is claimed in the database before
 //! sending, so two replicas or two overlapping passes never both send. A claim whose send did
@@ -15,14 +16,15 @@ use futures::FutureExt;
 use serde_json::{json, Value};
 
 use crate::domain::digest::{
-    latest_local_date, needs_tz_refresh, timing, Timing, CLAIM_LEASE_MINUTES, RETRY_AFTER_MINUTES,
+    latest_local_date, needs_tz_refresh, timing, weekly_numbers_since, Timing, CLAIM_LEASE_MINUTES,
+    RETRY_AFTER_MINUTES,
 };
 use crate::domain::{RepRef, RepSettings, TzSource};
 use crate::service::{Service, ServiceError};
 use crate::slack::api::{ApiError, SlackApi};
 use crate::slack::blocks::Message;
 use crate::slack::render;
-use crate::store::DigestOutcome;
+use crate::store::{Activity, DigestOutcome};
 
 /// What a pass did.
 #[derive(Debug, Default)]
@@ -155,7 +157,7 @@ impl Digester {
             let mut lines = Vec::new();
             for rep in &reps {
                 let a = store.activity(rep, last_monday, this_monday).await?;
-                if a.touches_done + a.replies + a.won + a.added > 0 {
+                if a.any() {
                     lines.push((rep.user_id.clone(), a));
                 }
             }
@@ -210,7 +212,7 @@ impl Digester {
         let mut candidates = self
             .service
             .store
-            .digest_candidates(latest_local_date(now))
+            .digest_candidates(latest_local_date(now), weekly_numbers_since(now))
             .await
             .map_err(ServiceError::from)?;
         let mut holidays: std::collections::HashMap<String, Vec<NaiveDate>> =
@@ -329,26 +331,28 @@ impl Digester {
             return Ok(RepResult::Skipped);
         }
         let agenda = self.service.due_at(&settings, now).await?;
-        if agenda.touch_count() == 0 {
-            return Ok(RepResult::Skipped);
-        }
-        let mut message = render::digest(&agenda);
+        let monday = local_date.weekday() == chrono::Weekday::Mon;
         let rep = settings.rep.clone();
-        if local_date.weekday() == chrono::Weekday::Mon && message.room() > 0 {
-            // Monday: last week's numbers, from last Monday 00:00 to this one, in the rep's zone.
-            let tz = settings.zone();
-            let midnight = chrono::NaiveTime::MIN;
-            let this_monday = crate::domain::schedule::local_instant(local_date, midnight, tz);
-            let last_monday = crate::domain::schedule::local_instant(
-                local_date - Duration::days(7),
-                midnight,
-                tz,
-            );
-            let activity = store.activity(&rep, last_monday, this_monday).await?;
+        let message = if agenda.touch_count() == 0 {
+            // Nothing due: only Monday's numbers, and only when there are any.
+            if !monday {
+                return Ok(RepResult::Skipped);
+            }
+            let activity = self.last_week(&settings, local_date).await?;
+            if !activity.any() {
+                return Ok(RepResult::Skipped);
+            }
+            render::last_week_alone(&activity)
+        } else {
+            let mut message = render::digest(&agenda);
+            if monday && message.room() > 0 {
+                let activity = self.last_week(&settings, local_date).await?;
+                message
+                    .blocks
+                    .insert(2.min(message.blocks.len()), render::last_week(&activity));
+            }
             message
-                .blocks
-                .insert(2.min(message.blocks.len()), render::last_week(&activity));
-        }
+        };
         if dry_run {
             return Ok(RepResult::Preview(Preview {
                 rep,
@@ -389,6 +393,20 @@ impl Digester {
                 RepResult::Failed(rep, error)
             }
         })
+    }
+
+    /// What the rep did last week: from last Monday 00:00 to this one, in the rep's zone.
+    async fn last_week(
+        &self,
+        settings: &RepSettings,
+        this_monday: NaiveDate,
+    ) -> Result<Activity, ServiceError> {
+        let tz = settings.zone();
+        let midnight = chrono::NaiveTime::MIN;
+        let to = crate::domain::schedule::local_instant(this_monday, midnight, tz);
+        let from =
+            crate::domain::schedule::local_instant(this_monday - Duration::days(7), midnight, tz);
+        Ok(self.service.store.activity(&settings.rep, from, to).await?)
     }
 
     async fn send(&self, rep: &RepRef, message: &Message) -> Result<(String, String), ApiError> {

@@ -570,7 +570,8 @@ async fn the_add_form_opens_checks_required_fields_and_confirms_by_dm() {
     // The app's own check comes back as `response_action: errors` under the field.
     demo.post(
         "/demo/submit",
-        json!({"user": DANA, "view_id": view_id, "values": {"name": "Kim Lee", "email": "no-at-sign"}}),
+        json!({"user": DANA, "view_id": view_id, "values": {
+                "name": "Kim Lee", "email": "no-at-sign", "stage": "inquiry"}}),
     )
     .await;
     let ui = demo.ui(DANA).await;
@@ -584,7 +585,7 @@ async fn the_add_form_opens_checks_required_fields_and_confirms_by_dm() {
         .post(
             "/demo/submit",
             json!({"user": DANA, "view_id": view_id, "values": {
-                "name": "Kim Lee", "company": "Lee & <Sons>", "lead": "hot", "start": ""}}),
+                "name": "Kim Lee", "company": "Lee & <Sons>", "lead": "hot", "stage": "inquiry", "start": ""}}),
         )
         .await;
     assert_eq!(status, 200, "{body}");

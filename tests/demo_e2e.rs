@@ -3,9 +3,9 @@
 //! prospect through the add form, goes to the next morning, clicks Done on the digest and sees
 //! the message updated in place. The screenshot is kept under `target/e2e-artifacts/`.
 //!
-//! Chromium and the driver must be installed: this test fails, it never skips. `.ci/run` installs
-//! both; by hand:
-//!   apt-get update && apt-get install -y chromium
+//! Chromium and the driver must be installed: this test fails, it never skips. `./scripts/test`
+//! installs both when missing (`./scripts/test-setup` alone does just that); by hand:
+//!   apt-get update && apt-get install -y chromium fonts-noto-color-emoji
 //!   (cd tests/e2e && npm ci)
 
 use std::io::{BufRead, BufReader};
@@ -14,7 +14,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-const INSTALL: &str = "install them as .ci/run does: `apt-get update && apt-get install -y chromium` and `(cd tests/e2e && npm ci)`";
+const INSTALL: &str =
+    "run ./scripts/test-setup, which installs them (Debian's chromium with apt-get, and `npm ci` in tests/e2e)";
 
 /// Kills the demo when the test ends, however it ends.
 struct Running(Child);

@@ -160,7 +160,7 @@ macro_rules! digest_tests {
 }
 
 digest_tests! {
-    async fn a_simulated_month_sends_one_digest_per_working_day_with_something_due(rig) {
+    async fn a_simulated_month_sends_one_digest_per_working_day_with_something_due_and_mondays_numbers(rig) {
         // Mon 19 Oct – Wed 18 Nov 2026: Europe leaves summer time on 25 Oct, New York on 1 Nov.
         let start = at(2026, 10, 19, 0, 0);
         let ny = rig.rep("U_NY", chrono_tz::America::New_York, None, true).await;
@@ -203,6 +203,19 @@ digest_tests! {
             now += chrono::Duration::minutes(30);
         }
 
+        // A Monday with nothing due still brings last week's numbers to a rep who worked last week
+        // (every digest day but New York's Friday) or enrolled a prospect then.
+        for settings in [&ny, &berlin, &tokyo] {
+            let user = &settings.rep.user_id;
+            let mut active: BTreeSet<NaiveDate> = expected[user].iter().copied().filter(|d| !(user == "U_NY" && *d == friday)).collect();
+            active.insert(local_date(start, settings.zone()));
+            let mondays: Vec<NaiveDate> = local_date(start, settings.zone())
+                .iter_days()
+                .take_while(|d| *d <= NaiveDate::from_ymd_opt(2026, 11, 18).unwrap())
+                .filter(|d| d.weekday() == Weekday::Mon && active.range(*d - chrono::Duration::days(7)..*d).next().is_some())
+                .collect();
+            expected.get_mut(user).unwrap().extend(mondays);
+        }
         for settings in [&ny, &berlin, &tokyo] {
             let user = &settings.rep.user_id;
             let sent = got.get(user).cloned().unwrap_or_default();

@@ -102,3 +102,36 @@ async fn the_reps_with_a_digest_are_found_by_one_pending_probe_each() {
     );
     reads_no_touch_table_scan(&plan);
 }
+
+#[tokio::test]
+async fn on_monday_the_reps_with_anything_done_last_week_are_found_through_indexes() {
+    let db = common::TestDb::sqlite().await;
+    // The shape `digest_candidates` sends on a Monday (src/store/sql.rs).
+    let plan = sqlite_plan(
+        &db.url,
+        "SELECT r.team_id, r.user_id FROM reps r WHERE r.unreachable_since IS NULL AND (EXISTS \
+         (SELECT 1 FROM touches t WHERE t.team_id = r.team_id AND t.user_id = r.user_id \
+         AND t.status = 'pending' AND t.due_on <= '2026-11-10') \
+         OR EXISTS (SELECT 1 FROM touches d WHERE d.team_id = r.team_id AND d.user_id = r.user_id \
+         AND d.status = 'done' AND d.done_at >= '2026-10-31T13:00:00+00:00') \
+         OR EXISTS (SELECT 1 FROM prospects p WHERE p.team_id = r.team_id AND p.user_id = r.user_id \
+         AND p.created_at >= '2026-10-31T13:00:00+00:00') \
+         OR EXISTS (SELECT 1 FROM prospects p WHERE p.team_id = r.team_id AND p.user_id = r.user_id \
+         AND p.replied_at >= '2026-10-31T13:00:00+00:00') \
+         OR EXISTS (SELECT 1 FROM prospects p WHERE p.team_id = r.team_id AND p.user_id = r.user_id \
+         AND p.closed_at >= '2026-10-31T13:00:00+00:00')) \
+         ORDER BY r.team_id, r.user_id",
+    )
+    .await;
+    for index in [
+        "touches_rep_pending (team_id=? AND user_id=? AND due_on<?)",
+        "touches_rep_done (team_id=? AND user_id=? AND done_at>?)",
+        "prospects_rep_created (team_id=? AND user_id=? AND created_at>?)",
+        "prospects_rep_replied (team_id=? AND user_id=? AND replied_at>?)",
+        "prospects_rep_closed (team_id=? AND user_id=? AND closed_at>?)",
+    ] {
+        assert!(plan.contains(index), "no `{index}`; plan was:\n{plan}");
+    }
+    reads_no_touch_table_scan(&plan);
+    assert!(!plan.contains("SCAN p"), "plan was:\n{plan}");
+}

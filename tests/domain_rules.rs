@@ -552,6 +552,17 @@ fn history(
     replied_after_touch: Option<i64>,
 ) -> History {
     let created_at = at(created);
+    let first_touch_at = first_touch_after_minutes.map(|m| created_at + Duration::minutes(m));
+    // The first touch after the wait, then one every two days; a reply an hour after the touch it
+    // answers; a close the day after the last touch.
+    let touches_at: Vec<DateTime<Utc>> = first_touch_at
+        .map(|first| {
+            (0..touches_done)
+                .map(|i| first + Duration::days(2 * i))
+                .collect()
+        })
+        .unwrap_or_default();
+    let last = touches_at.last().copied().unwrap_or(created_at);
     History {
         created_at,
         enrolled_at: created_at,
@@ -559,8 +570,18 @@ fn history(
         stage,
         value: value_dollars.map(|d| Money::from_cents(d * 100).unwrap()),
         touches_done,
-        first_touch_at: first_touch_after_minutes.map(|m| created_at + Duration::minutes(m)),
+        first_touch_at,
         replied_after_touch,
+        replied_at: replied_after_touch.map(|n| {
+            touches_at
+                .get((n - 1).max(0) as usize)
+                .copied()
+                .unwrap_or(created_at)
+                + Duration::hours(1)
+        }),
+        closed_at: matches!(status, ProspectStatus::Won | ProspectStatus::Lost)
+            .then(|| last + Duration::days(1)),
+        touches_at,
     }
 }
 
@@ -594,9 +615,9 @@ fn end_of_june() -> DateTime<Utc> {
 #[test]
 fn the_30_day_window_leaves_out_the_prospect_from_april() {
     let m = compute(&june_history(), Window::Days(30), end_of_june());
-    assert_eq!(m.prospects, 7);
+    assert_eq!(m.active, 7);
     let all = compute(&june_history(), Window::All, end_of_june());
-    assert_eq!(all.prospects, 8);
+    assert_eq!(all.active, 8);
 }
 
 #[test]
@@ -671,12 +692,57 @@ fn the_funnel_counts_how_far_each_prospect_got() {
 #[test]
 fn no_history_gives_zeros_and_no_averages() {
     let m = compute(&[], Window::Days(30), end_of_june());
-    assert_eq!(m.prospects, 0);
+    assert_eq!(m.active, 0);
     assert_eq!(m.response_by_touch, vec![]);
     assert_eq!(m.avg_touches_to_close, None);
     assert_eq!(m.speed_to_lead_hours, None);
     assert_eq!(m.revenue_recovered.display(), "$0");
     assert_eq!(m.conversion_from_follow_up(), 0.0);
+}
+
+#[test]
+fn a_window_counts_what_happened_in_it_whenever_the_prospect_was_added() {
+    // Added in April, touched four times then, twice in June; answered the sixth touch and won.
+    let mut h = history(
+        "2026-04-01T09:00:00Z",
+        Some(10),
+        ProspectStatus::Won,
+        Stage::Won,
+        Some(50_000),
+        6,
+        Some(6),
+    );
+    h.touches_at[4] = at("2026-06-20T09:00:00Z");
+    h.touches_at[5] = at("2026-06-24T09:00:00Z");
+    h.replied_at = Some(at("2026-06-25T09:00:00Z"));
+    h.closed_at = Some(at("2026-06-26T09:00:00Z"));
+    let m = compute(&[h.clone()], Window::Days(30), end_of_june());
+    assert_eq!(
+        (m.active, m.added, m.touches_logged, m.replies, m.won),
+        (1, 0, 2, 1, 1)
+    );
+    assert_eq!(m.won_value.display(), "$50,000");
+    assert_eq!(m.revenue_recovered.display(), "$50,000");
+    assert_eq!((m.won_after_follow_up, m.needed_follow_up), (1, 1));
+    let t = |touch, reached, replied| TouchResponse {
+        touch,
+        reached,
+        replied,
+    };
+    assert_eq!(m.response_by_touch, vec![t(5, 1, 0), t(6, 1, 1)]);
+    assert_eq!(m.speed_to_lead_hours, None, "its first touch was in April");
+    assert_eq!((m.funnel.inquiry, m.funnel.won), (1, 1));
+
+    // A reply in the window to a touch logged before it counts that touch.
+    h.replied_after_touch = Some(4);
+    h.status = ProspectStatus::Replied;
+    h.stage = Stage::Qualified;
+    h.touches_done = 4;
+    h.touches_at.truncate(4);
+    h.closed_at = None;
+    let m = compute(&[h], Window::Days(30), end_of_june());
+    assert_eq!(m.response_by_touch, vec![t(4, 1, 1)]);
+    assert_eq!((m.active, m.won, m.touches_logged), (1, 0, 0));
 }
 
 #[test]
@@ -690,9 +756,9 @@ fn the_window_includes_a_prospect_created_exactly_30_days_ago() {
         0,
         None,
     )];
-    assert_eq!(compute(&h, Window::Days(30), end_of_june()).prospects, 1);
+    assert_eq!(compute(&h, Window::Days(30), end_of_june()).active, 1);
     assert_eq!(
-        compute(&h, Window::Days(30), end_of_june() + Duration::seconds(1)).prospects,
+        compute(&h, Window::Days(30), end_of_june() + Duration::seconds(1)).active,
         0
     );
 }

@@ -447,7 +447,7 @@ on_both_databases! {
         add(&store, &alice(), prospect("Untouched"), monday()).await;
 
         let m = metrics::compute(&store.histories(&alice()).await.unwrap(), Window::All, monday());
-        assert_eq!(m.prospects, 3);
+        assert_eq!(m.active, 3);
         assert_eq!(m.won, 2);
         assert_eq!(m.avg_touches_to_close, Some(2.0));
         assert_eq!(m.revenue_recovered, Money::parse("5000").unwrap());

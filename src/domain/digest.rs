@@ -1,7 +1,7 @@
 //! When a rep's morning digest is due: the rep's own digest time, in the rep's own time zone,
 //! on the rep's working days. DST needs no special case: the comparison is in local time.
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc, Weekday};
 
 use super::rep::{RepSettings, TzSource};
 use super::schedule::{is_weekend, local_date};
@@ -58,4 +58,18 @@ pub fn needs_tz_refresh(settings: &RepSettings, now: DateTime<Utc>) -> bool {
 /// The latest local date any zone can have at `now`: candidates are found up to it.
 pub fn latest_local_date(now: DateTime<Utc>) -> NaiveDate {
     (now + Duration::hours(14)).date_naive()
+}
+
+/// When some time zone is on a Monday at `now`: an instant before the start of last week in
+/// every such zone, so reps with anything done since then are found for Monday's numbers.
+pub fn weekly_numbers_since(now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    // Local dates run from UTC-12 to UTC+14; last Monday 00:00 local lies within 8 days before
+    // now (one more for a DST change), whatever the zone.
+    let earliest = (now - Duration::hours(12)).date_naive();
+    let latest = latest_local_date(now);
+    earliest
+        .iter_days()
+        .take_while(|d| *d <= latest)
+        .any(|d| d.weekday() == Weekday::Mon)
+        .then(|| now - Duration::days(9))
 }

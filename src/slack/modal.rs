@@ -6,12 +6,20 @@ use serde_json::{json, Value};
 
 use crate::domain::cadence::{parse_cadence, BUILT_IN};
 use crate::domain::prospect::{parse_company, parse_linkedin, parse_note};
-use crate::domain::{DomainError, Email, LeadTemp, Money, NewProspect, Phone, ProspectName};
+use crate::domain::{DomainError, Email, LeadTemp, Money, NewProspect, Phone, ProspectName, Stage};
 
 use super::blocks::option;
 use super::payload::ViewState;
 
 pub const CALLBACK_ID: &str = "add_prospect";
+
+/// The stages a prospect can be added at (won and lost are reached by closing the deal).
+pub const ADD_STAGES: [Stage; 4] = [
+    Stage::Inquiry,
+    Stage::SalesReady,
+    Stage::Qualified,
+    Stage::Proposal,
+];
 
 fn input(block_id: &str, label: &str, element: Value, optional: bool, hint: Option<&str>) -> Value {
     let mut block = json!({
@@ -64,7 +72,8 @@ pub fn add_prospect_view_prefilled(name: Option<&str>, notes: Option<&str>) -> V
                 "type": "static_select", "action_id": "value",
                 "placeholder": {"type": "plain_text", "text": "How warm?"},
                 "options": [option("🔥 Hot", "hot"), option("Warm", "warm"), option("❄️ Cold", "cold")],
-            }), true, Some("Hot and warm leads get the `hot` cadence, cold ones `cold`.")),
+            }), true, Some("Hot and warm leads get the hot cadence, cold ones the cold cadence.")),
+            input("stage", "Stage", stage_select(), false, None),
             input("cadence", "Cadence", json!({
                 "type": "static_select", "action_id": "value",
                 "placeholder": {"type": "plain_text", "text": "Chosen by the lead"},
@@ -74,6 +83,19 @@ pub fn add_prospect_view_prefilled(name: Option<&str>, notes: Option<&str>) -> V
             input("start", "First touch on", json!({"type": "datepicker", "action_id": "value"}), true, Some("Leave empty for today.")),
             input("notes", "Notes", notes_input(notes), true, None),
         ],
+    })
+}
+
+/// A select of [`ADD_STAGES`], starting at inquiry.
+fn stage_select() -> Value {
+    let options: Vec<Value> = ADD_STAGES
+        .iter()
+        .map(|s| option(s.as_str(), s.as_str()))
+        .collect();
+    json!({
+        "type": "static_select", "action_id": "value",
+        "initial_option": options[0],
+        "options": options,
     })
 }
 
@@ -121,6 +143,14 @@ pub fn parse_submission(
         field("linkedin").and_then(|l| check(&mut errors, "linkedin", parse_linkedin(&l)));
     let lead = field("lead").and_then(|l| check(&mut errors, "lead", LeadTemp::parse(&l)));
     let cadence = field("cadence").and_then(|c| check(&mut errors, "cadence", parse_cadence(&c)));
+    let stage = field("stage").and_then(|s| {
+        let stage = check(&mut errors, "stage", Stage::parse(&s))?;
+        if !ADD_STAGES.contains(&stage) {
+            errors.push(("stage", DomainError::BadStage(s).to_string()));
+            return None;
+        }
+        Some(stage)
+    });
     let value = field("value").and_then(|v| check(&mut errors, "value", Money::parse(&v)));
     let start = field("start").and_then(|s| {
         let parsed = NaiveDate::parse_from_str(&s, "%Y-%m-%d")
@@ -144,6 +174,7 @@ pub fn parse_submission(
             new.lead = lead;
             new.cadence = cadence;
             new.value = value;
+            new.stage = stage.unwrap_or(Stage::Inquiry);
             new.start_on = start;
             new.notes = notes;
             Ok(new)

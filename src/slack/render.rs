@@ -27,6 +27,7 @@ pub const USAGE: &str = "*How to use followup*\n\
 • `/followup pause jane` · `resume` · `nurture` · `stop`\n\
 • `/followup cadences` · `/followup stats 90d`\n\
 • `/followup settings digest 07:30 tz Europe/Berlin weekends off`\n\
+• `/followup away monday 2w` — time off (or two dates): no digests, nothing dated inside it · `/followup away` shows it · `/followup back` (or `away off`) ends it early\n\
 Name a prospect by `#12` or any part of the name. Fields for `add`: `company:` `cadence:` `lead:hot|warm|cold` `value:` `start:` `stage:` `pace:fast|normal|slow` `email:` `phone:` `linkedin:` `note:`";
 
 pub fn reply(reply: &Reply, today: NaiveDate) -> Message {
@@ -227,23 +228,20 @@ pub fn home(home: &crate::service::Home) -> serde_json::Value {
 
 fn team_stats(team: &Metrics, by_rep: &[(String, Metrics)], window: Window) -> Message {
     let mut m = stats(team, window);
-    m.blocks[0] = header(&format!(
-        "Team numbers · {}",
-        match window {
-            Window::All => "all time".to_string(),
-            Window::Days(d) => format!("last {d} days"),
-        }
-    ));
+    m.blocks[0] = header(&format!("Team numbers · {}", period(window)));
     let lines: Vec<String> = by_rep
         .iter()
         .map(|(user, r)| {
             format!(
-                "• <@{user}>: {} prospects · {:.0}% replied · {} won · {} recovered · {} avg touches to close",
-                r.prospects,
-                100.0 * r.response_by_touch.iter().map(|t| t.replied).sum::<usize>() as f64 / r.prospects.max(1) as f64,
+                "• <@{user}>: {} · {} · {} won ({}) · {} recovered · {} avg touches to close",
+                count(r.touches_logged, "touch", "touches"),
+                count(r.replies, "reply", "replies"),
                 r.won,
+                r.won_value.display(),
                 r.revenue_recovered.display(),
-                r.avg_touches_to_close.map(|a| format!("{a:.1}")).unwrap_or_else(|| "—".into())
+                r.avg_touches_to_close
+                    .map(|a| format!("{a:.1}"))
+                    .unwrap_or_else(|| "—".into())
             )
         })
         .collect();
@@ -294,6 +292,17 @@ pub fn last_week(activity: &crate::store::Activity) -> serde_json::Value {
         won.display(),
         count(activity.added, "prospect", "prospects"),
     ))
+}
+
+/// Monday's digest when nothing is due: last week's numbers alone.
+pub fn last_week_alone(activity: &crate::store::Activity) -> Message {
+    let mut m = Message::new(format!(
+        "Last week: {} touches logged, {} won. Nothing is due today.",
+        activity.touches_done, activity.won
+    ));
+    m.push(last_week(activity));
+    m.push(context("☀️ Nothing is due today."));
+    m
 }
 
 /// An unexpected failure: the rep hears that nothing changed.
@@ -1137,17 +1146,38 @@ fn cadences() -> Message {
     m
 }
 
-fn stats(m: &Metrics, window: Window) -> Message {
-    let period = match window {
+/// `n` with the noun that fits it: "1 reply", "2 replies".
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn period(window: Window) -> String {
+    match window {
         Window::All => "all time".to_string(),
         Window::Days(d) => format!("last {d} days"),
-    };
+    }
+}
+
+/// The numbers of a window (see `domain::metrics` for what each counts).
+fn stats(m: &Metrics, window: Window) -> Message {
+    let period = period(window);
     let mut out = Message::new(format!("Your follow-up numbers, {period}"));
     out.push(header(&format!("Your numbers · {period}")));
-    if m.prospects == 0 {
-        out.push(section("No prospects in this period yet."));
+    if m.active == 0 {
+        out.push(section(&match window {
+            Window::All => "Nothing recorded yet: add a prospect with `/followup add`.".to_string(),
+            Window::Days(_) => format!("Nothing happened in the {period}: no prospect added, touched, answered, won or lost."),
+        }));
         return out;
     }
+    out.push(section(&format!(
+        "{} logged · {} · {} added · *{} won ({})*",
+        count(m.touches_logged, "touch", "touches"),
+        count(m.replies, "reply", "replies"),
+        count(m.added, "prospect", "prospects"),
+        m.won,
+        m.won_value.display(),
+    )));
     let bars: Vec<String> = m
         .response_by_touch
         .iter()
@@ -1165,12 +1195,13 @@ fn stats(m: &Metrics, window: Window) -> Message {
     out.push(section(&format!(
         "*Response rate by touch*\n{}",
         if bars.is_empty() {
-            "no touches logged yet".into()
+            "no touches logged in this period".into()
         } else {
             bars.join("\n")
         }
     )));
     out.push(fields(&[
+        format!("*Won*\n{} · {}", m.won, m.won_value.display()),
         format!(
             "*Conversion from follow-up*\n{:.0}% ({} of {})",
             m.conversion_from_follow_up() * 100.0,

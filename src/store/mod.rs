@@ -185,8 +185,14 @@ pub trait Store: Send + Sync + 'static {
     /// What the metrics need of each of the rep's prospects.
     async fn histories(&self, rep: &RepRef) -> StoreResult<Vec<History>>;
 
-    /// Reps (with their settings) who can be messaged and have a pending touch due by `until`.
-    async fn digest_candidates(&self, until: NaiveDate) -> StoreResult<Vec<RepSettings>>;
+    /// Reps (with their settings) who can be messaged and have a pending touch due by `until`,
+    /// or, with `active_since` (on Mondays), did anything since then: a touch logged, a
+    /// prospect added, a reply, a deal won or lost.
+    async fn digest_candidates(
+        &self,
+        until: NaiveDate,
+        active_since: Option<DateTime<Utc>>,
+    ) -> StoreResult<Vec<RepSettings>>;
 
     /// Claims the rep's digest for a local date: `true` for exactly one caller, until the claim
     /// is finished as sent, or its lease runs out unsent (then a later pass may claim it again).
@@ -312,6 +318,13 @@ pub struct Activity {
     pub won: i64,
     pub won_value_cents: i64,
     pub added: i64,
+}
+
+impl Activity {
+    /// Whether the rep did anything at all in the period.
+    pub fn any(&self) -> bool {
+        self.touches_done + self.replies + self.won + self.added > 0
+    }
 }
 
 /// A workspace installed through OAuth.

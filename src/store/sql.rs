@@ -129,7 +129,59 @@ macro_rules! sql_store {
                     touches_done: row.try_get("touches_done")?,
                     first_touch_at: row.try_get("first_touch_at")?,
                     replied_after_touch: row.try_get("replied_after_touch")?,
+                    replied_at: row.try_get("replied_at")?,
+                    closed_at: row.try_get("closed_at")?,
+                    touches_at: Vec::new(),
                 })
+            }
+
+            const HISTORY_COLUMNS: &str = "p.id, p.user_id, p.created_at, p.enrolled_at, p.status, p.stage, \
+                p.value_cents, p.touches_done, p.first_touch_at, p.replied_after_touch, p.replied_at, p.closed_at";
+
+            /// Each prospect's history (with its rep) and when each of its touches was logged:
+            /// prospects of `team_id`, and of `user_id` when given.
+            async fn load_histories(
+                reader: &sqlx::Pool<$db>,
+                team_id: &str,
+                user_id: Option<&str>,
+            ) -> StoreResult<Vec<(String, History)>> {
+                let rep_filter = if user_id.is_some() { "AND p.user_id = $2" } else { "" };
+                fn query<'q>(
+                    sql: &'q str,
+                    team_id: &'q str,
+                    user_id: Option<&'q str>,
+                ) -> sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments<'q>> {
+                    let q = sqlx::query(sql).bind(team_id);
+                    match user_id {
+                        Some(user) => q.bind(user),
+                        None => q,
+                    }
+                }
+                let sql = format!(
+                    "SELECT {HISTORY_COLUMNS} FROM prospects p WHERE p.team_id = $1 {rep_filter} \
+                     ORDER BY p.user_id, p.id"
+                );
+                let rows = query(&sql, team_id, user_id).fetch_all(reader).await?;
+                let mut histories = Vec::with_capacity(rows.len());
+                let mut index = std::collections::HashMap::with_capacity(rows.len());
+                for row in &rows {
+                    index.insert(row.try_get::<i64, _>("id")?, histories.len());
+                    histories.push((row.try_get::<String, _>("user_id")?, history_from_row(row)?));
+                }
+                let sql = format!(
+                    "SELECT t.prospect_id, t.done_at FROM touches t JOIN prospects p ON p.id = t.prospect_id \
+                     WHERE p.team_id = $1 {rep_filter} AND t.status = 'done' AND t.done_at IS NOT NULL"
+                );
+                let touches = query(&sql, team_id, user_id).fetch_all(reader).await?;
+                for row in &touches {
+                    if let Some(&i) = index.get(&row.try_get::<i64, _>("prospect_id")?) {
+                        histories[i].1.touches_at.push(row.try_get("done_at")?);
+                    }
+                }
+                for (_, h) in &mut histories {
+                    h.touches_at.sort_unstable();
+                }
+                Ok(histories)
             }
 
             fn prospect_next_from_row(row: &$row) -> StoreResult<ProspectNext> {
@@ -1119,29 +1171,45 @@ macro_rules! sql_store {
                 }
 
                 async fn histories(&self, rep: &RepRef) -> StoreResult<Vec<History>> {
-                    sqlx::query(
-                        "SELECT created_at, enrolled_at, status, stage, value_cents, touches_done, \
-                         first_touch_at, replied_after_touch FROM prospects \
-                         WHERE team_id = $1 AND user_id = $2 ORDER BY id",
-                    )
-                    .bind(&rep.team_id)
-                    .bind(&rep.user_id)
-                    .fetch_all(&self.reader)
-                    .await?
-                    .iter()
-                    .map(history_from_row)
-                    .collect()
+                    Ok(load_histories(&self.reader, &rep.team_id, Some(&rep.user_id))
+                        .await?
+                        .into_iter()
+                        .map(|(_, h)| h)
+                        .collect())
                 }
 
-                async fn digest_candidates(&self, until: NaiveDate) -> StoreResult<Vec<RepSettings>> {
-                    // One index probe per rep: bounded by the number of reps, not of touches.
-                    let sql = format!(
-                        "SELECT {REP_COLUMNS} FROM reps r WHERE r.unreachable_since IS NULL AND EXISTS \
-                         (SELECT 1 FROM touches t WHERE t.team_id = r.team_id AND t.user_id = r.user_id \
-                         AND t.status = 'pending' AND t.due_on <= $1) ORDER BY r.team_id, r.user_id"
-                    );
-                    sqlx::query(&sql)
-                        .bind(until)
+                async fn digest_candidates(
+                    &self,
+                    until: NaiveDate,
+                    active_since: Option<DateTime<Utc>>,
+                ) -> StoreResult<Vec<RepSettings>> {
+                    // One index probe per rep (five on Mondays): bounded by the number of reps, not
+                    // of touches or prospects.
+                    let due = "EXISTS (SELECT 1 FROM touches t WHERE t.team_id = r.team_id AND t.user_id = r.user_id \
+                         AND t.status = 'pending' AND t.due_on <= $1)";
+                    let sql = match active_since {
+                        None => format!(
+                            "SELECT {REP_COLUMNS} FROM reps r WHERE r.unreachable_since IS NULL AND {due} \
+                             ORDER BY r.team_id, r.user_id"
+                        ),
+                        Some(_) => format!(
+                            "SELECT {REP_COLUMNS} FROM reps r WHERE r.unreachable_since IS NULL AND ({due} \
+                             OR EXISTS (SELECT 1 FROM touches d WHERE d.team_id = r.team_id AND d.user_id = r.user_id \
+                             AND d.status = 'done' AND d.done_at >= $2) \
+                             OR EXISTS (SELECT 1 FROM prospects p WHERE p.team_id = r.team_id AND p.user_id = r.user_id \
+                             AND p.created_at >= $2) \
+                             OR EXISTS (SELECT 1 FROM prospects p WHERE p.team_id = r.team_id AND p.user_id = r.user_id \
+                             AND p.replied_at >= $2) \
+                             OR EXISTS (SELECT 1 FROM prospects p WHERE p.team_id = r.team_id AND p.user_id = r.user_id \
+                             AND p.closed_at >= $2)) \
+                             ORDER BY r.team_id, r.user_id"
+                        ),
+                    };
+                    let mut query = sqlx::query(&sql).bind(until);
+                    if let Some(since) = active_since {
+                        query = query.bind(since);
+                    }
+                    query
                         .fetch_all(&self.reader)
                         .await?
                         .iter()
@@ -1322,16 +1390,7 @@ macro_rules! sql_store {
                 }
 
                 async fn team_histories(&self, team_id: &str) -> StoreResult<Vec<(String, History)>> {
-                    sqlx::query(
-                        "SELECT user_id, created_at, enrolled_at, status, stage, value_cents, touches_done, \
-                         first_touch_at, replied_after_touch FROM prospects WHERE team_id = $1 ORDER BY user_id, id",
-                    )
-                    .bind(team_id)
-                    .fetch_all(&self.reader)
-                    .await?
-                    .iter()
-                    .map(|row| Ok((row.try_get::<String, _>("user_id")?, history_from_row(row)?)))
-                    .collect()
+                    load_histories(&self.reader, team_id, None).await
                 }
 
                 async fn rep_pending_touches(&self, rep: &RepRef) -> StoreResult<Vec<DueTouch>> {
