@@ -22,11 +22,12 @@ pub const USAGE: &str = "*How to use followup*\n\
 • `/followup add Jane Doe jane@acme.com company:Acme lead:hot` — enrol a prospect (`/followup add` alone opens a form)\n\
 • `/followup due` — what to do today · `/followup list` — your pipeline\n\
 • `/followup show jane` — details and the whole cadence\n\
-• `/followup done jane sent the case study` · `/followup snooze jane 3d` · `/followup skip jane`\n\
-• `/followup replied jane` · `/followup won jane 12k` · `/followup lost jane went with X`\n\
-• `/followup pause jane` · `resume` · `nurture` · `stop`\n\
+• `/followup done jane via:call outcome:connected asked for pricing` — log what happened · `/followup snooze jane 3d` · `/followup skip jane`\n\
+• `/followup edit jane stage:proposal value:40k` · `/followup move jane proposal` · `/followup next jane friday call after the board meeting`\n\
+• `/followup week` — the next seven days · `/followup replied jane` · `/followup won jane 12k` · `/followup lost jane went with X`\n\
+• `/followup pause jane` · `resume` · `nurture` · `stop` — anything can be undone for 10 minutes with its Undo button\n\
 • `/followup cadences` · `/followup stats 90d`\n\
-• `/followup settings digest 07:30 tz Europe/Berlin weekends off`\n\
+• `/followup settings digest 07:30 tz Europe/Berlin weekends off` · managers: `/followup settings holidays 2026-12-24 2026-12-25`\n\
 • `/followup away monday 2w` — time off (or two dates): no digests, nothing dated inside it · `/followup away` shows it · `/followup back` (or `away off`) ends it early\n\
 Name a prospect by `#12` or any part of the name. Fields for `add`: `company:` `cadence:` `lead:hot|warm|cold` `value:` `start:` `stage:` `pace:fast|normal|slow` `email:` `phone:` `linkedin:` `note:`";
 
