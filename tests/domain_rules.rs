@@ -582,6 +582,7 @@ fn history(
         closed_at: matches!(status, ProspectStatus::Won | ProspectStatus::Lost)
             .then(|| last + Duration::days(1)),
         touches_at,
+        stages_reached: Vec::new(),
     }
 }
 

@@ -326,3 +326,14 @@ on_both_apps! {
         assert!(!cold["blocks"].as_array().unwrap().iter().any(|b| b["block_id"].as_str().is_some_and(|id| id.starts_with("call_now."))));
     }
 }
+
+on_both_apps! {
+    async fn a_lost_deal_still_counts_in_the_funnel_for_how_far_it_got(app) {
+        add(app, "Jane Doe company:Acme").await;
+        add(app, "Bo Berg company:Globex").await;
+        app.say(ALICE, "edit jane stage:qualified").await;
+        app.say(ALICE, "lost jane went with a competitor").await;
+        let shown = app.say(ALICE, "stats").await;
+        assert!(shown.contains("2 inquiry → 1 sales-ready → 1 qualified → 0 won"), "{shown}");
+    }
+}

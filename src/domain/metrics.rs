@@ -43,6 +43,9 @@ pub struct History {
     pub closed_at: Option<DateTime<Utc>>,
     /// When each logged touch was done, oldest first: the last is touch number `touches_done`.
     pub touches_at: Vec<DateTime<Utc>>,
+    /// Every stage the deal was moved to (`edit stage:`, won, lost), so a lost deal still counts
+    /// for how far it got.
+    pub stages_reached: Vec<Stage>,
 }
 
 impl History {
@@ -225,7 +228,14 @@ pub fn compute(history: &[History], window: Window, now: DateTime<Utc>) -> Metri
             .map(|h| h.value),
     );
     m.speed_to_lead_hours = median_wait_hours(history, window, now);
-    let reached = |stages: &[Stage]| active.iter().filter(|h| stages.contains(&h.stage)).count();
+    let reached = |stages: &[Stage]| {
+        active
+            .iter()
+            .filter(|h| {
+                stages.contains(&h.stage) || h.stages_reached.iter().any(|s| stages.contains(s))
+            })
+            .count()
+    };
     m.funnel = Funnel {
         inquiry: active.len(),
         sales_ready: reached(&[

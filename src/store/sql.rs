@@ -132,6 +132,7 @@ macro_rules! sql_store {
                     replied_at: row.try_get("replied_at")?,
                     closed_at: row.try_get("closed_at")?,
                     touches_at: Vec::new(),
+                    stages_reached: Vec::new(),
                 })
             }
 
@@ -180,6 +181,15 @@ macro_rules! sql_store {
                 }
                 for (_, h) in &mut histories {
                     h.touches_at.sort_unstable();
+                }
+                let sql = format!(
+                    "SELECT s.prospect_id, s.to_stage FROM stage_changes s JOIN prospects p ON p.id = s.prospect_id \
+                     WHERE p.team_id = $1 {rep_filter}"
+                );
+                for row in &query(&sql, team_id, user_id).fetch_all(reader).await? {
+                    if let Some(&i) = index.get(&row.try_get::<i64, _>("prospect_id")?) {
+                        histories[i].1.stages_reached.push(rows::stage(&row.try_get::<String, _>("to_stage")?)?);
+                    }
                 }
                 Ok(histories)
             }
