@@ -6,12 +6,12 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Duration, NaiveTime, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveTime, Utc};
 
 use crate::clock::FixedClock;
 use crate::command::{self, Command};
 use crate::domain::lifecycle::TouchRef;
-use crate::domain::{Action, ProspectId, RepRef, TouchStatus};
+use crate::domain::{Action, Channel, ProspectId, RepRef, TouchOutcome, TouchStatus};
 use crate::service::{Reply, Service};
 use crate::store::Store;
 
@@ -170,8 +170,59 @@ pub async fn seed(
     if let Ok(settings) = command::parse("settings managers <@U0DEMODANA|dana>", now.date_naive()) {
         service.run(&dana, settings).await?;
     }
+    // The team's days off over the year end, as a manager sets them.
+    let year = if now.month() == 12 || now.month() < 2 {
+        now.year() - i32::from(now.month() < 2)
+    } else {
+        now.year()
+    };
+    let holidays = format!(
+        "settings holidays {year}-12-24 {year}-12-25 {year}-12-31 {}-01-01",
+        year + 1
+    );
+    if let Ok(settings) = command::parse(&holidays, now.date_naive()) {
+        service.run(&dana, settings).await?;
+    }
+    // What reps do in a week beside their cadences: a dated next step, a preferred channel.
+    let lee = RepRef::new(team::TEAM_ID, LEE);
+    for (rep, text) in [
+        (
+            &lee,
+            "next jordan 3d call after their board meeting, ask about the pilot budget",
+        ),
+        (&lee, "edit jordan prefers:call stage:qualified"),
+        (&dana, "edit priya prefers:email"),
+    ] {
+        if let Ok(command) = command::parse(text, now.date_naive()) {
+            service.run(rep, command).await?;
+        }
+    }
     Ok(added)
 }
+
+/// What a rep logs with a touch in the sample history, in turn.
+const LOGS: &[(Channel, TouchOutcome, &str)] = &[
+    (
+        Channel::Call,
+        TouchOutcome::NoAnswer,
+        "No answer; left a short voicemail",
+    ),
+    (
+        Channel::Email,
+        TouchOutcome::Sent,
+        "Sent the one-page summary",
+    ),
+    (
+        Channel::Call,
+        TouchOutcome::Connected,
+        "Spoke 10 min: budget is set in January, wants pricing first",
+    ),
+    (
+        Channel::LinkedIn,
+        TouchOutcome::Sent,
+        "Connected on LinkedIn with a short note",
+    ),
+];
 
 /// `day` at `hour:minute` UTC, or `latest` if that is later.
 fn at_or_before(
@@ -214,11 +265,12 @@ async fn touch_on_due_days(
             break;
         }
         clock.set(at);
+        let (channel, outcome, note) = LOGS[(id as usize + touch.step_index as usize) % LOGS.len()];
         let action = Action::Done {
             touch: TouchRef::Id(touch.id),
-            channel: None,
-            outcome: None,
-            note: None,
+            channel: Some(channel),
+            outcome: Some(outcome),
+            note: Some(note.to_string()),
         };
         service.act(rep, id, &action).await?;
         last = Some(at);

@@ -48,7 +48,13 @@ await say("edit kevin stage:proposal value:40k prefers:call");
 await say("show kevin");
 await shot("show-kevin");
 const edit = page.locator(".bk-actions button", { hasText: "Edit" }).last();
-if (await edit.count()) { await edit.click(); await page.waitForTimeout(700); await shot("edit-form"); await page.keyboard.press("Escape"); }
+if (await edit.count()) {
+  await edit.click(); await page.waitForTimeout(700); await shot("edit-form");
+  const modal = page.locator("form.modal");
+  await modal.locator("input").nth(3).fill("+1 415 555 0199").catch(() => {});
+  await modal.getByRole("button", { name: "Save" }).click().catch(() => {});
+  await page.waitForTimeout(900); await shot("after-edit");
+}
 await say("away");
 await say("help");
 await shot("help");
