@@ -111,6 +111,10 @@ pub enum Command {
     },
     /// The next seven days' touches, by day.
     Week,
+    /// Opens the meeting-recap form for a prospect.
+    Recap(Target),
+    /// The open action items, of one prospect or all.
+    Items(Option<Target>),
     /// A manager hands a prospect to another rep.
     Reassign {
         id: ProspectId,
@@ -210,7 +214,7 @@ pub enum CommandError {
 pub const VERBS: &[&str] = &[
     "help", "add", "list", "due", "show", "done", "skip", "snooze", "replied", "won", "lost",
     "pause", "resume", "nurture", "stop", "cadences", "stats", "settings", "away", "reassign",
-    "edit", "move", "next", "week",
+    "edit", "move", "next", "week", "recap", "items",
 ];
 
 /// Parses the text after `/followup`, reading dates in the rep's local `today`.
@@ -230,6 +234,12 @@ pub fn parse(text: &str, today: NaiveDate) -> Result<Command, CommandError> {
         "move" => parse_move(rest, today)?,
         "next" => parse_next(rest, today)?,
         "week" | "upcoming" => Command::Week,
+        "recap" => Command::Recap(target("recap")?),
+        "items" | "promises" => Command::Items(if rest.is_empty() {
+            None
+        } else {
+            Some(target("items")?)
+        }),
         "due" | "today" => Command::Due,
         "cadences" | "cadence" => Command::Cadences,
         "show" | "info" => Command::Show(target("show")?),

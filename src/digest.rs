@@ -333,7 +333,7 @@ impl Digester {
         let agenda = self.service.due_at(&settings, now).await?;
         let monday = local_date.weekday() == chrono::Weekday::Mon;
         let rep = settings.rep.clone();
-        let message = if agenda.touch_count() == 0 {
+        let message = if agenda.touch_count() == 0 && agenda.items_due.is_empty() {
             // Nothing due: only Monday's numbers, and only when there are any.
             if !monday {
                 return Ok(RepResult::Skipped);

@@ -79,6 +79,22 @@ pub enum Reply {
         by_rep: Vec<(String, Metrics)>,
         window: Window,
     },
+    /// `recap`: the form is to be opened for this prospect (by the transport, with its trigger).
+    OpenRecap(Box<Prospect>),
+    /// The recap stored: its items, the cadence it is on, and the drafted email.
+    Recapped {
+        state: ProspectState,
+        items: Vec<crate::domain::items::NewItem>,
+        discussed: Option<String>,
+        next_meeting: Option<chrono::NaiveDate>,
+    },
+    /// Open action items (`items`), by due date.
+    Items {
+        items: Vec<crate::domain::items::ActionItem>,
+        today: chrono::NaiveDate,
+    },
+    /// An item marked delivered (or not, when it was not the rep's or already done).
+    Delivered(bool),
     /// The pending touches due by the end of the coming week (the late ones too), in due order.
     Week {
         today: chrono::NaiveDate,
@@ -288,6 +304,23 @@ impl Service {
                 self.act_on(rep, &target, "next", |_| Action::Next { on, channel, note })
                     .await?
             }
+            Command::Recap(target) => match self.resolve(rep, &target, true).await? {
+                Resolved::One(p, _) => Reply::OpenRecap(p),
+                other => self.unresolved(other, "recap", &target),
+            },
+            Command::Items(target) => {
+                let prospect = match &target {
+                    Some(target) => match self.resolve(rep, target, false).await? {
+                        Resolved::One(p, _) => Some(p.id),
+                        other => return Ok(self.unresolved(other, "items", target)),
+                    },
+                    None => None,
+                };
+                Reply::Items {
+                    items: self.store.open_items(rep, prospect).await?,
+                    today: settings.context(now).today,
+                }
+            }
             Command::Week => {
                 let today = settings.context(now).today;
                 let until = today + chrono::Duration::days(6);
@@ -354,6 +387,17 @@ impl Service {
         let candidates = self.store.attention(rep, due::cutoffs(now)).await?;
         let mut report = due::build(today, now, touches, candidates);
         report.away = settings.away.filter(|(_, to)| *to >= today);
+        for item in self.store.open_items(rep, None).await? {
+            let promises = report.promises.entry(item.prospect_id).or_default();
+            if item.mine {
+                promises.0.push(item.text.clone());
+            } else {
+                promises.1.push(item.text.clone());
+            }
+            if item.mine && item.due_on.is_some_and(|d| d <= today) {
+                report.items_due.push(item);
+            }
+        }
         Ok(report)
     }
 
@@ -376,6 +420,69 @@ impl Service {
             Err(StoreError::NotFound(id)) => Ok(Reply::NotFound(format!("#{id}"))),
             Err(e) => Err(e.into()),
         }
+    }
+
+    /// A meeting recap: the action items stored, the prospect on the `recap` cadence (started
+    /// today unless it is on it already), and the next meeting as a dated next step.
+    pub async fn recap(
+        &self,
+        rep: &RepRef,
+        id: ProspectId,
+        form: crate::domain::items::RecapForm,
+    ) -> Result<Reply, ServiceError> {
+        let Some(state) = self.store.prospect_state(rep, id).await? else {
+            return Ok(Reply::NotFound(format!("#{id}")));
+        };
+        if state.prospect.cadence != crate::domain::CadenceId::Recap
+            || state.prospect.status != crate::domain::ProspectStatus::Active
+        {
+            let moved = self
+                .act(
+                    rep,
+                    id,
+                    &Action::Move {
+                        cadence: crate::domain::CadenceId::Recap,
+                        start: None,
+                    },
+                )
+                .await?;
+            if !matches!(moved, Reply::Applied { .. }) {
+                return Ok(moved);
+            }
+        }
+        if !self
+            .store
+            .add_items(rep, id, &form.items, self.clock.now())
+            .await?
+        {
+            return Ok(Reply::NotFound(format!("#{id}")));
+        }
+        if let Some(on) = form.next_meeting {
+            let next = Action::Next {
+                on,
+                channel: Some(crate::domain::Channel::Meeting),
+                note: Some("the next meeting".into()),
+            };
+            if let reply @ Reply::Problem(_) = self.act(rep, id, &next).await? {
+                return Ok(reply);
+            }
+        }
+        let Some(state) = self.store.prospect_state(rep, id).await? else {
+            return Ok(Reply::NotFound(format!("#{id}")));
+        };
+        Ok(Reply::Recapped {
+            state,
+            items: form.items,
+            discussed: form.discussed,
+            next_meeting: form.next_meeting,
+        })
+    }
+
+    /// An item the rep delivered (its Delivered button).
+    pub async fn deliver(&self, rep: &RepRef, item: i64) -> Result<Reply, ServiceError> {
+        Ok(Reply::Delivered(
+            self.store.deliver_item(rep, item, self.clock.now()).await?,
+        ))
     }
 
     /// Takes back an action the rep made a few minutes ago (an Undo button names it).

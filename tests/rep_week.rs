@@ -14,6 +14,7 @@ use common::slack_requests::{
     block_actions, bot_message, button_action, message_container, static_select_value,
     text_input_value, view_submission,
 };
+use followup::clock::Clock;
 use followup::domain::{Channel, ProspectState, TouchOutcome, TouchStatus};
 use serde_json::{json, Value};
 
@@ -335,5 +336,61 @@ on_both_apps! {
         app.say(ALICE, "lost jane went with a competitor").await;
         let shown = app.say(ALICE, "stats").await;
         assert!(shown.contains("2 inquiry → 1 sales-ready → 1 qualified → 0 won"), "{shown}");
+    }
+}
+
+on_both_apps! {
+    async fn a_recap_keeps_the_promises_of_a_meeting_until_they_are_delivered(app) {
+        let id = add(app, "Jane Doe jane@acme.com company:Acme cadence:ten-week").await;
+        let (status, reply) = app.command(ALICE, "recap jane").await;
+        assert_eq!(status, 200);
+        assert!(reply.is_null() || reply_text(&reply).is_empty(), "the form opens instead: {reply}");
+        let opened = app.slack.wait_for("views.open", 1, WAIT).await;
+        let view = &opened[0].body["view"];
+        assert_eq!(view["callback_id"], "meeting_recap");
+        let values = json!({
+            "discussed": {"value": text_input_value("their Q1 rollout and the security review")},
+            "mine": {"value": text_input_value("send pricing by fri\nintro to our security lead")},
+            "theirs": {"value": text_input_value("confirm budget with finance by 2026-11-13")},
+            "next_meeting": {"value": {"type": "datepicker", "selected_date": "2026-11-16"}},
+        });
+        let submit = view_submission(TEAM, ALICE, "meeting_recap", view["private_metadata"].as_str().unwrap(), values, "V0RECAP");
+        let (status, body) = app.interact(&submit).await;
+        assert_eq!((status, body.as_str()), (200, ""), "the form closes");
+        let posted = app.slack.wait_for(&FakeSlack::response_url_method("cmd"), 1, WAIT).await;
+        let text = reply_text(&posted[0].body);
+        assert!(text.contains("Recap saved for *Jane Doe*: 2 of your items, 1 of theirs, on the `recap` cadence"), "{text}");
+        assert!(text.contains("From my side:\n- send pricing (by Fri 6 Nov)\n- intro to our security lead"), "{text}");
+        assert!(text.contains("From yours, whenever it suits:\n- confirm budget with finance (by Fri 13 Nov)"), "{text}");
+        assert!(text.contains("We meet again on Mon 16 Nov.") && text.contains("We meet again on Mon 16 Nov.\n\nDid I capture everything?"), "{text}");
+        assert!(posted[0].body.to_string().contains("mailto:jane@acme.com?subject=Recap%3A%20Acme&body=Hi%20Jane"), "the email opens ready to send");
+
+        let s = state(app, id).await;
+        assert_eq!(s.prospect.cadence.as_str(), "recap");
+        assert!(s.touches.iter().any(|t| t.is_extra() && t.due_on == common::date(2026, 11, 16) && t.channel == Some(Channel::Meeting)), "the next meeting is a dated step");
+        let items = app.say(ALICE, "items").await;
+        assert!(items.contains("send pricing — *Jane Doe* #1 · due Fri 6 Nov") && items.contains("confirm budget with finance"), "{items}");
+
+        // The rep sends the drafted recap and logs it.
+        app.say(ALICE, "done jane via:email outcome:sent the recap").await;
+        // Friday: the promise is in the digest with Delivered, and the recap touch delivers it
+        // and asks about theirs.
+        app.clock.set(at(2026, 11, 6, 14, 0));
+        let (_, due) = app.command(ALICE, "due").await;
+        let text = reply_text(&due);
+        assert!(text.contains("You promised Jane Doe:* send pricing"), "{text}");
+        assert!(text.contains("Here is the first thing I promised: send pricing") && text.contains("How is confirm budget with finance coming along?"), "{text}");
+        let item = app.store.open_items(&TestApp::alice(), None).await.unwrap().into_iter().find(|i| i.text == "send pricing").unwrap();
+        let click = block_actions(TEAM, ALICE, vec![button_action("item_delivered", &item.id.to_string(), &format!("item_act.{}", item.id))],
+            Some(&app.slack.response_url("digest")), Some(bot_message("1700000000.000100", "Today", due["blocks"].clone())),
+            Some("D0ALICE"), message_container("D0ALICE", "1700000000.000100", false));
+        assert_eq!(app.interact(&click).await.0, 200);
+        let updated = app.slack.wait_for(&FakeSlack::response_url_method("digest"), 1, WAIT).await;
+        assert!(reply_text(&updated[0].body).contains("Delivered"), "{}", updated[0].body);
+        let open = app.store.open_items(&TestApp::alice(), Some(id)).await.unwrap();
+        assert_eq!(open.iter().map(|i| i.text.as_str()).collect::<Vec<_>>(), vec!["confirm budget with finance", "intro to our security lead"]);
+        // Bob cannot deliver Alice's promise.
+        let theirs = open[0].id;
+        assert!(!app.store.deliver_item(&followup::domain::RepRef::new(TEAM, BOB), theirs, app.clock.now()).await.unwrap());
     }
 }

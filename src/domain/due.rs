@@ -94,6 +94,11 @@ pub struct DueReport {
     pub today: NaiveDate,
     /// The rep's absence, when one is set and not over: the agenda says so.
     pub away: Option<(NaiveDate, NaiveDate)>,
+    /// The rep's promises due by today, with their prospects.
+    pub items_due: Vec<super::items::ActionItem>,
+    /// Open promises by prospect — the rep's, then the prospect's — woven into the messages.
+    pub promises:
+        std::collections::HashMap<super::prospect::ProspectId, (Vec<String>, Vec<String>)>,
     pub due_today: Vec<DueTouch>,
     /// Most late first.
     pub overdue: Vec<DueTouch>,
@@ -107,7 +112,8 @@ pub struct DueReport {
 impl DueReport {
     /// Whether the morning digest has anything to say.
     pub fn is_empty(&self) -> bool {
-        self.due_today.is_empty()
+        self.items_due.is_empty()
+            && self.due_today.is_empty()
             && self.overdue.is_empty()
             && self.stale.is_empty()
             && self.hot_waiting.is_empty()

@@ -9,6 +9,7 @@ pub mod digest;
 pub mod due;
 pub mod edit;
 pub mod error;
+pub mod items;
 pub mod lifecycle;
 pub mod lint;
 mod messages;

@@ -60,6 +60,23 @@ pub async fn answer(state: &AppState, form: SlashCommand) -> Answer {
             ));
         }
         let reply = state.service.run(&rep, command).await?;
+        if let crate::service::Reply::OpenRecap(prospect) = &reply {
+            if let Some(trigger_id) = form.trigger_id.clone().filter(|t| !t.is_empty()) {
+                let meta = crate::slack::recap_modal::RecapMeta {
+                    prospect: prospect.id,
+                    response_url: form.response_url.clone(),
+                };
+                let view = crate::slack::recap_modal::view(&meta, &prospect.name);
+                let slack = state.slack.clone();
+                let team = rep.team_id.clone();
+                tokio::spawn(async move {
+                    if let Err(e) = slack.open_view(&team, &trigger_id, &view).await {
+                        tracing::error!(error = %e, "views.open for the recap form failed");
+                    }
+                });
+                return Ok(Message::new(""));
+            }
+        }
         Ok::<_, crate::service::ServiceError>(render::reply(&reply, today))
     };
     match tokio::time::timeout(WORK_BUDGET, work).await {

@@ -19,7 +19,7 @@ use crate::slack::manifest::SHORTCUT_CALLBACK_ID;
 use crate::slack::modal::{self, errors_response};
 use crate::slack::payload::{BlockActions, Interaction, MessageAction, ViewSubmission};
 use crate::slack::render;
-use crate::slack::{edit_modal, log_modal};
+use crate::slack::{edit_modal, log_modal, recap_modal};
 
 use super::commands::{open_add_modal, WORK_BUDGET};
 use super::verify::{bad_request, SignedBody};
@@ -153,6 +153,41 @@ async fn block_actions(state: &AppState, click: BlockActions) -> Handled {
     if action.action_id == actions::EDIT {
         return open_edit_modal(state, &rep, &click, chosen).await;
     }
+    if action.action_id == actions::DELIVERED {
+        let Ok(item) = chosen.parse::<i64>() else {
+            return Ok(Answer::BadRequest(format!("a delivery of `{chosen}`")));
+        };
+        let reply = state.service.deliver(&rep, item).await?;
+        let today = applied_today(state, &rep).await?;
+        let update = match reply {
+            Reply::Delivered(true) => {
+                let result = render::reply(&reply, today).text;
+                in_place(
+                    state,
+                    &rep,
+                    &click,
+                    action.block_id.as_deref(),
+                    &result,
+                    None,
+                )
+                .await?
+            }
+            other => {
+                let mut body = render::reply(&other, today).ephemeral();
+                body["replace_original"] = json!(false);
+                body
+            }
+        };
+        if let Some(url) = click.response_url.clone() {
+            let slack = state.slack.clone();
+            tokio::spawn(async move {
+                if let Err(e) = slack.respond(&url, &update).await {
+                    tracing::error!(error = %e, "updating the message after a delivery failed");
+                }
+            });
+        }
+        return Ok(Answer::Empty);
+    }
     let today = applied_today(state, &rep).await?;
     let update = if action.action_id == actions::UNDO {
         let Ok(undo_id) = chosen.parse::<i64>() else {
@@ -237,6 +272,8 @@ fn ephemeral(text: &str) -> Value {
 fn section_of(actions_id: &str) -> Option<String> {
     if let Some(touch) = actions_id.strip_prefix("act.") {
         Some(format!("touch.{touch}"))
+    } else if let Some(item) = actions_id.strip_prefix("item_act.") {
+        Some(format!("item.{item}"))
     } else {
         actions_id
             .strip_prefix("awaiting_act.")
@@ -522,12 +559,56 @@ async fn edit_submission(state: &AppState, view: ViewSubmission) -> Handled {
     }
 }
 
+/// The recap form submitted: items stored, the prospect on the recap cadence, and the drafted
+/// email posted where `/followup recap` was typed.
+async fn recap_submission(state: &AppState, view: ViewSubmission) -> Handled {
+    let rep = RepRef::new(view.team.id.clone(), view.user.id.clone());
+    let today = applied_today(state, &rep).await?;
+    let (meta, form) =
+        match recap_modal::parse(&view.view.private_metadata, &view.view.state, today) {
+            Ok(parsed) => parsed,
+            Err(errors) => return Ok(Answer::Json(errors_response(&errors))),
+        };
+    let reply = state.service.recap(&rep, meta.prospect, form).await?;
+    if !matches!(reply, Reply::Recapped { .. }) {
+        return Ok(Answer::Json(errors_response(&[(
+            "discussed",
+            render::reply(&reply, today).text,
+        )])));
+    }
+    let message = render::reply(&reply, today);
+    let slack = state.slack.clone();
+    tokio::spawn(async move {
+        let sent = match meta.response_url {
+            Some(url) => {
+                let mut body = message.ephemeral();
+                body["replace_original"] = json!(false);
+                slack.respond(&url, &body).await
+            }
+            None => match slack.open_dm(&rep.team_id, &rep.user_id).await {
+                Ok(channel) => slack
+                    .post_message(&rep.team_id, &channel, &message)
+                    .await
+                    .map(|_| ()),
+                Err(e) => Err(e),
+            },
+        };
+        if let Err(e) = sent {
+            tracing::error!(error = %e, "sending the drafted recap failed");
+        }
+    });
+    Ok(Answer::Empty)
+}
+
 async fn view_submission(state: &AppState, view: ViewSubmission) -> Handled {
     if view.view.callback_id == log_modal::CALLBACK_ID {
         return log_submission(state, view).await;
     }
     if view.view.callback_id == edit_modal::CALLBACK_ID {
         return edit_submission(state, view).await;
+    }
+    if view.view.callback_id == recap_modal::CALLBACK_ID {
+        return recap_submission(state, view).await;
     }
     if view.view.callback_id != modal::CALLBACK_ID {
         return Ok(Answer::BadRequest(format!(

@@ -11,6 +11,8 @@ pub const SNOOZE: &str = "touch_snooze";
 pub const REPLIED: &str = "touch_replied";
 /// Opens the log modal for a touch: channel used, outcome, note.
 pub const LOG: &str = "touch_log";
+/// A promise kept (the value is the item's id).
+pub const DELIVERED: &str = "item_delivered";
 /// Opens the edit modal for a prospect (the value is its id).
 pub const EDIT: &str = "prospect_edit";
 pub const MORE: &str = "prospect_more";

@@ -10,5 +10,7 @@ pub mod manifest;
 pub mod modal;
 pub mod mrkdwn;
 pub mod payload;
+pub mod recap;
+pub mod recap_modal;
 pub mod render;
 pub mod signature;

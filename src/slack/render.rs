@@ -133,6 +133,17 @@ pub fn reply(reply: &Reply, today: NaiveDate) -> Message {
         Reply::Away { window: None, .. } => Message::plain("👋 Welcome back: away mode is off."),
         Reply::TeamStats { team, by_rep, window } => team_stats(team, by_rep, *window),
         Reply::Week { today, touches } => week(*today, touches),
+        Reply::OpenRecap(p) => Message::plain(format!(
+            "The recap form for {} opens from Slack: type `/followup recap #{}` there.",
+            who(p),
+            p.id
+        )),
+        Reply::Recapped { state, items, discussed, next_meeting } => {
+            super::recap::recapped(state, items, discussed.as_deref(), *next_meeting)
+        }
+        Reply::Items { items, today } => super::recap::items(items, *today),
+        Reply::Delivered(true) => Message::plain("📦 Delivered — the promise is kept."),
+        Reply::Delivered(false) => Message::plain("Nothing to change: that item was already delivered."),
         Reply::Reassigned { id, to } => Message::plain(format!("🔀 #{id} is now <@{to}>'s, with its cadence and history.")),
         Reply::Problem(text) => Message::plain(format!("⚠️ {}\n_`/followup help` shows every command._", escape_entities(text))),
     }
@@ -588,11 +599,19 @@ fn agenda(report: &DueReport, title: &str) -> Message {
     // Keep room for the extra sections and the "more" line.
     let reserved = 8;
     let mut shown = 0;
+    for item in &report.items_due {
+        if m.room() < reserved + 2 {
+            break;
+        }
+        for block in super::recap::item_blocks(item, report.today) {
+            m.push(block);
+        }
+    }
     for t in report.overdue.iter().chain(&report.due_today) {
         if m.room() < reserved + 2 {
             break;
         }
-        for block in touch_blocks(t, report.today) {
+        for block in touch_blocks(t, report) {
             m.push(block);
         }
         shown += 1;
@@ -779,7 +798,8 @@ pub fn undo_actions(block_id: &str, undo_id: i64) -> serde_json::Value {
 }
 
 /// One touch in the agenda: what to do and say, and the buttons.
-fn touch_blocks(t: &DueTouch, today: NaiveDate) -> Vec<serde_json::Value> {
+fn touch_blocks(t: &DueTouch, report: &DueReport) -> Vec<serde_json::Value> {
+    let today = report.today;
     let p = &t.prospect;
     // A next step the rep set carries the rep's own words, not a template.
     let message = if t.touch.is_extra() {
@@ -788,7 +808,13 @@ fn touch_blocks(t: &DueTouch, today: NaiveDate) -> Vec<serde_json::Value> {
             .clone()
             .unwrap_or_else(|| "The next step you set.".to_string())
     } else {
-        t.suggested_message(today)
+        // What the rep promised goes in the message; what they offered is asked about.
+        match report.promises.get(&p.id) {
+            Some((mine, theirs)) => {
+                crate::domain::items::weave(&t.suggested_message(today), mine, theirs)
+            }
+            None => t.suggested_message(today),
+        }
     };
     let value = actions::touch_value(p.id, t.touch.id);
     vec![
@@ -1306,7 +1332,7 @@ pub fn agenda_item(
         .chain(&report.due_today)
         .find(|t| t.prospect.id == prospect)
     {
-        return touch_blocks(t, report.today);
+        return touch_blocks(t, report);
     }
     report
         .awaiting

@@ -293,6 +293,25 @@ pub trait Store: Send + Sync + 'static {
     /// expired at `now`, and nothing changed the prospect since. All or nothing.
     async fn undo(&self, rep: &RepRef, undo_id: i64, now: DateTime<Utc>) -> StoreResult<Undone>;
 
+    /// Stores a recap's action items for one of the rep's prospects; `false` if it is not theirs.
+    async fn add_items(
+        &self,
+        rep: &RepRef,
+        prospect: ProspectId,
+        items: &[crate::domain::items::NewItem],
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+
+    /// The rep's open action items (of one prospect, when given), by due date, undated last.
+    async fn open_items(
+        &self,
+        rep: &RepRef,
+        prospect: Option<ProspectId>,
+    ) -> StoreResult<Vec<crate::domain::items::ActionItem>>;
+
+    /// Marks one of the rep's items delivered; `false` if it was not theirs or already done.
+    async fn deliver_item(&self, rep: &RepRef, item: i64, now: DateTime<Utc>) -> StoreResult<bool>;
+
     /// The workspace's non-working days, sorted.
     async fn team_holidays(&self, team_id: &str) -> StoreResult<Vec<NaiveDate>>;
 

@@ -1586,6 +1586,94 @@ macro_rules! sql_store {
                     Ok(Undone::Restored(Box::new(state)))
                 }
 
+                async fn add_items(
+                    &self,
+                    rep: &RepRef,
+                    prospect: ProspectId,
+                    items: &[crate::domain::items::NewItem],
+                    now: DateTime<Utc>,
+                ) -> StoreResult<bool> {
+                    let mut tx = self.writer.begin_with($begin).await?;
+                    let owned: Option<i64> = sqlx::query_scalar(
+                        "SELECT id FROM prospects WHERE id = $1 AND team_id = $2 AND user_id = $3",
+                    )
+                    .bind(prospect)
+                    .bind(&rep.team_id)
+                    .bind(&rep.user_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    if owned.is_none() {
+                        tx.rollback().await?;
+                        return Ok(false);
+                    }
+                    for item in items {
+                        sqlx::query(
+                            "INSERT INTO action_items (prospect_id, team_id, user_id, mine, text, due_on, created_at) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                        )
+                        .bind(prospect)
+                        .bind(&rep.team_id)
+                        .bind(&rep.user_id)
+                        .bind(item.mine)
+                        .bind(&item.text)
+                        .bind(item.due_on)
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    tx.commit().await?;
+                    Ok(true)
+                }
+
+                async fn open_items(
+                    &self,
+                    rep: &RepRef,
+                    prospect: Option<ProspectId>,
+                ) -> StoreResult<Vec<crate::domain::items::ActionItem>> {
+                    let only = if prospect.is_some() { "AND i.prospect_id = $3" } else { "" };
+                    let sql = format!(
+                        "SELECT i.id, i.prospect_id, p.name, i.mine, i.text, i.due_on, i.done_at \
+                         FROM action_items i JOIN prospects p ON p.id = i.prospect_id \
+                         WHERE i.team_id = $1 AND i.user_id = $2 AND i.done_at IS NULL {only} \
+                         ORDER BY CASE WHEN i.due_on IS NULL THEN 1 ELSE 0 END, i.due_on, i.id"
+                    );
+                    let mut query = sqlx::query(&sql).bind(&rep.team_id).bind(&rep.user_id);
+                    if let Some(p) = prospect {
+                        query = query.bind(p);
+                    }
+                    query
+                        .fetch_all(&self.reader)
+                        .await?
+                        .iter()
+                        .map(|row| {
+                            Ok(crate::domain::items::ActionItem {
+                                id: row.try_get("id")?,
+                                prospect_id: row.try_get("prospect_id")?,
+                                prospect_name: row.try_get("name")?,
+                                mine: row.try_get("mine")?,
+                                text: row.try_get("text")?,
+                                due_on: row.try_get("due_on")?,
+                                done_at: row.try_get("done_at")?,
+                            })
+                        })
+                        .collect()
+                }
+
+                async fn deliver_item(&self, rep: &RepRef, item: i64, now: DateTime<Utc>) -> StoreResult<bool> {
+                    let done = sqlx::query(
+                        "UPDATE action_items SET done_at = $1 WHERE id = $2 AND team_id = $3 AND user_id = $4 \
+                         AND done_at IS NULL",
+                    )
+                    .bind(now)
+                    .bind(item)
+                    .bind(&rep.team_id)
+                    .bind(&rep.user_id)
+                    .execute(&self.writer)
+                    .await?
+                    .rows_affected();
+                    Ok(done == 1)
+                }
+
                 async fn team_holidays(&self, team_id: &str) -> StoreResult<Vec<NaiveDate>> {
                     Ok(sqlx::query_scalar("SELECT day FROM team_holidays WHERE team_id = $1 ORDER BY day")
                         .bind(team_id)
