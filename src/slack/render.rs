@@ -24,6 +24,7 @@ pub const USAGE: &str = "*How to use followup*\n\
 • `/followup show jane` — details and the whole cadence\n\
 • `/followup done jane via:call outcome:connected asked for pricing` — log what happened · `/followup snooze jane 3d` · `/followup skip jane`\n\
 • `/followup edit jane stage:proposal value:40k` · `/followup move jane proposal` · `/followup next jane friday call after the board meeting`\n\
+• `/followup recap jane` — after a meeting: items, next meeting, the recap email · `/followup items`\n\
 • `/followup week` — the next seven days · `/followup replied jane` · `/followup won jane 12k` · `/followup lost jane went with X`\n\
 • `/followup pause jane` · `resume` · `nurture` · `stop` — anything can be undone for 10 minutes with its Undo button\n\
 • `/followup cadences` · `/followup stats 90d`\n\
