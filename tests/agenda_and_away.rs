@@ -25,21 +25,11 @@ const WAIT: Duration = Duration::from_secs(5);
 
 /// Adds a prospect through the slash command and answers its id.
 async fn add(app: &TestApp, user: &str, text: &str) -> i64 {
-    let shown = app.say(user, &format!("add {text}")).await;
-    shown
-        .split("as *#")
-        .nth(1)
-        .and_then(|rest| rest.split('*').next())
-        .and_then(|n| n.parse().ok())
-        .unwrap_or_else(|| panic!("no id in reply: {shown}"))
+    app.add_prospect(user, text).await
 }
 
 async fn state(app: &TestApp, id: i64) -> ProspectState {
-    app.store
-        .prospect_state(&TestApp::alice(), id)
-        .await
-        .expect("read")
-        .expect("the prospect exists")
+    app.alice_prospect(id).await
 }
 
 fn pending_dates(state: &ProspectState) -> Vec<NaiveDate> {

@@ -26,21 +26,11 @@ fn start_time() -> DateTime<Utc> {
 const WAIT: Duration = Duration::from_secs(5);
 
 async fn add(app: &TestApp, text: &str) -> i64 {
-    let shown = app.say(ALICE, &format!("add {text}")).await;
-    shown
-        .split("as *#")
-        .nth(1)
-        .and_then(|rest| rest.split('*').next())
-        .and_then(|n| n.parse().ok())
-        .unwrap_or_else(|| panic!("no id in reply: {shown}"))
+    app.add_prospect(ALICE, text).await
 }
 
 async fn state(app: &TestApp, id: i64) -> ProspectState {
-    app.store
-        .prospect_state(&TestApp::alice(), id)
-        .await
-        .expect("read")
-        .expect("the prospect exists")
+    app.alice_prospect(id).await
 }
 
 /// The agenda entry (a rich text block) for touch `touch` in `blocks`.

@@ -375,6 +375,31 @@ async fn undone_in_place(
     Ok(json!({"replace_original": true, "text": original_text(click), "blocks": blocks}))
 }
 
+/// A click on a prospect that is not the rep's: told so beside the message; nothing opens.
+fn not_yours(state: &AppState, click: &BlockActions) -> Answer {
+    if let Some(url) = click.response_url.clone() {
+        let slack = state.slack.clone();
+        tokio::spawn(async move {
+            let body = ephemeral("That prospect is not on your list, so nothing changed.");
+            if let Err(e) = slack.respond(&url, &body).await {
+                tracing::error!(error = %e, "refusing a form did not reach the rep");
+            }
+        });
+    }
+    Answer::Empty
+}
+
+/// Opens a form after the acknowledgement (its `trigger_id` lives 3 seconds).
+fn open_view_after(state: &AppState, rep: &RepRef, trigger_id: String, view: Value) {
+    let slack = state.slack.clone();
+    let team = rep.team_id.clone();
+    tokio::spawn(async move {
+        if let Err(e) = slack.open_view(&team, &trigger_id, &view).await {
+            tracing::error!(error = %e, "views.open for a form failed");
+        }
+    });
+}
+
 /// "Log…": the modal for the clicked touch, opened at once (a `trigger_id` lives 3 seconds).
 async fn open_log_modal(
     state: &AppState,
@@ -398,16 +423,7 @@ async fn open_log_modal(
         .await
         .map_err(crate::service::ServiceError::from)?;
     let Some(found) = found else {
-        if let Some(url) = click.response_url.clone() {
-            let slack = state.slack.clone();
-            tokio::spawn(async move {
-                let body = ephemeral("That prospect is not on your list, so nothing changed.");
-                if let Err(e) = slack.respond(&url, &body).await {
-                    tracing::error!(error = %e, "refusing a log form did not reach the rep");
-                }
-            });
-        }
-        return Ok(Answer::Empty);
+        return Ok(not_yours(state, click));
     };
     let Some(t) = found.touches.iter().find(|t| t.id == touch) else {
         return Ok(Answer::BadRequest(format!(
@@ -426,13 +442,7 @@ async fn open_log_modal(
         response_url: click.response_url.clone(),
     };
     let view = log_modal::view(&meta, &title, step_channel);
-    let slack = state.slack.clone();
-    let team = rep.team_id.clone();
-    tokio::spawn(async move {
-        if let Err(e) = slack.open_view(&team, &trigger_id, &view).await {
-            tracing::error!(error = %e, "views.open for the log form failed");
-        }
-    });
+    open_view_after(state, rep, trigger_id, view);
     Ok(Answer::Empty)
 }
 
@@ -495,25 +505,10 @@ async fn open_edit_modal(
         .await
         .map_err(crate::service::ServiceError::from)?;
     let Some(found) = found else {
-        if let Some(url) = click.response_url.clone() {
-            let slack = state.slack.clone();
-            tokio::spawn(async move {
-                let body = ephemeral("That prospect is not on your list, so nothing changed.");
-                if let Err(e) = slack.respond(&url, &body).await {
-                    tracing::error!(error = %e, "refusing an edit form did not reach the rep");
-                }
-            });
-        }
-        return Ok(Answer::Empty);
+        return Ok(not_yours(state, click));
     };
     let view = edit_modal::view(&found.prospect, click.response_url.clone());
-    let slack = state.slack.clone();
-    let team = rep.team_id.clone();
-    tokio::spawn(async move {
-        if let Err(e) = slack.open_view(&team, &trigger_id, &view).await {
-            tracing::error!(error = %e, "views.open for the edit form failed");
-        }
-    });
+    open_view_after(state, rep, trigger_id, view);
     Ok(Answer::Empty)
 }
 

@@ -339,38 +339,9 @@ macro_rules! sql_store {
                 now: DateTime<Utc>,
             ) -> StoreResult<bool> {
                 let p = &change.prospect;
-                let updated = sqlx::query(
-                    "UPDATE prospects SET stage = $1, value_cents = $2, notes = $3, status = $4, \
-                     cadence_id = $5, touches_done = $6, first_touch_at = $7, last_contact_at = $8, \
-                     last_channel = $9, replied_after_touch = $10, paused_on = $11, closed_at = $12, \
-                     close_reason = $13, updated_at = $14, version = $15, replied_at = $20, last_note = $21 \
-                     WHERE id = $16 AND team_id = $17 AND user_id = $18 AND version = $19",
-                )
-                .bind(p.stage.as_str())
-                .bind(p.value.map(Money::cents))
-                .bind(&p.notes)
-                .bind(p.status.as_str())
-                .bind(p.cadence.as_str())
-                .bind(p.touches_done)
-                .bind(p.first_touch_at)
-                .bind(p.last_contact_at)
-                .bind(p.last_channel.map(|c| c.as_str()))
-                .bind(p.replied_after_touch)
-                .bind(p.paused_on)
-                .bind(p.closed_at)
-                .bind(&p.close_reason)
-                .bind(now)
-                .bind(p.version)
-                .bind(old.id)
-                .bind(&old.rep.team_id)
-                .bind(&old.rep.user_id)
-                .bind(old.version)
-                .bind(p.replied_at)
-                .bind(&p.last_note)
-                .execute(&mut *conn)
-                .await?
-                .rows_affected();
-                if updated == 0 {
+                let updated =
+                    update_prospect(&mut *conn, p, old.version, p.version, old.enrolment_id, now).await?;
+                if !updated {
                     return Ok(false);
                 }
                 let details_changed = p.name != old.name
@@ -398,23 +369,7 @@ macro_rules! sql_store {
                     .execute(&mut *conn)
                     .await?;
                 }
-                for t in &change.touches {
-                    sqlx::query(
-                        "UPDATE touches SET due_on = $1, status = $2, snoozes = $3, done_at = $4, \
-                         channel = $5, note = $6, outcome = $9 WHERE id = $7 AND prospect_id = $8",
-                    )
-                    .bind(t.due_on)
-                    .bind(t.status.as_str())
-                    .bind(t.snoozes)
-                    .bind(t.done_at)
-                    .bind(t.channel.map(|c| c.as_str()))
-                    .bind(&t.note)
-                    .bind(t.id)
-                    .bind(old.id)
-                    .bind(t.outcome.map(|o| o.as_str()))
-                    .execute(&mut *conn)
-                    .await?;
-                }
+                update_touches(&mut *conn, old.id, &change.touches).await?;
                 let ends_enrolment = change.new_enrolment.is_some()
                     || (p.status != old.status
                         && matches!(
@@ -475,6 +430,74 @@ macro_rules! sql_store {
                     .await?;
                 }
                 Ok(true)
+            }
+
+            /// Writes what actions change on a prospect, if it is still at `from_version`; answers
+            /// whether it was.
+            async fn update_prospect(
+                conn: &mut Conn,
+                p: &Prospect,
+                from_version: i64,
+                to_version: i64,
+                enrolment_id: i64,
+                now: DateTime<Utc>,
+            ) -> StoreResult<bool> {
+                let updated = sqlx::query(
+                    "UPDATE prospects SET stage = $1, value_cents = $2, notes = $3, status = $4, \
+                     cadence_id = $5, touches_done = $6, first_touch_at = $7, last_contact_at = $8, \
+                     last_channel = $9, replied_after_touch = $10, paused_on = $11, closed_at = $12, \
+                     close_reason = $13, updated_at = $14, version = $15, replied_at = $16, \
+                     enrolment_id = $17, last_note = $18 \
+                     WHERE id = $19 AND team_id = $20 AND user_id = $21 AND version = $22",
+                )
+                .bind(p.stage.as_str())
+                .bind(p.value.map(Money::cents))
+                .bind(&p.notes)
+                .bind(p.status.as_str())
+                .bind(p.cadence.as_str())
+                .bind(p.touches_done)
+                .bind(p.first_touch_at)
+                .bind(p.last_contact_at)
+                .bind(p.last_channel.map(|c| c.as_str()))
+                .bind(p.replied_after_touch)
+                .bind(p.paused_on)
+                .bind(p.closed_at)
+                .bind(&p.close_reason)
+                .bind(now)
+                .bind(to_version)
+                .bind(p.replied_at)
+                .bind(enrolment_id)
+                .bind(&p.last_note)
+                .bind(p.id)
+                .bind(&p.rep.team_id)
+                .bind(&p.rep.user_id)
+                .bind(from_version)
+                .execute(&mut *conn)
+                .await?
+                .rows_affected();
+                Ok(updated == 1)
+            }
+
+            /// Writes each touch's changeable fields (date, status, snoozes, what was logged).
+            async fn update_touches(conn: &mut Conn, prospect_id: ProspectId, touches: &[Touch]) -> StoreResult<()> {
+                for t in touches {
+                    sqlx::query(
+                        "UPDATE touches SET due_on = $1, status = $2, snoozes = $3, done_at = $4, \
+                         channel = $5, note = $6, outcome = $9 WHERE id = $7 AND prospect_id = $8",
+                    )
+                    .bind(t.due_on)
+                    .bind(t.status.as_str())
+                    .bind(t.snoozes)
+                    .bind(t.done_at)
+                    .bind(t.channel.map(|c| c.as_str()))
+                    .bind(&t.note)
+                    .bind(t.id)
+                    .bind(prospect_id)
+                    .bind(t.outcome.map(|o| o.as_str()))
+                    .execute(&mut *conn)
+                    .await?;
+                }
+                Ok(())
             }
 
             /// The fields `edit` changes beside those every action writes.
@@ -563,39 +586,9 @@ macro_rules! sql_store {
                 now: DateTime<Utc>,
             ) -> StoreResult<bool> {
                 let p = &before.prospect;
-                let updated = sqlx::query(
-                    "UPDATE prospects SET stage = $1, value_cents = $2, notes = $3, status = $4, \
-                     cadence_id = $5, touches_done = $6, first_touch_at = $7, last_contact_at = $8, \
-                     last_channel = $9, replied_after_touch = $10, paused_on = $11, closed_at = $12, \
-                     close_reason = $13, updated_at = $14, version = $15, replied_at = $16, enrolment_id = $17, \
-                     last_note = $22 WHERE id = $18 AND team_id = $19 AND user_id = $20 AND version = $21",
-                )
-                .bind(p.stage.as_str())
-                .bind(p.value.map(Money::cents))
-                .bind(&p.notes)
-                .bind(p.status.as_str())
-                .bind(p.cadence.as_str())
-                .bind(p.touches_done)
-                .bind(p.first_touch_at)
-                .bind(p.last_contact_at)
-                .bind(p.last_channel.map(|c| c.as_str()))
-                .bind(p.replied_after_touch)
-                .bind(p.paused_on)
-                .bind(p.closed_at)
-                .bind(&p.close_reason)
-                .bind(now)
-                .bind(version_after + 1)
-                .bind(p.replied_at)
-                .bind(p.enrolment_id)
-                .bind(p.id)
-                .bind(&p.rep.team_id)
-                .bind(&p.rep.user_id)
-                .bind(version_after)
-                .bind(&p.last_note)
-                .execute(&mut *conn)
-                .await?
-                .rows_affected();
-                if updated == 0 {
+                let updated =
+                    update_prospect(&mut *conn, p, version_after, version_after + 1, p.enrolment_id, now).await?;
+                if !updated {
                     return Ok(false);
                 }
                 write_details(&mut *conn, p).await?;
@@ -620,23 +613,7 @@ macro_rules! sql_store {
                     .bind(p.enrolment_id)
                     .execute(&mut *conn)
                     .await?;
-                for t in &before.touches {
-                    sqlx::query(
-                        "UPDATE touches SET due_on = $1, status = $2, snoozes = $3, done_at = $4, \
-                         channel = $5, note = $6, outcome = $9 WHERE id = $7 AND prospect_id = $8",
-                    )
-                    .bind(t.due_on)
-                    .bind(t.status.as_str())
-                    .bind(t.snoozes)
-                    .bind(t.done_at)
-                    .bind(t.channel.map(|c| c.as_str()))
-                    .bind(&t.note)
-                    .bind(t.id)
-                    .bind(p.id)
-                    .bind(t.outcome.map(|o| o.as_str()))
-                    .execute(&mut *conn)
-                    .await?;
-                }
+                update_touches(&mut *conn, p.id, &before.touches).await?;
                 Ok(true)
             }
 

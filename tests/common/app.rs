@@ -178,6 +178,26 @@ impl TestApp {
         super::holdings(&self.store, rep).await
     }
 
+    /// Adds a prospect with `/followup add <text>` as `user`; answers its id from the reply.
+    pub async fn add_prospect(&self, user: &str, text: &str) -> i64 {
+        let shown = self.say(user, &format!("add {text}")).await;
+        shown
+            .split("as *#")
+            .nth(1)
+            .and_then(|rest| rest.split('*').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no id in reply: {shown}"))
+    }
+
+    /// Alice's prospect `id` as the store holds it.
+    pub async fn alice_prospect(&self, id: i64) -> ProspectState {
+        self.store
+            .prospect_state(&Self::alice(), id)
+            .await
+            .expect("read")
+            .expect("the prospect exists")
+    }
+
     /// One digest pass at the app's clock, as the scheduler runs it, sending to the fake Slack.
     pub async fn digest_pass(&self) -> followup::digest::PassReport {
         let service = Arc::new(followup::service::Service::new(
