@@ -384,3 +384,32 @@ on_both_apps! {
         assert!(!app.store.deliver_item(&followup::domain::RepRef::new(TEAM, BOB), theirs, app.clock.now()).await.unwrap());
     }
 }
+
+on_both_apps! {
+    async fn a_click_on_the_largest_digest_is_accepted(app) {
+        // As long as names and companies may be: the click brings the whole digest back.
+        for i in 0..30 {
+            let name = format!("{i:02} {}", "Maximiliana-Alexandria ".repeat(8).trim());
+            let company = "Consolidated Intergalactic Widgets & Sprockets Holding ".repeat(3);
+            add(app, &format!("\"{name}\" company:\"{}\" email:buyer{i}@consolidated-intergalactic.example lead:warm", company.trim())).await;
+        }
+        let report = app.digest_pass().await;
+        assert_eq!(report.sent.len(), 1);
+        let posted = app.slack.wait_for("chat.postMessage", 1, WAIT).await;
+        let blocks = posted[0].body["blocks"].clone();
+        assert!(blocks.as_array().unwrap().len() <= 50);
+        let (block_id, done) = blocks.as_array().unwrap().iter()
+            .filter_map(|b| b["elements"].as_array().map(|e| (b["block_id"].as_str().unwrap_or_default().to_string(), e.clone())))
+            .find_map(|(id, els)| els.into_iter().find(|e| e["action_id"] == "touch_done").map(|e| (id, e)))
+            .expect("a Done button");
+        let payload = block_actions(TEAM, ALICE, vec![button_action("touch_done", done["value"].as_str().unwrap(), &block_id)],
+            Some(&app.slack.response_url("big")), Some(bot_message("1700000000.000100", "Good morning", blocks.clone())),
+            Some("D0ALICE"), message_container("D0ALICE", "1700000000.000100", false));
+        let size = common::slack_requests::interaction_form_body(&payload).len();
+        assert!(size > 64 * 1024, "the test must exceed the old limit: {size} bytes");
+        let (status, body) = app.interact(&payload).await;
+        assert_eq!(status, 200, "{body}");
+        let updates = app.slack.wait_for(&FakeSlack::response_url_method("big"), 1, WAIT).await;
+        assert!(reply_text(&updates[0].body).contains("Logged touch 1 of 9"), "{}", reply_text(&updates[0].body));
+    }
+}

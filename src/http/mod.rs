@@ -39,15 +39,17 @@ impl axum::response::IntoResponse for Answer {
     }
 }
 
-/// Slack's payloads are a few kilobytes; anything this large is not from Slack.
+/// Slash commands and events are a few kilobytes; anything this large is not from Slack.
 pub const MAX_SLACK_BODY: usize = 64 * 1024;
+/// A click carries the whole message it came from back to us: a full digest (50 blocks, each
+/// entry with its message and a `mailto:` holding it again) runs past 64 KiB.
+pub const MAX_INTERACTION_BODY: usize = 1024 * 1024;
 
 pub fn router(state: AppState) -> Router {
     let slack = Router::new()
-        .merge(commands::router())
-        .merge(interactions::router())
-        .merge(events::router())
-        .layer(DefaultBodyLimit::max(MAX_SLACK_BODY));
+        .merge(commands::router().layer(DefaultBodyLimit::max(MAX_SLACK_BODY)))
+        .merge(interactions::router().layer(DefaultBodyLimit::max(MAX_INTERACTION_BODY)))
+        .merge(events::router().layer(DefaultBodyLimit::max(MAX_SLACK_BODY)));
     Router::new()
         .merge(slack)
         .merge(health::router())
