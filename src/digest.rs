@@ -444,7 +444,10 @@ impl Digester {
             }
         }
         settings.tz_checked_at = Some(now);
-        self.service.save_settings(settings, now).await?;
+        // Only the zone: the row read at the start of the pass may be older than a setting the
+        // rep changed since (`settings`, `away`), and writing it back would undo that.
+        self.service.store.save_rep_zone(settings, now).await?;
+        self.service.forget_settings(&settings.rep);
         Ok(())
     }
 }

@@ -346,3 +346,22 @@ on_both_apps! {
         assert!(shown.contains("no holidays"), "{shown}");
     }
 }
+
+on_both_apps! {
+    async fn a_setting_changed_while_the_digest_reads_the_time_zone_is_kept(app) {
+        add(app, ALICE, "Jane Doe").await;
+        // Slack answers the profile slowly; meanwhile the rep changes settings and goes away.
+        app.slack.set_user_tz(ALICE, "America/New_York");
+        app.slack.fail_next("users.info", 1, common::fake_slack::Failure::Delay(Duration::from_millis(1500)));
+        let (_, changed) = tokio::join!(app.digest_pass(), async {
+            tokio::time::sleep(Duration::from_millis(400)).await;
+            app.say(ALICE, "settings digest 10:30").await;
+            app.say(ALICE, "away 2026-11-09 2026-11-13").await
+        });
+        assert!(changed.contains("Away from Mon 9 Nov"), "{changed}");
+        let stored = app.store.rep_settings(&TestApp::alice()).await.unwrap().unwrap();
+        assert_eq!(stored.tz.map(|tz| tz.name().to_string()).as_deref(), Some("America/New_York"), "the zone was read");
+        assert_eq!(stored.digest_time.map(|t| t.format("%H:%M").to_string()).as_deref(), Some("10:30"), "kept");
+        assert_eq!(stored.away, Some((date(2026, 11, 9), date(2026, 11, 13))), "kept");
+    }
+}

@@ -293,6 +293,11 @@ pub trait Store: Send + Sync + 'static {
     /// expired at `now`, and nothing changed the prospect since. All or nothing.
     async fn undo(&self, rep: &RepRef, undo_id: i64, now: DateTime<Utc>) -> StoreResult<Undone>;
 
+    /// Writes what Slack's profile told of a rep — the zone (unless the rep chose one meanwhile),
+    /// when it was read, and that the rep cannot be messaged — and nothing else of the row, so a
+    /// setting changed while a digest pass ran is kept.
+    async fn save_rep_zone(&self, settings: &RepSettings, now: DateTime<Utc>) -> StoreResult<()>;
+
     /// Stores a recap's action items for one of the rep's prospects; `false` if it is not theirs.
     async fn add_items(
         &self,

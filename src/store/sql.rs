@@ -1563,6 +1563,26 @@ macro_rules! sql_store {
                     Ok(Undone::Restored(Box::new(state)))
                 }
 
+                async fn save_rep_zone(&self, s: &RepSettings, now: DateTime<Utc>) -> StoreResult<()> {
+                    sqlx::query(
+                        "UPDATE reps SET \
+                         tz = CASE WHEN tz_source = 'rep' THEN tz ELSE $1 END, \
+                         tz_source = CASE WHEN tz_source = 'rep' THEN tz_source ELSE $2 END, \
+                         tz_checked_at = $3, unreachable_since = COALESCE($4, unreachable_since), \
+                         updated_at = $5 WHERE team_id = $6 AND user_id = $7",
+                    )
+                    .bind(s.tz.map(|tz| tz.name().to_string()))
+                    .bind(s.tz_source.as_str())
+                    .bind(s.tz_checked_at)
+                    .bind(s.unreachable_since)
+                    .bind(now)
+                    .bind(&s.rep.team_id)
+                    .bind(&s.rep.user_id)
+                    .execute(&self.writer)
+                    .await?;
+                    Ok(())
+                }
+
                 async fn add_items(
                     &self,
                     rep: &RepRef,
