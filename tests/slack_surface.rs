@@ -397,20 +397,43 @@ on_both_apps! {
         assert_eq!(opened[0].body["view"]["callback_id"], "add_prospect");
         let notes = opened[0].body["view"]["blocks"].as_array().unwrap().iter().find(|b| b["block_id"] == "notes").unwrap();
         assert_eq!(notes["element"]["initial_value"], "Can you send pricing for 40 seats by Friday?");
-        let name = opened[0].body["view"]["blocks"].as_array().unwrap().iter().find(|b| b["block_id"] == "name").unwrap();
+        // The author's name, from users.info, is filled in once the form is open.
+        let updated = app.slack.wait_for("views.update", 1, WAIT).await;
+        let name = updated[0].body["view"]["blocks"].as_array().unwrap().iter().find(|b| b["block_id"] == "name").unwrap();
         assert_eq!(name["element"]["initial_value"], "User U0PROSPECT", "the author's name from users.info");
+        assert!(updated[0].body["view_id"].as_str().is_some_and(|id| id.starts_with('V')), "the form just opened: {}", updated[0].body);
         // Used on the rep's own message, the first person it names is the prospect.
         let mut own = shortcut.clone();
         own["trigger_id"] = json!("222.333.own");
         own["message"]["user"] = json!(ALICE);
         own["message"]["text"] = json!("Met <@U0MET|met> at the fair, wants a demo");
         assert_eq!(app.interact(&own).await.0, 200);
-        let opened = app.slack.wait_for("views.open", 2, WAIT).await;
-        let name = opened[1].body["view"]["blocks"].as_array().unwrap().iter().find(|b| b["block_id"] == "name").unwrap();
+        app.slack.wait_for("views.open", 2, WAIT).await;
+        let updated = app.slack.wait_for("views.update", 2, WAIT).await;
+        let name = updated[1].body["view"]["blocks"].as_array().unwrap().iter().find(|b| b["block_id"] == "name").unwrap();
         assert_eq!(name["element"]["initial_value"], "User U0MET");
         let mut unknown = shortcut.clone();
         unknown["callback_id"] = json!("something_else");
         assert_eq!(app.interact(&unknown).await.0, 400);
+    }
+
+    async fn the_shortcut_opens_its_form_at_once_while_the_authors_name_is_slow(app) {
+        // users.info answers after 4 s; the trigger_id would be dead by then.
+        app.slack.fail_next("users.info", 1, common::fake_slack::Failure::Delay(Duration::from_secs(4)));
+        let shortcut = json!({
+            "type": "message_action", "callback_id": "follow_up_on_this", "trigger_id": "999.888.slow",
+            "team": {"id": TEAM, "domain": "acme"}, "user": {"id": ALICE, "name": "alice"},
+            "channel": {"id": "C1", "name": "sales"}, "message_ts": "1700000000.000300",
+            "message": {"type": "message", "user": "U0SLOW", "ts": "1700000000.000300", "text": "Pricing please"},
+            "response_url": app.slack.response_url("slow"),
+        });
+        let started = std::time::Instant::now();
+        assert_eq!(app.interact(&shortcut).await.0, 200);
+        app.slack.wait_for("views.open", 1, WAIT).await;
+        assert!(started.elapsed() < Duration::from_secs(2), "views.open waited for users.info: {:?}", started.elapsed());
+        let updated = app.slack.wait_for("views.update", 1, Duration::from_secs(10)).await;
+        let name = updated[0].body["view"]["blocks"].as_array().unwrap().iter().find(|b| b["block_id"] == "name").unwrap();
+        assert_eq!(name["element"]["initial_value"], "User U0SLOW");
     }
 
     async fn opening_the_home_tab_shows_todays_agenda_and_a_click_there_redraws_it(app) {

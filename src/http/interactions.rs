@@ -110,17 +110,29 @@ fn message_shortcut(state: &AppState, shortcut: MessageAction) -> Answer {
     let slack = state.slack.clone();
     let team = shortcut.team.id;
     tokio::spawn(async move {
-        let name = match &person {
-            Some(user) => slack.user_name(&team, user).await.unwrap_or_else(|e| {
-                tracing::warn!(error = %e, "looking up the message's author failed");
-                None
-            }),
-            None => None,
+        // The form opens at once (a trigger_id lives 3 seconds); the author's name, which may
+        // take users.info a while (and its retries), is filled in after with views.update.
+        let view = crate::slack::modal::add_prospect_view_prefilled(None, text.as_deref());
+        let view_id = match slack.open_view_for_update(&team, &trigger_id, &view).await {
+            Ok(id) => id,
+            Err(e) => {
+                tracing::error!(error = %e, "views.open for the shortcut failed");
+                return;
+            }
         };
-        let view =
-            crate::slack::modal::add_prospect_view_prefilled(name.as_deref(), text.as_deref());
-        if let Err(e) = slack.open_view(&team, &trigger_id, &view).await {
-            tracing::error!(error = %e, "views.open for the shortcut failed");
+        let (Some(user), Some(view_id)) = (person, view_id) else {
+            return;
+        };
+        let name = slack.user_name(&team, &user).await.unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "looking up the message's author failed");
+            None
+        });
+        if let Some(name) = name {
+            let view =
+                crate::slack::modal::add_prospect_view_prefilled(Some(&name), text.as_deref());
+            if let Err(e) = slack.update_view(&team, &view_id, &view).await {
+                tracing::warn!(error = %e, "filling in the author's name failed");
+            }
         }
     });
     Answer::Empty

@@ -289,6 +289,39 @@ impl SlackApi {
     }
 
     /// A user's name as people know it: real name, else display name, else handle.
+    /// `views.open`, answering the new view's id (for a `views.update` once more is known).
+    pub async fn open_view_for_update(
+        &self,
+        team_id: &str,
+        trigger_id: &str,
+        view: &Value,
+    ) -> Result<Option<String>, ApiError> {
+        let answer = self
+            .call(
+                team_id,
+                "views.open",
+                &json!({"trigger_id": trigger_id, "view": view}),
+            )
+            .await?;
+        Ok(answer["view"]["id"].as_str().map(str::to_string))
+    }
+
+    /// `views.update` of an open view by its id.
+    pub async fn update_view(
+        &self,
+        team_id: &str,
+        view_id: &str,
+        view: &Value,
+    ) -> Result<(), ApiError> {
+        self.call(
+            team_id,
+            "views.update",
+            &json!({"view_id": view_id, "view": view}),
+        )
+        .await
+        .map(|_| ())
+    }
+
     pub async fn user_name(
         &self,
         team_id: &str,
