@@ -481,7 +481,7 @@ fn the_message_shortcut_is_the_one_the_code_handles() {
 }
 
 #[test]
-fn home_and_messages_tabs_are_enabled_and_reps_can_write_to_the_bot() {
+fn home_and_messages_tabs_are_enabled_and_the_messages_tab_is_read_only() {
     let manifest = manifest();
     assert_eq!(at(&manifest, "/features/app_home/home_tab_enabled"), true);
     assert_eq!(
@@ -494,7 +494,8 @@ fn home_and_messages_tabs_are_enabled_and_reps_can_write_to_the_bot() {
             &manifest,
             "/features/app_home/messages_tab_read_only_enabled"
         ),
-        false
+        true,
+        "a direct message to the bot would get no answer: the tab takes none"
     );
     assert_eq!(at(&manifest, "/features/bot_user/display_name"), "followup");
 }
