@@ -424,8 +424,20 @@ impl Digester {
         settings: &mut RepSettings,
         now: DateTime<Utc>,
     ) -> Result<(), ServiceError> {
-        match self
-            .slack
+        refresh_zone(&self.slack, &self.service, settings, now).await
+    }
+}
+
+/// Reads the rep's time zone from Slack's profile (never overriding one the rep chose) and stores
+/// only that: by the digest pass once a week, and on a new rep's first command.
+pub async fn refresh_zone(
+    slack: &SlackApi,
+    service: &Service,
+    settings: &mut RepSettings,
+    now: DateTime<Utc>,
+) -> Result<(), ServiceError> {
+    {
+        match slack
             .user_tz(&settings.rep.team_id, &settings.rep.user_id)
             .await
         {
@@ -446,8 +458,8 @@ impl Digester {
         settings.tz_checked_at = Some(now);
         // Only the zone: the row read at the start of the pass may be older than a setting the
         // rep changed since (`settings`, `away`), and writing it back would undo that.
-        self.service.store.save_rep_zone(settings, now).await?;
-        self.service.forget_settings(&settings.rep);
+        service.store.save_rep_zone(settings, now).await?;
+        service.forget_settings(&settings.rep);
         Ok(())
     }
 }

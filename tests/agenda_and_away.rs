@@ -349,19 +349,51 @@ on_both_apps! {
 
 on_both_apps! {
     async fn a_setting_changed_while_the_digest_reads_the_time_zone_is_kept(app) {
-        add(app, ALICE, "Jane Doe").await;
-        // Slack answers the profile slowly; meanwhile the rep changes settings and goes away.
         app.slack.set_user_tz(ALICE, "America/New_York");
+        add(app, ALICE, "Jane Doe").await;
+        // The zone read on the first command is a week old by the next Tuesday's pass.
+        app.slack.wait_for("users.info", 1, WAIT).await;
+        app.clock.set(at(2026, 11, 10, 14, 0));
+        // Slack answers the profile slowly; meanwhile the rep changes settings and goes away.
         app.slack.fail_next("users.info", 1, common::fake_slack::Failure::Delay(Duration::from_millis(1500)));
         let (_, changed) = tokio::join!(app.digest_pass(), async {
             tokio::time::sleep(Duration::from_millis(400)).await;
             app.say(ALICE, "settings digest 10:30").await;
-            app.say(ALICE, "away 2026-11-09 2026-11-13").await
+            app.say(ALICE, "away 2026-11-16 2026-11-20").await
         });
-        assert!(changed.contains("Away from Mon 9 Nov"), "{changed}");
+        assert!(changed.contains("Away from Mon 16 Nov"), "{changed}");
         let stored = app.store.rep_settings(&TestApp::alice()).await.unwrap().unwrap();
         assert_eq!(stored.tz.map(|tz| tz.name().to_string()).as_deref(), Some("America/New_York"), "the zone was read");
         assert_eq!(stored.digest_time.map(|t| t.format("%H:%M").to_string()).as_deref(), Some("10:30"), "kept");
-        assert_eq!(stored.away, Some((date(2026, 11, 9), date(2026, 11, 13))), "kept");
+        assert_eq!(stored.away, Some((date(2026, 11, 16), date(2026, 11, 20))), "kept");
+    }
+}
+
+on_both_apps! {
+    async fn a_new_reps_zone_is_read_from_slack_on_their_first_command(app) {
+        // 03:00 UTC on Tuesday 3 November is still Monday evening in Los Angeles.
+        app.clock.set(at(2026, 11, 3, 3, 0));
+        app.slack.set_user_tz(ALICE, "America/Los_Angeles");
+        app.say(ALICE, "help").await;
+        app.slack.wait_for("users.info", 1, WAIT).await;
+        let mut zone = None;
+        for _ in 0..50 {
+            zone = app.store.rep_settings(&TestApp::alice()).await.unwrap().and_then(|s| s.tz);
+            if zone.is_some() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert_eq!(zone.map(|z| z.name().to_string()).as_deref(), Some("America/Los_Angeles"));
+        let id = add(app, ALICE, "Jane Doe cadence:proposal").await;
+        assert_eq!(state(app, id).await.touches[0].due_on, date(2026, 11, 2), "day 0 is the rep's own today");
+
+        // A zone the rep chose is never overridden by Slack's.
+        app.slack.set_user_tz(BOB, "Asia/Tokyo");
+        app.say(BOB, "settings tz Europe/Berlin").await;
+        app.slack.wait_for("users.info", 2, WAIT).await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let bob = app.store.rep_settings(&followup::domain::RepRef::new(TEAM, BOB)).await.unwrap().unwrap();
+        assert_eq!(bob.tz.map(|z| z.name().to_string()).as_deref(), Some("Europe/Berlin"));
     }
 }

@@ -42,6 +42,26 @@ pub async fn answer(state: &AppState, form: SlashCommand) -> Answer {
     let work = async {
         let settings = state.service.settings(&rep).await?;
         let today = settings.context(state.clock.now()).today;
+        if settings.tz_source == crate::domain::TzSource::Default
+            && settings.tz_checked_at.is_none()
+            && state.slack.has_token()
+        {
+            // A rep never seen: their zone from Slack, after this answer, so the next command's
+            // "today" and the first digest are the rep's own rather than UTC's.
+            let (slack, service, now) = (
+                state.slack.clone(),
+                state.service.clone(),
+                state.clock.now(),
+            );
+            let mut settings = settings.clone();
+            tokio::spawn(async move {
+                if let Err(e) =
+                    crate::digest::refresh_zone(&slack, &service, &mut settings, now).await
+                {
+                    tracing::warn!(error = ?e, "reading a new rep's time zone failed");
+                }
+            });
+        }
         let command = match command::parse(&form.text, today) {
             Ok(command) => command,
             Err(e) => {

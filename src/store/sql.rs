@@ -1564,12 +1564,16 @@ macro_rules! sql_store {
                 }
 
                 async fn save_rep_zone(&self, s: &RepSettings, now: DateTime<Utc>) -> StoreResult<()> {
+                    // A new rep gets a row with the defaults and this zone.
                     sqlx::query(
-                        "UPDATE reps SET \
-                         tz = CASE WHEN tz_source = 'rep' THEN tz ELSE $1 END, \
-                         tz_source = CASE WHEN tz_source = 'rep' THEN tz_source ELSE $2 END, \
-                         tz_checked_at = $3, unreachable_since = COALESCE($4, unreachable_since), \
-                         updated_at = $5 WHERE team_id = $6 AND user_id = $7",
+                        "INSERT INTO reps (team_id, user_id, tz, tz_source, tz_checked_at, unreachable_since, \
+                         created_at, updated_at) VALUES ($6, $7, $1, $2, $3, $4, $5, $5) \
+                         ON CONFLICT (team_id, user_id) DO UPDATE SET \
+                         tz = CASE WHEN reps.tz_source = 'rep' THEN reps.tz ELSE excluded.tz END, \
+                         tz_source = CASE WHEN reps.tz_source = 'rep' THEN reps.tz_source ELSE excluded.tz_source END, \
+                         tz_checked_at = excluded.tz_checked_at, \
+                         unreachable_since = COALESCE(excluded.unreachable_since, reps.unreachable_since), \
+                         updated_at = excluded.updated_at",
                     )
                     .bind(s.tz.map(|tz| tz.name().to_string()))
                     .bind(s.tz_source.as_str())
