@@ -10,8 +10,8 @@ use tokio::sync::watch;
 use crate::clock::{Clock, SystemClock};
 use crate::config::{Config, ServeConfig};
 use crate::digest::Digester;
-use crate::service::Service;
-use crate::slack::api::SlackApi;
+use crate::service::{Roles, Service};
+use crate::slack::api::{DeadTokenHook, SlackApi};
 use crate::slack::signature::SigningSecret;
 use crate::store::{self, Store};
 
@@ -34,12 +34,96 @@ impl AppState {
         secret: SigningSecret,
         default_digest: chrono::NaiveTime,
     ) -> Self {
+        let service = Arc::new(Service::new(store.clone(), clock.clone(), default_digest));
+        slack.on_dead_token(dead_token_recorder(store, clock.clone()));
+        let slack = Arc::new(slack);
+        service.set_roles(Arc::new(SlackRoles::new(slack.clone())));
         Self {
-            service: Arc::new(Service::new(store, clock.clone(), default_digest)),
+            service,
             oauth: None,
-            slack: Arc::new(slack),
+            slack,
             secret,
             clock,
+        }
+    }
+}
+
+/// Records a workspace whose token died, so its reps are no digest candidates until it installs
+/// again, and says so once in the log (not once per rep or per call).
+fn dead_token_recorder(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> DeadTokenHook {
+    Arc::new(move |team_id: &str, code: &str| {
+        let (store, now) = (store.clone(), clock.now());
+        let (team_id, code) = (team_id.to_string(), code.to_string());
+        tokio::spawn(async move {
+            match store.revoke_workspace(&team_id, &code, now, None).await {
+                Ok(true) => tracing::error!(
+                    team = %team_id,
+                    %code,
+                    "Slack refused this workspace's token: no digests or messages go to it until followup is installed there again"
+                ),
+                Ok(false) => {}
+                Err(e) => tracing::error!(error = ?e, team = %team_id, "recording a dead token failed"),
+            }
+        });
+    })
+}
+
+/// How long a user's admin or owner role is remembered.
+const ROLE_MEMORY: std::time::Duration = std::time::Duration::from_secs(600);
+/// How long asking Slack for a role may take: it runs before a command's answer.
+const ROLE_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(1500);
+
+/// A workspace's admins and owners, from `users.info`, remembered for ten minutes.
+struct SlackRoles {
+    slack: Arc<SlackApi>,
+    known: std::sync::Mutex<std::collections::HashMap<(String, String), (bool, std::time::Instant)>>,
+}
+
+impl SlackRoles {
+    fn new(slack: Arc<SlackApi>) -> Self {
+        Self {
+            slack,
+            known: std::sync::Mutex::new(std::collections::HashMap::new()),
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl Roles for SlackRoles {
+    async fn is_admin(&self, team_id: &str, user_id: &str) -> Option<bool> {
+        let key = (team_id.to_string(), user_id.to_string());
+        if let Some((admin, at)) = self
+            .known
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+        {
+            if at.elapsed() < ROLE_MEMORY {
+                return Some(*admin);
+            }
+        }
+        if !self.slack.has_token() {
+            return None;
+        }
+        match tokio::time::timeout(ROLE_TIMEOUT, self.slack.is_workspace_admin(team_id, user_id))
+            .await
+        {
+            Ok(Ok(admin)) => {
+                let mut known = self.known.lock().unwrap_or_else(|e| e.into_inner());
+                if known.len() > 10_000 {
+                    known.retain(|_, (_, at)| at.elapsed() < ROLE_MEMORY);
+                }
+                known.insert(key, (admin, std::time::Instant::now()));
+                Some(admin)
+            }
+            Ok(Err(e)) => {
+                tracing::warn!(error = %e, "asking Slack whether a user is an admin failed");
+                None
+            }
+            Err(_) => {
+                tracing::warn!("Slack did not say in time whether a user is an admin");
+                None
+            }
         }
     }
 }
@@ -90,6 +174,10 @@ pub async fn serve(config: Config, serve: ServeConfig) -> anyhow::Result<()> {
         tracing::info!("OAuth mode: workspaces install at /slack/install");
         state = state.with_oauth(oauth);
     }
+    if state.oauth.is_none() && state.slack.has_token() {
+        let state = state.clone();
+        tokio::spawn(async move { check_static_token(&state).await });
+    }
     let addr = SocketAddr::from(([0, 0, 0, 0], serve.port));
     let listener = TcpListener::bind(addr)
         .await
@@ -127,6 +215,29 @@ pub async fn serve(config: Config, serve: ServeConfig) -> anyhow::Result<()> {
     served?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// With one fixed token (`SLACK_BOT_TOKEN`): asks Slack whose token it is. A workspace marked
+/// revoked or uninstalled whose token works again (installed again, the new token configured)
+/// gets its digests back and its purge called off. Answers the workspace's team id.
+pub async fn check_static_token(state: &AppState) -> Option<String> {
+    let answer = match state.slack.auth_test().await {
+        Ok(answer) => answer,
+        Err(e) => {
+            tracing::error!(error = %e, "SLACK_BOT_TOKEN does not work: check it, or install the app again and set the new token");
+            return None;
+        }
+    };
+    let team = answer["team_id"].as_str()?.to_string();
+    match state.service.store.restore_workspace(&team).await {
+        Ok(true) => {
+            state.slack.forget(&team);
+            tracing::info!(%team, "the workspace's token works again: digests resume and no purge is pending");
+        }
+        Ok(false) => {}
+        Err(e) => tracing::error!(error = ?e, %team, "lifting the workspace's revocation failed"),
+    }
+    Some(team)
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

@@ -56,6 +56,16 @@ pub enum Command {
         #[arg(long)]
         user: Option<String>,
     },
+    /// Delete everything followup holds about a workspace now: prospects (names, emails, phones,
+    /// notes), touches, reps and settings, and its stored token.
+    Purge {
+        /// The Slack workspace (team id), e.g. T0123ABCD.
+        #[arg(long)]
+        team: String,
+        /// Purge even though the workspace still has followup installed.
+        #[arg(long)]
+        force: bool,
+    },
     /// Fill an empty database with a large sales org for benchmarks (see BENCHMARKS.md).
     #[command(hide = true)]
     BenchData {
@@ -99,6 +109,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Digest { at, dry_run }) => digest(at.as_deref(), dry_run).await,
         Some(Command::Import { file, team, user }) => import_csv(&file, &team, &user).await,
         Some(Command::Export { team, user }) => export_csv(&team, user.as_deref()).await,
+        Some(Command::Purge { team, force }) => purge(&team, force).await,
         Some(Command::Demo { port, db, empty }) => {
             crate::demo::run(crate::demo::Options { port, db, empty }).await
         }
@@ -236,6 +247,30 @@ async fn export_csv(team: &str, user: Option<&str>) -> anyhow::Result<()> {
     store.migrate().await?;
     let prospects = store.team_prospects(team, user).await?;
     crate::csv_io::write_prospects(std::io::stdout().lock(), &prospects)?;
+    Ok(())
+}
+
+async fn purge(team: &str, force: bool) -> anyhow::Result<()> {
+    let team = slack_id("--team", team)?;
+    let config = Config::from_env()?;
+    let store = store::open(&config.database_url).await?;
+    store.migrate().await?;
+    // A workspace that never uninstalled may still be using followup: say so rather than
+    // deleting a team's pipeline on a typo'd team id.
+    let uninstalled = store.workspace_revocation(team).await?.is_some();
+    if !uninstalled && !force {
+        anyhow::bail!(
+            "{team} has not uninstalled followup, and its token has not been refused; uninstall the app from that workspace first, or add --force to delete its data anyway"
+        );
+    }
+    let purged = store.purge_workspace(team, chrono::Utc::now()).await?;
+    println!(
+        "purged {team}: {} prospects, {} touches, {} reps{}",
+        purged.prospects,
+        purged.touches,
+        purged.reps,
+        if purged.token { ", and its token" } else { "" }
+    );
     Ok(())
 }
 

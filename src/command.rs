@@ -45,6 +45,9 @@ pub struct SettingsChange {
     pub managers: Option<Vec<String>>,
     /// The workspace's non-working days (empty: none).
     pub holidays: Option<Vec<NaiveDate>>,
+    /// Where the workspace's weekly numbers go: a channel id (`C0123`) or `#name`; `Some(None)`
+    /// goes back to the default.
+    pub team_channel: Option<Option<String>>,
 }
 
 impl SettingsChange {
@@ -287,6 +290,8 @@ struct Token {
     kind: Kind,
     /// Was written in quotes: a name part, never a field.
     quoted: bool,
+    /// The channel id of Slack's `<#C123|sales>` (the text reads `#sales`).
+    channel: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -321,6 +326,7 @@ fn tokenize(text: &str) -> Vec<Token> {
                 text: unescape_entities(&decode_inline(&note)),
                 kind: Kind::Plain,
                 quoted: false,
+                channel: None,
             });
             break;
         }
@@ -346,6 +352,7 @@ fn tokenize(text: &str) -> Vec<Token> {
             text: unescape_entities(&decode_inline(&text)),
             kind: Kind::Plain,
             quoted,
+            channel: None,
         });
     }
     tokens
@@ -443,10 +450,15 @@ fn slack_escape(inner: &str) -> Token {
     } else {
         (Kind::Plain, label.unwrap_or(target).to_string())
     };
+    let channel = target
+        .strip_prefix('#')
+        .filter(|id| !id.is_empty())
+        .map(str::to_string);
     Token {
         text: unescape_entities(&text),
         kind,
         quoted: false,
+        channel,
     }
 }
 
@@ -650,6 +662,7 @@ fn parse_move(rest: &[Token], today: NaiveDate) -> Result<Command, CommandError>
                 text: value.to_string(),
                 kind: Kind::Plain,
                 quoted: false,
+                channel: None,
             }),
             _ => words.push(token.clone()),
         }
@@ -775,6 +788,31 @@ fn parse_settings(rest: &[Token], today: NaiveDate) -> Result<SettingsChange, Co
             days.dedup();
             change.holidays = Some(days);
             i += 1 + taken;
+            continue;
+        }
+        if matches!(
+            key.as_str(),
+            "team-channel" | "teamchannel" | "team_channel" | "channel"
+        ) {
+            let Some(token) = rest.get(i + 1) else {
+                return Err(CommandError::BadSetting(
+                    "team-channel (name the channel, e.g. `settings team-channel #sales`, or `settings team-channel none`)".into(),
+                ));
+            };
+            change.team_channel = Some(match (&token.channel, token.text.as_str()) {
+                (Some(id), _) => Some(id.clone()),
+                (None, word) if matches!(word.to_lowercase().as_str(), "none" | "off" | "default") => {
+                    None
+                }
+                (None, word) if word.starts_with('#') && word.len() > 1 => Some(word.to_string()),
+                _ => {
+                    return Err(CommandError::BadSetting(format!(
+                        "team-channel {} (name a channel with #, e.g. `settings team-channel #sales`)",
+                        token.text
+                    )))
+                }
+            });
+            i += 2;
             continue;
         }
         if matches!(key.as_str(), "managers" | "manager") {

@@ -106,6 +106,27 @@ pub struct Digester {
 /// The pseudo-rep a workspace's weekly channel summary is claimed under.
 const TEAM_SUMMARY: &str = "#team-summary";
 
+/// Each workspace's main time zone: the one most of its reps are in (UTC when none has one yet;
+/// a tie goes to the zone first in name order).
+pub fn main_zones(
+    counts: Vec<(String, Option<String>, i64)>,
+) -> Vec<(String, chrono_tz::Tz)> {
+    let mut best: std::collections::BTreeMap<String, (i64, Option<chrono_tz::Tz>)> =
+        std::collections::BTreeMap::new();
+    for (team, tz, reps) in counts {
+        let entry = best.entry(team).or_insert((0, None));
+        let Some(zone) = tz.and_then(|tz| tz.parse::<chrono_tz::Tz>().ok()) else {
+            continue;
+        };
+        if reps > entry.0 {
+            *entry = (reps, Some(zone));
+        }
+    }
+    best.into_iter()
+        .map(|(team, (_, zone))| (team, zone.unwrap_or(chrono_tz::UTC)))
+        .collect()
+}
+
 impl Digester {
     pub fn new(service: Arc<Service>, slack: Arc<SlackApi>, concurrency: usize) -> Self {
         Self {
@@ -122,26 +143,29 @@ impl Digester {
         self
     }
 
-    /// On Monday, from the default digest time (UTC), once per workspace and week: last week's
-    /// numbers by rep, posted to the team channel. Answers how many summaries were sent.
+    /// On Monday, from the default digest time in the workspace's main time zone (the one most
+    /// of its reps are in), once per workspace and week: last week's numbers by rep, posted to
+    /// the channel its managers set (`/followup settings team-channel`), else to
+    /// `FOLLOWUP_TEAM_CHANNEL`. Answers how many summaries were sent.
     pub async fn team_summaries(&self, now: DateTime<Utc>) -> Result<usize, ServiceError> {
-        let Some(channel) = &self.team_channel else {
-            return Ok(0);
-        };
-        let today = now.date_naive();
-        if today.weekday() != chrono::Weekday::Mon || now.time() < self.service.default_digest {
-            return Ok(0);
-        }
         let store = &self.service.store;
-        let mut by_team: std::collections::BTreeMap<String, Vec<RepRef>> =
-            std::collections::BTreeMap::new();
-        for rep in store.all_reps().await? {
-            by_team.entry(rep.team_id.clone()).or_default().push(rep);
-        }
-        let this_monday = today.and_time(chrono::NaiveTime::MIN).and_utc();
-        let last_monday = this_monday - Duration::days(7);
+        let revoked: std::collections::HashSet<String> =
+            store.revoked_workspaces().await?.into_iter().collect();
         let mut sent = 0;
-        for (team, reps) in by_team {
+        for (team, zone) in main_zones(store.team_zones().await?) {
+            if revoked.contains(&team) {
+                continue;
+            }
+            let local = now.with_timezone(&zone);
+            let today = local.date_naive();
+            if today.weekday() != chrono::Weekday::Mon || local.time() < self.service.default_digest
+            {
+                continue;
+            }
+            let Some(channel) = store.team_channel(&team).await?.or_else(|| self.team_channel.clone())
+            else {
+                continue;
+            };
             let claim = RepRef::new(team.clone(), TEAM_SUMMARY);
             if !store
                 .claim_digest(
@@ -154,15 +178,19 @@ impl Digester {
             {
                 continue;
             }
+            let midnight = chrono::NaiveTime::MIN;
+            let this_monday = crate::domain::schedule::local_instant(today, midnight, zone);
+            let last_monday =
+                crate::domain::schedule::local_instant(today - Duration::days(7), midnight, zone);
             let mut lines = Vec::new();
-            for rep in &reps {
+            for rep in store.all_reps().await?.iter().filter(|r| r.team_id == team) {
                 let a = store.activity(rep, last_monday, this_monday).await?;
                 if a.any() {
                     lines.push((rep.user_id.clone(), a));
                 }
             }
             let message = render::team_week(&lines);
-            let outcome = match self.slack.post_message(&team, channel, &message).await {
+            let outcome = match self.slack.post_message(&team, &channel, &message).await {
                 Ok(ts) => {
                     sent += 1;
                     DigestOutcome::Sent {
@@ -171,7 +199,9 @@ impl Digester {
                     }
                 }
                 Err(e) => {
-                    tracing::error!(error = %e, %team, "posting the team's weekly numbers failed");
+                    if !e.is_token_dead() {
+                        tracing::error!(error = %e, %team, "posting the team's weekly numbers failed");
+                    }
                     DigestOutcome::Failed {
                         error: e.to_string(),
                         retry_at: now + Duration::minutes(RETRY_AFTER_MINUTES),
@@ -364,7 +394,9 @@ impl Digester {
         if !store.claim_digest(&rep, local_date, now, lease).await? {
             return Ok(RepResult::Skipped);
         }
-        let outcome = match self.send(&rep, &message).await {
+        let sent = self.send(&rep, &message).await;
+        let token_dead = sent.as_ref().is_err_and(ApiError::is_token_dead);
+        let outcome = match sent {
             Ok((channel, ts)) => DigestOutcome::Sent { channel, ts },
             Err(e) if e.is_unreachable_user() => DigestOutcome::Unreachable {
                 reason: e.to_string(),
@@ -387,6 +419,11 @@ impl Digester {
             DigestOutcome::Unreachable { reason } => {
                 tracing::warn!(team = %rep.team_id, user = %rep.user_id, %reason, "rep cannot be messaged; skipping until they return");
                 RepResult::Unreachable(rep)
+            }
+            DigestOutcome::Failed { error, .. } if token_dead => {
+                // Said once for the workspace when the token was found dead, not once per rep.
+                tracing::debug!(team = %rep.team_id, user = %rep.user_id, %error, "digest not sent: the workspace's token is dead");
+                RepResult::Failed(rep, error)
             }
             DigestOutcome::Failed { error, .. } => {
                 tracing::error!(team = %rep.team_id, user = %rep.user_id, %error, "digest failed; a later pass retries");
@@ -450,6 +487,8 @@ pub async fn refresh_zone(
             }
             Ok((None, false)) => {}
             Err(e) if e.is_unreachable_user() => settings.unreachable_since = Some(now),
+            // Said once for the workspace; nothing to keep for this rep.
+            Err(e) if e.is_token_dead() => return Ok(()),
             Err(e) => {
                 tracing::warn!(error = %e, "reading the rep's time zone failed; keeping the one we have");
                 return Ok(());

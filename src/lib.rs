@@ -13,6 +13,7 @@ pub mod digest;
 pub mod domain;
 pub mod http;
 pub mod oauth;
+pub mod retention;
 pub mod scheduler;
 pub mod service;
 pub mod settings_cache;

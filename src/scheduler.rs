@@ -1,4 +1,5 @@
-//! The digest scheduler inside `followup serve`: a `cron` tick every minute runs one pass.
+//! The digest scheduler inside `followup serve`: a `cron` tick every minute runs one pass, then
+//! deletes the data of workspaces uninstalled more than 30 days ago.
 
 use std::str::FromStr;
 use std::sync::Arc;
@@ -47,6 +48,12 @@ pub async fn run(digester: Arc<Digester>, clock: Arc<dyn Clock>, mut stop: watch
             ),
             Ok(_) => tracing::debug!(lag_ms, "digest pass: nothing to send"),
             Err(e) => tracing::error!(error = ?e, at = %Utc::now(), "digest pass failed"),
+        }
+        // An index probe when nothing is due: uninstalled workspaces whose 30 days are over.
+        if let Err(e) =
+            crate::retention::purge_expired(digester.service.store.as_ref(), started).await
+        {
+            tracing::error!(error = ?e, "looking for workspaces to purge failed");
         }
     }
 }

@@ -69,6 +69,8 @@ pub enum Reply {
         today: chrono::NaiveDate,
     },
     /// The team's holidays were set by a manager: `moved` touches moved off them.
+    /// Where the workspace's weekly numbers go now (`None`: the default, if any).
+    TeamChannel(Option<String>),
     Holidays {
         days: Vec<chrono::NaiveDate>,
         moved: usize,
@@ -136,7 +138,19 @@ pub struct Service {
     pub clock: Arc<dyn Clock>,
     pub default_digest: NaiveTime,
     settings: SettingsCache,
+    /// Who the workspace's admins and owners are (Slack, when it can be asked).
+    roles: std::sync::OnceLock<Arc<dyn Roles>>,
 }
+
+/// Tells whether a user is an admin or owner of their workspace.
+#[async_trait::async_trait]
+pub trait Roles: Send + Sync {
+    /// `None` when it cannot tell (Slack unreachable, no token).
+    async fn is_admin(&self, team_id: &str, user_id: &str) -> Option<bool>;
+}
+
+/// Who may manage: the workspace's admins and owners, and the people they name.
+pub const MANAGERS_ONLY: &str = "the workspace's admins and owners, and the managers they name with `/followup settings managers @dana @lee`";
 
 enum Resolved {
     One(Box<Prospect>, String),
@@ -151,7 +165,13 @@ impl Service {
             clock,
             default_digest,
             settings: SettingsCache::default(),
+            roles: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Lets the service ask who the workspace's admins and owners are.
+    pub fn set_roles(&self, roles: Arc<dyn Roles>) {
+        let _ = self.roles.set(roles);
     }
 
     /// The rep's settings, or the defaults for a rep never seen.
@@ -653,7 +673,7 @@ impl Service {
     ) -> Result<Reply, ServiceError> {
         if !self.is_manager(rep).await? {
             return Ok(Reply::Problem(
-                "only a manager can set the team's holidays; `/followup settings managers @you` names managers".into(),
+                format!("only a manager can set the team's holidays: {MANAGERS_ONLY}"),
             ));
         }
         self.store.set_team_holidays(&rep.team_id, &days).await?;
@@ -696,13 +716,23 @@ impl Service {
         Ok(Reply::Holidays { days, moved })
     }
 
-    /// Whether the rep is one of the workspace's managers.
+    /// Whether the rep manages the workspace: named as a manager, or one of its admins or owners.
     pub async fn is_manager(&self, rep: &RepRef) -> Result<bool, ServiceError> {
-        Ok(self
+        if self
             .store
             .managers(&rep.team_id)
             .await?
-            .contains(&rep.user_id))
+            .contains(&rep.user_id)
+        {
+            return Ok(true);
+        }
+        Ok(match self.roles.get() {
+            Some(roles) => roles
+                .is_admin(&rep.team_id, &rep.user_id)
+                .await
+                .unwrap_or(false),
+            None => false,
+        })
     }
 
     async fn team_stats(&self, rep: &RepRef, window: Window) -> Result<Reply, ServiceError> {
@@ -733,7 +763,7 @@ impl Service {
     ) -> Result<Reply, ServiceError> {
         if !self.is_manager(rep).await? {
             return Ok(Reply::Problem(
-                "only a manager can reassign prospects; `/followup settings managers @you` names managers".into(),
+                format!("only a manager can reassign prospects: {MANAGERS_ONLY}"),
             ));
         }
         let Some(owner) = self.store.prospect_owner(&rep.team_id, id).await? else {
@@ -807,13 +837,35 @@ impl Service {
             }
             settings.holidays = self.settings(&settings.rep).await?.holidays;
         }
+        if let Some(channel) = change.team_channel.clone() {
+            if !self.is_manager(&settings.rep).await? {
+                return Ok(Reply::Problem(format!(
+                    "only a manager can choose the team channel: {MANAGERS_ONLY}"
+                )));
+            }
+            self.store
+                .set_team_channel(
+                    &settings.rep.team_id,
+                    channel.as_deref(),
+                    &settings.rep.user_id,
+                    self.clock.now(),
+                )
+                .await?;
+            let only_channel = SettingsChange {
+                team_channel: None,
+                ..change.clone()
+            }
+            .is_empty();
+            if only_channel {
+                return Ok(Reply::TeamChannel(channel));
+            }
+        }
         if let Some(managers) = &change.managers {
-            let current = self.store.managers(&settings.rep.team_id).await?;
-            // The first to name managers sets them up; after that only a manager may change them.
-            if !current.is_empty() && !current.contains(&settings.rep.user_id) {
-                return Ok(Reply::Problem(
-                    "only a manager can change who the managers are".into(),
-                ));
+            // Admins and owners name the first managers; a rep cannot make themselves one.
+            if !self.is_manager(&settings.rep).await? {
+                return Ok(Reply::Problem(format!(
+                    "only a manager can change who the managers are: {MANAGERS_ONLY}"
+                )));
             }
             self.store
                 .set_managers(

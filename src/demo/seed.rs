@@ -164,12 +164,14 @@ pub async fn seed(
             }
         }
     }
-    // Dana manages the team: her `/followup stats` shows everyone's numbers.
+    // Dana manages the team (the workspace's admin named her): her `/followup stats` shows
+    // everyone's numbers.
     let dana = RepRef::new(team::TEAM_ID, DANA);
     clock.set(now - Duration::minutes(10));
-    if let Ok(settings) = command::parse("settings managers <@U0DEMODANA|dana>", now.date_naive()) {
-        service.run(&dana, settings).await?;
-    }
+    service
+        .store
+        .set_managers(team::TEAM_ID, &[DANA.to_string()], DANA, now - Duration::minutes(10))
+        .await?;
     // The team's days off over the year end, as a manager sets them.
     let year = if now.month() == 12 || now.month() < 2 {
         now.year() - i32::from(now.month() < 2)

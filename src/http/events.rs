@@ -13,6 +13,9 @@ use crate::slack::payload::EventEnvelope;
 use super::verify::{bad_request, SignedBody};
 use super::Answer;
 
+/// How long a workspace's data is kept after it uninstalls followup, in case it comes back.
+pub const PURGE_AFTER_DAYS: i64 = 30;
+
 pub fn router() -> Router<AppState> {
     Router::new().route(crate::slack::manifest::EVENTS_PATH, post(events))
 }
@@ -64,15 +67,32 @@ pub async fn answer(state: &AppState, envelope: EventEnvelope, redelivery: bool)
                     .as_array()
                     .is_some_and(|b| !b.is_empty());
             if kind == "app_uninstalled" || bot_tokens_revoked {
-                // Deleting is idempotent, so a redelivery does no harm.
-                match state.service.store.delete_workspace(&team_id).await {
+                // Both steps are idempotent, so a redelivery does no harm.
+                let store = &state.service.store;
+                let now = state.clock.now();
+                let purge_after = now + chrono::Duration::days(PURGE_AFTER_DAYS);
+                let removed = async {
+                    let deleted = store.delete_workspace(&team_id).await?;
+                    store
+                        .revoke_workspace(&team_id, kind, now, Some(purge_after))
+                        .await?;
+                    Ok::<_, crate::store::StoreError>(deleted)
+                }
+                .await;
+                match removed {
                     Ok(deleted) => {
-                        state.slack.tokens().forget(&team_id);
-                        tracing::info!(%team_id, kind, deleted, "workspace tokens removed");
+                        state.slack.forget(&team_id);
+                        tracing::info!(
+                            %team_id,
+                            kind,
+                            token_deleted = deleted,
+                            purge_after = %purge_after.date_naive(),
+                            "followup was removed from the workspace: no more digests; its data is deleted on the purge date unless it is installed again"
+                        );
                     }
                     Err(e) => {
                         // Slack delivers the event again later.
-                        tracing::error!(error = ?e, %team_id, "removing workspace tokens failed");
+                        tracing::error!(error = ?e, %team_id, "recording the uninstall failed");
                         return Answer::RetryLater;
                     }
                 }

@@ -29,15 +29,41 @@ pub enum ApiError {
     NoToken,
     #[error("refusing to post to a response URL outside Slack: {0}")]
     ForeignUrl(String),
+    /// The workspace's token is gone: revoked, the app uninstalled, or the account that
+    /// installed it deactivated. Nothing for this workspace works until it installs again.
+    #[error("the workspace's Slack token no longer works (`{0}`)")]
+    TokenDead(String),
 }
+
+/// The answers that mean the token itself is gone, whoever the call was about.
+/// `account_inactive` is about the token's owner (the installing user or the bot), not the rep.
+pub const DEAD_TOKEN_CODES: &[&str] = &[
+    "invalid_auth",
+    "token_revoked",
+    "account_inactive",
+    "not_authed",
+    "token_expired",
+];
+
+/// How long a workspace whose token died is refused without asking Slack; after that one call
+/// tries again (another replica may have seen it installed again).
+pub const DEAD_TOKEN_MEMORY: Duration = Duration::from_secs(60);
+
+/// Told once each time a workspace's token is found dead: (team id, Slack's error code).
+pub type DeadTokenHook = std::sync::Arc<dyn Fn(&str, &str) + Send + Sync>;
 
 impl ApiError {
     /// The rep cannot be reached (blocked the app, left, or deactivated): do not retry.
     pub fn is_unreachable_user(&self) -> bool {
         matches!(self, ApiError::Slack(code) if matches!(code.as_str(),
-            "user_not_found" | "account_inactive" | "user_disabled" | "cannot_dm_bot"
+            "user_not_found" | "user_disabled" | "cannot_dm_bot"
             | "channel_not_found" | "is_archived" | "not_in_channel" | "messages_tab_disabled"
             | "user_is_bot"))
+    }
+
+    /// The workspace's token is gone: stop everything for it, not just this rep.
+    pub fn is_token_dead(&self) -> bool {
+        matches!(self, ApiError::TokenDead(_))
     }
 }
 
@@ -76,6 +102,10 @@ pub struct SlackApi {
     attempt_timeout: Duration,
     /// When each channel last got a message: Slack allows about one a second into one channel.
     last_post: std::sync::Mutex<std::collections::HashMap<String, std::time::Instant>>,
+    /// Workspaces whose token Slack refused lately, with the code and when.
+    dead: std::sync::Mutex<std::collections::HashMap<String, (String, std::time::Instant)>>,
+    /// Records a dead token (set by `AppState`, which owns the store).
+    on_dead: std::sync::OnceLock<DeadTokenHook>,
 }
 
 /// The least time between two messages into one channel.
@@ -127,6 +157,8 @@ impl SlackApi {
             backoff: Duration::from_millis(250),
             attempt_timeout: Duration::from_secs(10),
             last_post: std::sync::Mutex::new(std::collections::HashMap::new()),
+            dead: std::sync::Mutex::new(std::collections::HashMap::new()),
+            on_dead: std::sync::OnceLock::new(),
         })
     }
 
@@ -151,7 +183,53 @@ impl SlackApi {
         &self.tokens
     }
 
+    /// Tells `hook` each time a workspace's token is found dead (once per finding, not per call).
+    pub fn on_dead_token(&self, hook: DeadTokenHook) {
+        let _ = self.on_dead.set(hook);
+    }
+
+    /// Forgets what was learned about a workspace: its cached token and that it was dead (after
+    /// an install, or an uninstall).
+    pub fn forget(&self, team_id: &str) {
+        self.tokens.forget(team_id);
+        self.dead
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(team_id);
+    }
+
+    /// Notes the workspace's token dead when `result` says so, telling the hook the first time.
+    fn noting<T>(&self, team_id: &str, result: Result<T, ApiError>) -> Result<T, ApiError> {
+        if let Err(ApiError::TokenDead(code)) = &result {
+            let first = self
+                .dead
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(
+                    team_id.to_string(),
+                    (code.clone(), std::time::Instant::now()),
+                )
+                .is_none();
+            if first {
+                self.tokens.forget(team_id);
+                if let Some(hook) = self.on_dead.get() {
+                    hook(team_id, code);
+                }
+            }
+        }
+        result
+    }
+
     async fn token(&self, team_id: &str) -> Result<SlackApiToken, ApiError> {
+        {
+            let mut dead = self.dead.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some((code, since)) = dead.get(team_id) {
+                if since.elapsed() < DEAD_TOKEN_MEMORY {
+                    return Err(ApiError::TokenDead(code.clone()));
+                }
+                dead.remove(team_id);
+            }
+        }
         let token = self
             .tokens
             .bot_token(team_id)
@@ -162,6 +240,22 @@ impl SlackApi {
 
     /// Calls a Web API method for a workspace with a JSON body; retries rate limits and server errors.
     pub async fn call(&self, team_id: &str, method: &str, body: &Value) -> Result<Value, ApiError> {
+        let result = self.call_once(team_id, method, body).await;
+        self.noting(team_id, result)
+    }
+
+    /// `auth.test` with the fixed token: whose token it is. A refusal here is not noted against a
+    /// workspace (which one is not known yet).
+    pub async fn auth_test(&self) -> Result<Value, ApiError> {
+        self.call_once("", "auth.test", &json!({})).await
+    }
+
+    async fn call_once(
+        &self,
+        team_id: &str,
+        method: &str,
+        body: &Value,
+    ) -> Result<Value, ApiError> {
         let token = &self.token(team_id).await?;
         let span = tracing::debug_span!("slack_api", method);
         self.retrying(method, || {
@@ -264,13 +358,34 @@ impl SlackApi {
         team_id: &str,
         user_id: &str,
     ) -> Result<(Option<String>, bool), ApiError> {
-        let token = self.token(team_id).await?;
-        let session = self.client.open_session(&token);
-        let request = SlackApiUsersInfoRequest::new(SlackUserId::new(user_id.to_string()));
-        let answer = self
-            .retrying_typed("users.info", || session.users_info(&request))
-            .await?;
+        let answer = self.users_info(team_id, user_id).await?;
         Ok((answer.user.tz, answer.user.deleted.unwrap_or(false)))
+    }
+
+    /// Whether the user is one of the workspace's admins or owners (`users.info`), who manage
+    /// followup for the team unless they name other managers.
+    pub async fn is_workspace_admin(&self, team_id: &str, user_id: &str) -> Result<bool, ApiError> {
+        let flags = self.users_info(team_id, user_id).await?.user.flags;
+        Ok([flags.is_admin, flags.is_owner, flags.is_primary_owner]
+            .iter()
+            .any(|f| f.unwrap_or(false)))
+    }
+
+    /// `users.info`, typed.
+    async fn users_info(
+        &self,
+        team_id: &str,
+        user_id: &str,
+    ) -> Result<SlackApiUsersInfoResponse, ApiError> {
+        let result = async {
+            let token = self.token(team_id).await?;
+            let session = self.client.open_session(&token);
+            let request = SlackApiUsersInfoRequest::new(SlackUserId::new(user_id.to_string()));
+            self.retrying_typed("users.info", || session.users_info(&request))
+                .await
+        }
+        .await;
+        self.noting(team_id, result)
     }
 
     pub async fn open_view(
@@ -327,12 +442,7 @@ impl SlackApi {
         team_id: &str,
         user_id: &str,
     ) -> Result<Option<String>, ApiError> {
-        let token = self.token(team_id).await?;
-        let session = self.client.open_session(&token);
-        let request = SlackApiUsersInfoRequest::new(SlackUserId::new(user_id.to_string()));
-        let answer = self
-            .retrying_typed("users.info", || session.users_info(&request))
-            .await?;
+        let answer = self.users_info(team_id, user_id).await?;
         let profile = answer.user.profile.as_ref();
         let name = profile
             .and_then(|p| p.real_name.clone())
@@ -467,6 +577,9 @@ impl SlackApi {
                         return Err(ApiError::RateLimited);
                     }
                     Duration::from_secs(1)
+                }
+                Err(SlackClientError::ApiError(e)) if DEAD_TOKEN_CODES.contains(&e.code.as_str()) => {
+                    return Err(ApiError::TokenDead(e.code))
                 }
                 Err(SlackClientError::ApiError(e)) => return Err(ApiError::Slack(e.code)),
                 Err(SlackClientError::HttpError(e)) if e.status_code.is_server_error() && !last => {

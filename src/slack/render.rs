@@ -28,7 +28,7 @@ pub const USAGE: &str = "*How to use followup*\n\
 • `/followup week` — the next seven days · `/followup replied jane` · `/followup won jane 12k` · `/followup lost jane went with X`\n\
 • `/followup pause jane` · `resume` · `nurture` · `stop` — anything can be undone for 10 minutes with its Undo button\n\
 • `/followup cadences` · `/followup stats 90d`\n\
-• `/followup settings digest 07:30 tz Europe/Berlin weekends off` · managers: `/followup settings holidays 2026-12-24 2026-12-25`\n\
+• `/followup settings digest 07:30 tz Europe/Berlin weekends off` · managers (admins and owners, and whom they name): `/followup settings managers @dana` · `settings holidays 2026-12-24 2026-12-25` · `settings team-channel #sales`\n\
 • `/followup away monday 2w` — time off (or two dates): no digests, nothing dated inside it · `/followup away` shows it · `/followup back` (or `away off`) ends it early\n\
 Name a prospect by `#12` or any part of the name. Fields for `add`: `company:` `cadence:` `lead:hot|warm|cold` `value:` `start:` `stage:` `pace:fast|normal|slow` `email:` `phone:` `linkedin:` `note:`";
 
@@ -76,6 +76,13 @@ pub fn reply(reply: &Reply, today: NaiveDate) -> Message {
         Reply::AwayStatus { .. } => Message::plain(
             "You have no absence set. `/followup away 2026-12-21 2027-01-01` (or `away monday 2w`) sets one: no digests while you are away, nothing dated inside it, and the backlog spread after you are back.",
         ),
+        Reply::TeamChannel(channel) => Message::plain(match channel {
+            Some(channel) => format!(
+                "✅ The team's weekly numbers go to {} on Monday mornings. Invite followup to it (`/invite @followup`) if it is private.",
+                channel_mention(channel)
+            ),
+            None => "✅ The team channel is back to the default: the weekly numbers go where the install says (`FOLLOWUP_TEAM_CHANNEL`), or nowhere.".to_string(),
+        }),
         Reply::Holidays { days, moved } => Message::plain(if days.is_empty() {
             "✅ The team has no holidays set now.".to_string()
         } else {
@@ -767,6 +774,15 @@ pub fn refresh_summary(
     // digest or `/followup due` shows it.
     out.truncate(blocks::MAX_MESSAGE_BLOCKS);
     out
+}
+
+/// A channel as Slack draws it: `<#C0123>` for an id, the `#name` as typed otherwise.
+fn channel_mention(channel: &str) -> String {
+    if channel.starts_with('#') {
+        escape_entities(channel)
+    } else {
+        format!("<#{channel}>")
+    }
 }
 
 /// `☀️ Good morning · 6 follow-ups for Fri 4 Dec` → `… · 3 follow-ups left for Fri 4 Dec`.

@@ -222,6 +222,51 @@ pub trait Store: Send + Sync + 'static {
     /// Forgets a workspace's tokens (uninstalled, or tokens revoked); `true` if there were any.
     async fn delete_workspace(&self, team_id: &str) -> StoreResult<bool>;
 
+    /// Marks a workspace's token dead (or the app uninstalled): no digest goes to its reps until
+    /// it installs again. With `purge_after`, its data is deleted then ([`Store::purge_due`]); a
+    /// later mark without one keeps an earlier purge date. `true` when it was not marked before.
+    async fn revoke_workspace(
+        &self,
+        team_id: &str,
+        reason: &str,
+        now: DateTime<Utc>,
+        purge_after: Option<DateTime<Utc>>,
+    ) -> StoreResult<bool>;
+
+    /// Lifts a revocation (the token works again); `true` if there was one. A workspace already
+    /// purged stays marked: its data is gone, and a new install starts it afresh.
+    async fn restore_workspace(&self, team_id: &str) -> StoreResult<bool>;
+
+    /// Whether (and why) a workspace is marked revoked.
+    async fn workspace_revocation(&self, team_id: &str) -> StoreResult<Option<Revocation>>;
+
+    /// Every workspace marked revoked and not yet purged (to skip them from the start).
+    async fn revoked_workspaces(&self) -> StoreResult<Vec<String>>;
+
+    /// The workspaces whose purge date has come and whose data is still here.
+    async fn purge_due(&self, now: DateTime<Utc>) -> StoreResult<Vec<String>>;
+
+    /// Deletes everything followup holds about a workspace — prospects with their notes, emails
+    /// and phones, touches, reps, managers, holidays, settings and its token — in one
+    /// transaction, and notes when it was purged.
+    async fn purge_workspace(&self, team_id: &str, now: DateTime<Utc>) -> StoreResult<Purged>;
+
+    /// The channel a workspace's weekly numbers go to, as its managers set it.
+    async fn team_channel(&self, team_id: &str) -> StoreResult<Option<String>>;
+
+    /// Sets (or, with `None`, clears) a workspace's team channel.
+    async fn set_team_channel(
+        &self,
+        team_id: &str,
+        channel: Option<&str>,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+
+    /// Each workspace's reps by time zone (`None` where a rep has none yet): the workspace's main
+    /// zone is its most common one.
+    async fn team_zones(&self) -> StoreResult<Vec<(String, Option<String>, i64)>>;
+
     /// Every prospect of a workspace, or of one rep in it (for export), oldest first.
     async fn team_prospects(
         &self,
@@ -372,6 +417,27 @@ impl std::fmt::Debug for Workspace {
             .field("bot_token_enc", &"***")
             .finish()
     }
+}
+
+/// Why a workspace gets nothing from followup, and what happens to its data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Revocation {
+    /// The Slack error (`token_revoked`, `invalid_auth`, …) or event (`app_uninstalled`).
+    pub reason: String,
+    pub revoked_at: DateTime<Utc>,
+    /// When its data is deleted, after an uninstall.
+    pub purge_after: Option<DateTime<Utc>>,
+    pub purged_at: Option<DateTime<Utc>>,
+}
+
+/// What a purge deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Purged {
+    pub prospects: u64,
+    pub touches: u64,
+    pub reps: u64,
+    /// Whether the workspace's token was stored (OAuth mode) and is now gone.
+    pub token: bool,
 }
 
 /// How a claimed digest ended.

@@ -19,8 +19,8 @@ macro_rules! sql_store {
             };
             use crate::store::rows::{self, PROSPECT_COLUMNS, TOUCH_COLUMNS};
             use crate::store::{
-                Activity, AddJob, Added, Applied, Backend, DigestOutcome, DigestRun, Store, StoreError, StoreResult,
-                Undone, Workspace,
+                Activity, AddJob, Added, Applied, Backend, DigestOutcome, DigestRun, Purged, Revocation, Store,
+                StoreError, StoreResult, Undone, Workspace,
             };
 
             type Conn = <$db as sqlx::Database>::Connection;
@@ -1174,13 +1174,15 @@ macro_rules! sql_store {
                     // of touches or prospects.
                     let due = "EXISTS (SELECT 1 FROM touches t WHERE t.team_id = r.team_id AND t.user_id = r.user_id \
                          AND t.status = 'pending' AND t.due_on <= $1)";
+                    // A workspace whose token died or that uninstalled followup: one primary-key probe.
+                    let live = "NOT EXISTS (SELECT 1 FROM workspace_revocations w WHERE w.team_id = r.team_id)";
                     let sql = match active_since {
                         None => format!(
-                            "SELECT {REP_COLUMNS} FROM reps r WHERE r.unreachable_since IS NULL AND {due} \
+                            "SELECT {REP_COLUMNS} FROM reps r WHERE r.unreachable_since IS NULL AND {live} AND {due} \
                              ORDER BY r.team_id, r.user_id"
                         ),
                         Some(_) => format!(
-                            "SELECT {REP_COLUMNS} FROM reps r WHERE r.unreachable_since IS NULL AND ({due} \
+                            "SELECT {REP_COLUMNS} FROM reps r WHERE r.unreachable_since IS NULL AND {live} AND ({due} \
                              OR EXISTS (SELECT 1 FROM touches d WHERE d.team_id = r.team_id AND d.user_id = r.user_id \
                              AND d.status = 'done' AND d.done_at >= $2) \
                              OR EXISTS (SELECT 1 FROM prospects p WHERE p.team_id = r.team_id AND p.user_id = r.user_id \
@@ -1280,6 +1282,12 @@ macro_rules! sql_store {
                 }
 
                 async fn save_workspace(&self, w: &Workspace, now: DateTime<Utc>) -> StoreResult<()> {
+                    let mut tx = self.writer.begin_with($begin).await?;
+                    // Installed again: digests resume and a pending purge is called off.
+                    sqlx::query("DELETE FROM workspace_revocations WHERE team_id = $1")
+                        .bind(&w.team_id)
+                        .execute(&mut *tx)
+                        .await?;
                     sqlx::query(
                         "INSERT INTO workspaces (team_id, team_name, bot_user_id, app_id, bot_token_enc, scope, \
                          installed_by, installed_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) \
@@ -1296,8 +1304,9 @@ macro_rules! sql_store {
                     .bind(&w.scope)
                     .bind(&w.installed_by)
                     .bind(now)
-                    .execute(&self.writer)
+                    .execute(&mut *tx)
                     .await?;
+                    tx.commit().await?;
                     Ok(())
                 }
 
@@ -1315,6 +1324,190 @@ macro_rules! sql_store {
                         .await?
                         .rows_affected();
                     Ok(deleted > 0)
+                }
+
+                async fn revoke_workspace(
+                    &self,
+                    team_id: &str,
+                    reason: &str,
+                    now: DateTime<Utc>,
+                    purge_after: Option<DateTime<Utc>>,
+                ) -> StoreResult<bool> {
+                    let mut tx = self.writer.begin_with($begin).await?;
+                    let known: Option<Option<DateTime<Utc>>> =
+                        sqlx::query_scalar("SELECT purged_at FROM workspace_revocations WHERE team_id = $1")
+                            .bind(team_id)
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                    match known {
+                        None => {
+                            sqlx::query(
+                                "INSERT INTO workspace_revocations (team_id, reason, revoked_at, purge_after) \
+                                 VALUES ($1, $2, $3, $4)",
+                            )
+                            .bind(team_id)
+                            .bind(reason)
+                            .bind(now)
+                            .bind(purge_after)
+                            .execute(&mut *tx)
+                            .await?;
+                        }
+                        // An uninstall after the token died sets the purge date and its reason; a
+                        // dead token after an uninstall keeps them.
+                        Some(_) if purge_after.is_some() => {
+                            sqlx::query(
+                                "UPDATE workspace_revocations SET reason = $2, \
+                                 purge_after = COALESCE(purge_after, $3) WHERE team_id = $1 AND purged_at IS NULL",
+                            )
+                            .bind(team_id)
+                            .bind(reason)
+                            .bind(purge_after)
+                            .execute(&mut *tx)
+                            .await?;
+                        }
+                        Some(_) => {}
+                    }
+                    tx.commit().await?;
+                    Ok(known.is_none())
+                }
+
+                async fn restore_workspace(&self, team_id: &str) -> StoreResult<bool> {
+                    let lifted = sqlx::query("DELETE FROM workspace_revocations WHERE team_id = $1 AND purged_at IS NULL")
+                        .bind(team_id)
+                        .execute(&self.writer)
+                        .await?
+                        .rows_affected();
+                    Ok(lifted > 0)
+                }
+
+                async fn workspace_revocation(&self, team_id: &str) -> StoreResult<Option<Revocation>> {
+                    let row = sqlx::query(
+                        "SELECT reason, revoked_at, purge_after, purged_at FROM workspace_revocations WHERE team_id = $1",
+                    )
+                    .bind(team_id)
+                    .fetch_optional(&self.reader)
+                    .await?;
+                    row.map(|row| {
+                        Ok(Revocation {
+                            reason: row.try_get("reason")?,
+                            revoked_at: row.try_get("revoked_at")?,
+                            purge_after: row.try_get("purge_after")?,
+                            purged_at: row.try_get("purged_at")?,
+                        })
+                    })
+                    .transpose()
+                }
+
+                async fn revoked_workspaces(&self) -> StoreResult<Vec<String>> {
+                    Ok(sqlx::query_scalar(
+                        "SELECT team_id FROM workspace_revocations WHERE purged_at IS NULL ORDER BY team_id",
+                    )
+                    .fetch_all(&self.reader)
+                    .await?)
+                }
+
+                async fn purge_due(&self, now: DateTime<Utc>) -> StoreResult<Vec<String>> {
+                    Ok(sqlx::query_scalar(
+                        "SELECT team_id FROM workspace_revocations WHERE purge_after IS NOT NULL \
+                         AND purge_after <= $1 AND purged_at IS NULL ORDER BY team_id",
+                    )
+                    .bind(now)
+                    .fetch_all(&self.reader)
+                    .await?)
+                }
+
+                async fn purge_workspace(&self, team_id: &str, now: DateTime<Utc>) -> StoreResult<Purged> {
+                    let mut tx = self.writer.begin_with($begin).await?;
+                    let of_prospects = "prospect_id IN (SELECT id FROM prospects WHERE team_id = $1)";
+                    for table in ["undo_log", "action_items", "stage_changes"] {
+                        sqlx::query(&format!("DELETE FROM {table} WHERE {of_prospects}"))
+                            .bind(team_id)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    let touches = sqlx::query(&format!("DELETE FROM touches WHERE {of_prospects}"))
+                        .bind(team_id)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
+                    sqlx::query(&format!("DELETE FROM enrolments WHERE {of_prospects}"))
+                        .bind(team_id)
+                        .execute(&mut *tx)
+                        .await?;
+                    let prospects = sqlx::query("DELETE FROM prospects WHERE team_id = $1")
+                        .bind(team_id)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
+                    for table in ["digest_runs", "managers", "team_holidays", "team_settings"] {
+                        sqlx::query(&format!("DELETE FROM {table} WHERE team_id = $1"))
+                            .bind(team_id)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    let reps = sqlx::query("DELETE FROM reps WHERE team_id = $1")
+                        .bind(team_id)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
+                    let token = sqlx::query("DELETE FROM workspaces WHERE team_id = $1")
+                        .bind(team_id)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected()
+                        > 0;
+                    // What is kept: that the workspace was purged, and when (no personal data).
+                    sqlx::query(
+                        "INSERT INTO workspace_revocations (team_id, reason, revoked_at, purged_at) \
+                         VALUES ($1, 'purged', $2, $2) \
+                         ON CONFLICT (team_id) DO UPDATE SET purge_after = NULL, purged_at = excluded.purged_at",
+                    )
+                    .bind(team_id)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                    tx.commit().await?;
+                    Ok(Purged { prospects, touches, reps, token })
+                }
+
+                async fn team_channel(&self, team_id: &str) -> StoreResult<Option<String>> {
+                    Ok(sqlx::query_scalar("SELECT team_channel FROM team_settings WHERE team_id = $1")
+                        .bind(team_id)
+                        .fetch_optional(&self.reader)
+                        .await?
+                        .flatten())
+                }
+
+                async fn set_team_channel(
+                    &self,
+                    team_id: &str,
+                    channel: Option<&str>,
+                    by: &str,
+                    now: DateTime<Utc>,
+                ) -> StoreResult<()> {
+                    sqlx::query(
+                        "INSERT INTO team_settings (team_id, team_channel, updated_by, updated_at) VALUES ($1, $2, $3, $4) \
+                         ON CONFLICT (team_id) DO UPDATE SET team_channel = excluded.team_channel, \
+                         updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+                    )
+                    .bind(team_id)
+                    .bind(channel)
+                    .bind(by)
+                    .bind(now)
+                    .execute(&self.writer)
+                    .await?;
+                    Ok(())
+                }
+
+                async fn team_zones(&self) -> StoreResult<Vec<(String, Option<String>, i64)>> {
+                    let rows = sqlx::query(
+                        "SELECT team_id, tz, COUNT(*) AS reps FROM reps GROUP BY team_id, tz ORDER BY team_id, tz",
+                    )
+                    .fetch_all(&self.reader)
+                    .await?;
+                    rows.iter()
+                        .map(|row| Ok((row.try_get("team_id")?, row.try_get("tz")?, row.try_get("reps")?)))
+                        .collect()
                 }
 
                 async fn team_prospects(&self, team_id: &str, user_id: Option<&str>) -> StoreResult<Vec<Prospect>> {
