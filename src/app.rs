@@ -62,7 +62,9 @@ fn dead_token_recorder(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> DeadToke
                     "Slack refused this workspace's token: no digests or messages go to it until followup is installed there again"
                 ),
                 Ok(false) => {}
-                Err(e) => tracing::error!(error = ?e, team = %team_id, "recording a dead token failed"),
+                Err(e) => {
+                    tracing::error!(error = ?e, team = %team_id, "recording a dead token failed")
+                }
             }
         });
     })
@@ -76,7 +78,8 @@ const ROLE_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(1500)
 /// A workspace's admins and owners, from `users.info`, remembered for ten minutes.
 struct SlackRoles {
     slack: Arc<SlackApi>,
-    known: std::sync::Mutex<std::collections::HashMap<(String, String), (bool, std::time::Instant)>>,
+    known:
+        std::sync::Mutex<std::collections::HashMap<(String, String), (bool, std::time::Instant)>>,
 }
 
 impl SlackRoles {
@@ -105,8 +108,11 @@ impl Roles for SlackRoles {
         if !self.slack.has_token() {
             return None;
         }
-        match tokio::time::timeout(ROLE_TIMEOUT, self.slack.is_workspace_admin(team_id, user_id))
-            .await
+        match tokio::time::timeout(
+            ROLE_TIMEOUT,
+            self.slack.is_workspace_admin(team_id, user_id),
+        )
+        .await
         {
             Ok(Ok(admin)) => {
                 let mut known = self.known.lock().unwrap_or_else(|e| e.into_inner());

@@ -801,16 +801,16 @@ fn parse_settings(rest: &[Token], today: NaiveDate) -> Result<SettingsChange, Co
             };
             change.team_channel = Some(match (&token.channel, token.text.as_str()) {
                 (Some(id), _) => Some(id.clone()),
-                (None, word) if matches!(word.to_lowercase().as_str(), "none" | "off" | "default") => {
+                (None, word)
+                    if matches!(word.to_lowercase().as_str(), "none" | "off" | "default") =>
+                {
                     None
                 }
                 (None, word) if word.starts_with('#') && word.len() > 1 => Some(word.to_string()),
-                _ => {
-                    return Err(CommandError::BadSetting(format!(
-                        "team-channel {} (name a channel with #, e.g. `settings team-channel #sales`)",
-                        token.text
-                    )))
-                }
+                _ => return Err(CommandError::BadSetting(format!(
+                    "team-channel {} (name a channel with #, e.g. `settings team-channel #sales`)",
+                    token.text
+                ))),
             });
             i += 2;
             continue;

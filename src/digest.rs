@@ -108,9 +108,7 @@ const TEAM_SUMMARY: &str = "#team-summary";
 
 /// Each workspace's main time zone: the one most of its reps are in (UTC when none has one yet;
 /// a tie goes to the zone first in name order).
-pub fn main_zones(
-    counts: Vec<(String, Option<String>, i64)>,
-) -> Vec<(String, chrono_tz::Tz)> {
+pub fn main_zones(counts: Vec<(String, Option<String>, i64)>) -> Vec<(String, chrono_tz::Tz)> {
     let mut best: std::collections::BTreeMap<String, (i64, Option<chrono_tz::Tz>)> =
         std::collections::BTreeMap::new();
     for (team, tz, reps) in counts {
@@ -162,7 +160,10 @@ impl Digester {
             {
                 continue;
             }
-            let Some(channel) = store.team_channel(&team).await?.or_else(|| self.team_channel.clone())
+            let Some(channel) = store
+                .team_channel(&team)
+                .await?
+                .or_else(|| self.team_channel.clone())
             else {
                 continue;
             };

@@ -22,7 +22,9 @@ pub async fn purge_expired(store: &dyn Store, now: DateTime<Utc>) -> StoreResult
                     "uninstalled workspace's data deleted, 30 days after the uninstall"
                 );
             }
-            Err(e) => tracing::error!(error = ?e, %team, "purging an uninstalled workspace failed; the next tick tries again"),
+            Err(e) => {
+                tracing::error!(error = ?e, %team, "purging an uninstalled workspace failed; the next tick tries again")
+            }
         }
     }
     Ok(purged)

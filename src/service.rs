@@ -672,9 +672,9 @@ impl Service {
         days: Vec<chrono::NaiveDate>,
     ) -> Result<Reply, ServiceError> {
         if !self.is_manager(rep).await? {
-            return Ok(Reply::Problem(
-                format!("only a manager can set the team's holidays: {MANAGERS_ONLY}"),
-            ));
+            return Ok(Reply::Problem(format!(
+                "only a manager can set the team's holidays: {MANAGERS_ONLY}"
+            )));
         }
         self.store.set_team_holidays(&rep.team_id, &days).await?;
         self.settings.forget_team(&rep.team_id);
@@ -762,9 +762,9 @@ impl Service {
         to: &str,
     ) -> Result<Reply, ServiceError> {
         if !self.is_manager(rep).await? {
-            return Ok(Reply::Problem(
-                format!("only a manager can reassign prospects: {MANAGERS_ONLY}"),
-            ));
+            return Ok(Reply::Problem(format!(
+                "only a manager can reassign prospects: {MANAGERS_ONLY}"
+            )));
         }
         let Some(owner) = self.store.prospect_owner(&rep.team_id, id).await? else {
             return Ok(Reply::NotFound(format!("#{id}")));

@@ -330,7 +330,7 @@ on_both_apps! {
         let maria = add(app, ALICE, "Maria Chen cadence:ten-week").await; // 2, 4, 6 Nov …
         let shown = app.say(BOB, "settings holidays 2026-11-04").await;
         assert!(shown.contains("only a manager"), "{shown}");
-        app.say(ALICE, &format!("settings managers <@{ALICE}|alice>")).await;
+        app.slack.make_admin(ALICE);
         let shown = app.say(ALICE, "settings holidays 2026-11-04 2026-11-05 2026-12-25").await;
         assert!(shown.contains("Wed 4 Nov, Thu 5 Nov, Fri 25 Dec") && shown.contains("2 pending touches moved"), "{shown}");
         let dates = pending_dates(&state(app, maria).await);

@@ -402,12 +402,13 @@ digest_tests! {
         let ny = rig.rep("U_NY", chrono_tz::America::New_York, None, true).await;
         rig.enrol(&ny, "Jane Doe", CadenceId::Proposal, at(2026, 11, 2, 13, 0)).await;
         rig.work(&ny, at(2026, 11, 2, 15, 0)).await;
-        assert_eq!(digester.team_summaries(at(2026, 11, 6, 9, 0)).await.unwrap(), 0, "not on a Friday");
-        assert_eq!(digester.team_summaries(at(2026, 11, 9, 7, 0)).await.unwrap(), 0, "not before the digest time");
-        digester.run_pass(at(2026, 11, 9, 9, 0), true).await.unwrap();
+        assert_eq!(digester.team_summaries(at(2026, 11, 6, 14, 0)).await.unwrap(), 0, "not on a Friday");
+        // The workspace's main zone is New York's (its one rep's): 09:00 UTC is 04:00 there.
+        assert_eq!(digester.team_summaries(at(2026, 11, 9, 9, 0)).await.unwrap(), 0, "not before the digest time in New York");
+        digester.run_pass(at(2026, 11, 9, 13, 0), true).await.unwrap();
         assert!(rig.slack.calls_to("chat.postMessage").is_empty(), "a dry run posts nothing");
-        digester.run_pass(at(2026, 11, 9, 9, 0), false).await.unwrap();
-        digester.run_pass(at(2026, 11, 9, 9, 30), false).await.unwrap();
+        digester.run_pass(at(2026, 11, 9, 13, 0), false).await.unwrap();
+        digester.run_pass(at(2026, 11, 9, 13, 30), false).await.unwrap();
         let posts: Vec<_> = rig.delivered().into_iter().filter(|c| c.body["channel"] == "C0TEAM").collect();
         assert_eq!(posts.len(), 1, "once a week");
         let text = common::app::reply_text(&posts[0].body);

@@ -99,7 +99,7 @@ on_both_apps! {
         assert!(month.contains("4 inquiry → 2 sales-ready → 2 qualified → 2 won"), "{month}");
 
         // The manager's view counts the same way.
-        app.say(DANA, &format!("settings managers <@{DANA}|dana>")).await;
+        app.slack.make_admin(DANA);
         let team = app.say(DANA, "stats").await;
         assert!(team.contains("Team numbers · last 30 days") && team.contains("*2 won ($78,000)*"), "{team}");
         assert!(team.contains(&format!("<@{ALICE}>: 2 touches · 1 reply · 2 won ($78,000) · $78,000 recovered · 4.0 avg touches to close")), "{team}");

@@ -660,6 +660,7 @@ fn with_app(backend: Backend, body: fn(&Fuzzed, &Runtime)) {
         let app = TestApp::start(db, start_time()).await;
         let alice_prospect = add(&app, TEAM, ALICE, "Jane Doe jane@acme.com company:Acme").await;
         let bob_prospect = add(&app, TEAM, BOB, "Omar Haddad company:Globex lead:hot").await;
+        app.slack.make_admin(OTHER_MANAGER);
         let (status, _) = app
             .command_in(OTHER_TEAM, OTHER_MANAGER, "settings managers <@U0OTHERMGR>")
             .await;

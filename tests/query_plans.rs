@@ -62,3 +62,59 @@ async fn the_duplicate_check_of_a_batch_of_adds_looks_each_one_up_by_email_and_b
     );
     assert!(!plan.contains("SCAN p"), "plan was:\n{plan}");
 }
+
+#[tokio::test]
+async fn a_revoked_workspace_costs_the_digest_pass_one_primary_key_probe_per_rep() {
+    let db = common::TestDb::sqlite().await;
+    let plan = sqlite_plan(
+        &db.url,
+        "SELECT r.team_id FROM reps r WHERE r.unreachable_since IS NULL \
+         AND NOT EXISTS (SELECT 1 FROM workspace_revocations w WHERE w.team_id = r.team_id) \
+         AND EXISTS (SELECT 1 FROM touches t WHERE t.team_id = r.team_id AND t.user_id = r.user_id \
+         AND t.status = 'pending' AND t.due_on <= '2026-11-02')",
+    )
+    .await;
+    assert!(
+        plan.contains("SEARCH w USING COVERING INDEX sqlite_autoindex_workspace_revocations_1"),
+        "plan was:\n{plan}"
+    );
+    assert!(!plan.contains("SCAN w"), "plan was:\n{plan}");
+}
+
+#[tokio::test]
+async fn the_purge_finds_its_workspaces_and_their_rows_through_indexes() {
+    let db = common::TestDb::sqlite().await;
+    let due = sqlite_plan(
+        &db.url,
+        "SELECT team_id FROM workspace_revocations WHERE purge_after IS NOT NULL \
+         AND purge_after <= '2026-12-01' AND purged_at IS NULL ORDER BY team_id",
+    )
+    .await;
+    assert!(
+        due.contains("workspace_revocations_purge"),
+        "plan was:\n{due}"
+    );
+    for table in [
+        "touches",
+        "enrolments",
+        "undo_log",
+        "action_items",
+        "stage_changes",
+    ] {
+        let plan = sqlite_plan(
+            &db.url,
+            &format!(
+                "DELETE FROM {table} WHERE prospect_id IN (SELECT id FROM prospects WHERE team_id = 'T')"
+            ),
+        )
+        .await;
+        assert!(
+            !plan.contains(&format!("SCAN {table}")),
+            "{table}: plan was:\n{plan}"
+        );
+        assert!(
+            !plan.contains("SCAN prospects"),
+            "{table}: plan was:\n{plan}"
+        );
+    }
+}

@@ -86,7 +86,7 @@ fn readme_has_the_examples_a_rep_pastes() {
 on_both_apps! {
     async fn every_followup_example_in_the_readme_works_when_pasted(app) {
         // What the examples name: Jane, Dana, Lee, #12, a manager (Alice).
-        app.say(ALICE, &format!("settings managers <@{ALICE}|alice>")).await;
+        app.slack.make_admin(ALICE);
         for i in 1..=12 {
             app.say(ALICE, &format!("add Prospect Number{i:02}")).await;
         }

@@ -75,11 +75,60 @@ async fn slack_errors_are_not_retried_and_say_what_slack_said() {
     slack.fail_next(
         "conversations.open",
         1,
-        Failure::ApiError("account_inactive".into()),
+        Failure::ApiError("user_not_found".into()),
     );
     let err = api.open_dm("T1", "U1").await.unwrap_err();
     assert!(err.is_unreachable_user(), "{err}");
+    assert!(err.to_string().contains("user_not_found"), "{err}");
     assert_eq!(slack.count("conversations.open"), 1);
+}
+
+#[tokio::test]
+async fn a_dead_token_is_the_workspaces_not_the_reps_and_is_not_asked_again_for_a_while() {
+    for (i, code) in [
+        "invalid_auth",
+        "token_revoked",
+        "account_inactive",
+        "not_authed",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let slack = FakeSlack::start().await;
+        let api = api(&slack);
+        let told = std::sync::Arc::new(std::sync::Mutex::new(Vec::<(String, String)>::new()));
+        let hook_told = told.clone();
+        api.on_dead_token(std::sync::Arc::new(move |team: &str, code: &str| {
+            hook_told
+                .lock()
+                .unwrap()
+                .push((team.to_string(), code.to_string()))
+        }));
+        slack.fail_next("conversations.open", 1, Failure::ApiError(code.into()));
+        let team = format!("T{i}");
+        let err = api.open_dm(&team, "U1").await.unwrap_err();
+        assert!(
+            err.is_token_dead() && !err.is_unreachable_user(),
+            "{code}: {err}"
+        );
+        // The other reps of the workspace are not tried: Slack is not asked again.
+        let again = api.open_dm(&team, "U2").await.unwrap_err();
+        assert!(again.is_token_dead(), "{again}");
+        assert!(api.user_tz(&team, "U3").await.unwrap_err().is_token_dead());
+        assert_eq!(slack.count("conversations.open"), 1, "{code}");
+        assert_eq!(slack.count("users.info"), 0, "{code}");
+        assert_eq!(
+            *told.lock().unwrap(),
+            vec![(team.clone(), code.to_string())],
+            "told once"
+        );
+        // Another workspace is not affected.
+        assert!(api.open_dm("TOTHER", "U1").await.is_ok());
+        // Installed again: forgotten, and asked again.
+        api.forget(&team);
+        assert!(api.open_dm(&team, "U1").await.is_ok());
+        assert_eq!(slack.count("conversations.open"), 3);
+    }
 }
 
 #[tokio::test]

@@ -9,6 +9,8 @@ use common::slack_requests::event_callback;
 use serde_json::json;
 
 const DANA: &str = "U0DANA";
+/// The workspace's admin: a manager by default, who names the others.
+const ADMIN: &str = "U0ADMIN";
 
 fn start_time() -> chrono::DateTime<chrono::Utc> {
     common::at(2026, 11, 2, 14, 0)
@@ -28,23 +30,30 @@ on_both_apps! {
         app.say(ALICE, "add Jane Doe").await;
         app.say(ALICE, "won jane 5000").await;
         app.say(BOB, "add Bob Prospect").await;
-        // The first to name managers sets them up.
-        assert!(app.say(DANA, &format!("settings managers <@{DANA}|dana>")).await.contains("Settings saved"));
+        // A rep cannot make themselves a manager, even before there are any.
+        let refused = app.say(BOB, &format!("settings managers <@{BOB}|bob>")).await;
+        assert!(refused.contains("only a manager") && refused.contains("admins and owners"), "{refused}");
+        assert!(app.store.managers(TEAM).await.unwrap().is_empty());
+        // The workspace's admin manages by default, and names the managers.
+        app.slack.make_admin(ADMIN);
+        assert!(app.say(ADMIN, &format!("settings managers <@{DANA}|dana>")).await.contains("Settings saved"));
         let team = app.say(DANA, "stats all").await;
         assert!(team.contains("Team numbers") && team.contains(&format!("<@{ALICE}>")) && team.contains(&format!("<@{BOB}>")), "{team}");
         assert!(team.contains("2 inquiry") || team.contains("2 inquiry →"), "{team}");
         let own = app.say(BOB, "stats all").await;
         assert!(own.contains("Your numbers") && !own.contains(&format!("<@{ALICE}>")), "{own}");
-        // After that only a manager may change them.
+        // A named manager may change them; a rep still may not.
         assert!(app.say(BOB, &format!("settings managers <@{BOB}|bob>")).await.contains("only a manager"));
         assert_eq!(app.store.managers(TEAM).await.unwrap(), vec![DANA.to_string()]);
+        assert!(app.say(DANA, &format!("settings managers <@{DANA}|dana> <@{ALICE}|alice>")).await.contains("Settings saved"));
+        assert_eq!(app.store.managers(TEAM).await.unwrap(), vec![ALICE.to_string(), DANA.to_string()]);
     }
 
     async fn a_manager_reassigns_a_prospect_with_its_touches(app) {
         app.say(ALICE, "add Jane Doe").await;
         let jane = id_of(app, ALICE, "jane").await;
         assert!(app.say(BOB, &format!("reassign #{jane} <@{BOB}|bob>")).await.contains("only a manager"));
-        app.say(DANA, &format!("settings managers <@{DANA}|dana>")).await;
+        app.slack.make_admin(DANA);
         let shown = app.say(DANA, &format!("reassign #{jane} <@{BOB}|bob>")).await;
         assert!(shown.contains(&format!("#{jane} is now <@{BOB}>'s")), "{shown}");
         assert!(app.store.prospect_state(&TestApp::alice(), jane).await.unwrap().is_none(), "no longer Alice's");
@@ -87,7 +96,8 @@ on_both_apps! {
         app.say(ALICE, "add Jane Doe company:Acme value:12k stage:qualified").await;
         app.say(ALICE, "add Won Deal value:3k").await;
         app.say(ALICE, "won won deal").await;
-        app.say(DANA, &format!("settings managers <@{DANA}|dana>")).await;
+        app.slack.make_admin(ADMIN);
+        app.say(ADMIN, &format!("settings managers <@{DANA}|dana>")).await;
         app.clock.advance(chrono::Duration::days(2));
         app.event(&event_callback(TEAM, json!({"type": "app_home_opened", "user": ALICE, "tab": "home"}))).await;
         let home = reply_text(&app.slack.wait_for("views.publish", 1, Duration::from_secs(5)).await[0].body);

@@ -21,3 +21,6 @@ CREATE TABLE team_settings (
     updated_by   TEXT NOT NULL,
     updated_at   DATETIME NOT NULL
 );
+
+-- A prospect's action items, found when the prospect goes (a purge, or the foreign key's cascade).
+CREATE INDEX action_items_prospect ON action_items (prospect_id);

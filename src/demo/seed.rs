@@ -170,7 +170,12 @@ pub async fn seed(
     clock.set(now - Duration::minutes(10));
     service
         .store
-        .set_managers(team::TEAM_ID, &[DANA.to_string()], DANA, now - Duration::minutes(10))
+        .set_managers(
+            team::TEAM_ID,
+            &[DANA.to_string()],
+            DANA,
+            now - Duration::minutes(10),
+        )
         .await?;
     // The team's days off over the year end, as a manager sets them.
     let year = if now.month() == 12 || now.month() < 2 {

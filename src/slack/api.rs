@@ -578,7 +578,9 @@ impl SlackApi {
                     }
                     Duration::from_secs(1)
                 }
-                Err(SlackClientError::ApiError(e)) if DEAD_TOKEN_CODES.contains(&e.code.as_str()) => {
+                Err(SlackClientError::ApiError(e))
+                    if DEAD_TOKEN_CODES.contains(&e.code.as_str()) =>
+                {
                     return Err(ApiError::TokenDead(e.code))
                 }
                 Err(SlackClientError::ApiError(e)) => return Err(ApiError::Slack(e.code)),

@@ -33,6 +33,8 @@ pub struct TestApp {
     pub clock: Arc<FixedClock>,
     pub store: Arc<dyn Store>,
     pub http: reqwest::Client,
+    /// What the server runs on: its service and Slack client (for a digest pass as served).
+    pub state: AppState,
     db: TestDb,
 }
 
@@ -89,8 +91,9 @@ impl TestApp {
             .await
             .expect("bind");
         let addr = listener.local_addr().expect("address");
+        let served = state.clone();
         tokio::spawn(async move {
-            let _ = axum::serve(listener, router(state)).await;
+            let _ = axum::serve(listener, router(served)).await;
         });
         TestApp {
             base: format!("http://{addr}"),
@@ -101,8 +104,14 @@ impl TestApp {
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .expect("http client"),
+            state,
             db,
         }
+    }
+
+    /// The database the server runs on, for a command run beside it.
+    pub fn db_url(&self) -> &str {
+        &self.db.url
     }
 
     pub fn now_unix(&self) -> i64 {
@@ -200,18 +209,16 @@ impl TestApp {
 
     /// One digest pass at the app's clock, as the scheduler runs it, sending to the fake Slack.
     pub async fn digest_pass(&self) -> followup::digest::PassReport {
-        let service = Arc::new(followup::service::Service::new(
-            self.store.clone(),
-            self.clock.clone(),
-            chrono::NaiveTime::from_hms_opt(8, 0, 0).expect("time"),
-        ));
-        let api = SlackApi::new(&self.slack.api_url(), Some("xoxb-test-token".into()))
-            .expect("slack client")
-            .with_backoff(Duration::from_millis(10), 4);
-        followup::digest::Digester::new(service, Arc::new(api), 2)
+        self.digester(None)
             .run_pass(self.clock.now(), false)
             .await
             .expect("a digest pass")
+    }
+
+    /// The scheduler's digester, on the server's own service and Slack client.
+    pub fn digester(&self, team_channel: Option<&str>) -> followup::digest::Digester {
+        followup::digest::Digester::new(self.state.service.clone(), self.state.slack.clone(), 2)
+            .with_team_channel(team_channel.map(str::to_string))
     }
 
     pub async fn finish(self) {

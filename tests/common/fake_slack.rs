@@ -346,6 +346,13 @@ impl FakeSlack {
             .insert(user.to_string(), user_json);
     }
 
+    /// Makes `user` an admin of the workspace in `users.info` (who manages followup by default).
+    pub fn make_admin(&self, user: &str) {
+        let mut json = default_user(user, "UTC");
+        json["is_admin"] = json!(true);
+        self.set_user_json(user, json);
+    }
+
     /// Replaces the default successful reply of `method` (e.g. `oauth.v2.access`). Sent as is,
     /// so include `"ok": true`.
     pub fn set_reply(&self, method: &str, reply: Value) {
