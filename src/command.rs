@@ -807,10 +807,12 @@ fn parse_settings(rest: &[Token], today: NaiveDate) -> Result<SettingsChange, Co
                     None
                 }
                 (None, word) if word.starts_with('#') && word.len() > 1 => Some(word.to_string()),
-                _ => return Err(CommandError::BadSetting(format!(
+                _ => {
+                    return Err(CommandError::BadSetting(format!(
                     "team-channel {} (name a channel with #, e.g. `settings team-channel #sales`)",
                     token.text
-                ))),
+                )))
+                }
             });
             i += 2;
             continue;

@@ -11,6 +11,7 @@ use common::app::{reply_text, TestApp, ALICE, BOB, TEAM};
 use common::fake_slack::FakeSlack;
 use common::slack_requests::{
     block_actions, bot_message, button_action, message_container, overflow_action,
+    static_select_action,
 };
 use common::{at, date};
 use followup::domain::{ProspectState, ProspectStatus, TouchStatus};
@@ -67,6 +68,32 @@ fn find_element(blocks: &Value, action_id: &str, value_prefix: &str) -> (String,
         }
     }
     panic!("no `{action_id}` for `{value_prefix}` in {blocks}")
+}
+
+/// The block with this id, if the message has one.
+fn find_block<'a>(blocks: &'a Value, block_id: &str) -> Option<&'a Value> {
+    blocks
+        .as_array()?
+        .iter()
+        .find(|b| b["block_id"].as_str() == Some(block_id))
+}
+
+/// [`find_element`], or `None` when the message has no such button.
+fn find_element_opt(
+    blocks: &Value,
+    action_id: &str,
+    value_prefix: &str,
+) -> Option<(String, Value)> {
+    let has = blocks.as_array()?.iter().any(|b| {
+        b["elements"].as_array().into_iter().flatten().any(|e| {
+            e["action_id"] == action_id
+                && e["value"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .starts_with(value_prefix)
+        })
+    });
+    has.then(|| find_element(blocks, action_id, value_prefix))
 }
 
 /// A click on a message holding `blocks`, answered through `response_url` `url_name`.
@@ -168,6 +195,34 @@ on_both_apps! {
 
         let update = click_and_update(app, done_click(&blocks, ana), &blocks, "digest").await;
         assert!(reply_text(&update).contains("1 follow-up left for Wed 4 Nov"), "{}", reply_text(&update));
+    }
+
+    async fn two_quick_clicks_on_one_message_never_bring_back_a_handled_touchs_buttons(app) {
+        let kevin = add(app, ALICE, "Kevin Walsh lead:hot").await;
+        let ana = add(app, ALICE, "Ana Lima cadence:proposal").await;
+        let bo = add(app, ALICE, "Bo Berg cadence:proposal").await;
+        app.clock.set(at(2026, 11, 4, 9, 0));
+        app.digest_pass().await;
+        let posted = app.slack.wait_for("chat.postMessage", 1, WAIT).await;
+        let original = posted[0].body["blocks"].clone();
+        // Two clicks in quick succession: Slack sends each with the message as it was drawn.
+        click_and_update(app, done_click(&original, kevin), &original, "first").await;
+        let snooze = {
+            let (block_id, menu) = find_element(&original, "touch_snooze", &format!("{ana}."));
+            let value = menu["options"][1]["value"].as_str().expect("the 3-day option").to_string();
+            static_select_action("touch_snooze", &value, &block_id)
+        };
+        let second = click_and_update(app, snooze, &original, "second").await;
+        let shown = reply_text(&second);
+        let kevin_touch = state(app, kevin).await.touches[0].id;
+        assert!(
+            find_block(&second["blocks"], &format!("act.{kevin_touch}")).is_none(),
+            "Kevin's buttons are not back: {shown}"
+        );
+        assert!(shown.contains("Logged touch 1 of"), "Kevin's line says what became of it: {shown}");
+        assert!(shown.contains("Ana Lima") && shown.contains("Mon 9 Nov"), "the clicked one: {shown}");
+        assert!(find_element_opt(&second["blocks"], "touch_done", &format!("{bo}.")).is_some(), "Bo keeps his buttons: {shown}");
+        assert!(shown.contains("1 follow-up left"), "{shown}");
     }
 
     async fn undo_takes_a_done_back_once_and_the_touch_is_back_with_its_buttons(app) {

@@ -327,8 +327,9 @@ async fn in_place(
     let (blocks, text) = match (original_blocks(click), ids) {
         (Some(blocks), Some((section, actions))) => {
             let patched = render::patch_blocks(blocks, &section, &actions, result, undo);
+            let settled = settle_from_store(state, rep, patched, &agenda).await?;
             (
-                render::refresh_summary(&patched, &agenda),
+                render::refresh_summary(&settled, &agenda),
                 original_text(click),
             )
         }
@@ -344,6 +345,28 @@ async fn in_place(
         }
     };
     Ok(json!({"replace_original": true, "text": text, "blocks": blocks}))
+}
+
+/// The message Slack sent back is the copy from when it was clicked: a touch handled meanwhile
+/// (a second quick click on another entry, a command, the Home tab) still has its buttons there.
+/// Each such touch is drawn again from the store, as what became of it, so an update never
+/// brings back buttons for something already done.
+async fn settle_from_store(
+    state: &AppState,
+    rep: &RepRef,
+    blocks: Vec<Value>,
+    agenda: &crate::domain::due::DueReport,
+) -> Result<Vec<Value>, crate::service::ServiceError> {
+    let settled = render::settled_touches(&blocks, agenda);
+    if settled.is_empty() {
+        return Ok(blocks);
+    }
+    let mut lines = Vec::with_capacity(settled.len());
+    for (touch, prospect) in settled {
+        let now = state.service.store.prospect_state(rep, prospect).await?;
+        lines.push((touch, render::settled_line(now.as_ref(), touch)));
+    }
+    Ok(render::settle_blocks(blocks, &lines))
 }
 
 /// After an undo: the item is drawn again from the store where its result line was, with its
@@ -368,8 +391,9 @@ async fn undone_in_place(
             if item.is_empty() {
                 item.push(crate::slack::blocks::section_with_id(&section, &line));
             }
+            let unpatched = render::unpatch_blocks(blocks, &section, &undo_block, item);
             render::refresh_summary(
-                &render::unpatch_blocks(blocks, &section, &undo_block, item),
+                &settle_from_store(state, rep, unpatched, &agenda).await?,
                 &agenda,
             )
         }

@@ -1313,6 +1313,96 @@ pub fn patch_blocks(
     out
 }
 
+/// What became of a touch that was handled elsewhere (another click on the same message, a
+/// command, the Home tab) since the message was drawn: one line from the store, no buttons.
+pub fn settled_line(state: Option<&ProspectState>, touch_id: crate::domain::TouchId) -> String {
+    let Some(state) = state else {
+        return "This prospect is no longer on your list.".to_string();
+    };
+    let p = &state.prospect;
+    let name = who(p);
+    if matches!(
+        p.status,
+        ProspectStatus::Won
+            | ProspectStatus::Lost
+            | ProspectStatus::Stopped
+            | ProspectStatus::Replied
+    ) {
+        return format!("🏁 {name}: {}.", p.status.as_str());
+    }
+    let Some(touch) = state.touches.iter().find(|t| t.id == touch_id) else {
+        return format!("✔️ {name}: already handled.");
+    };
+    match touch.status {
+        TouchStatus::Done => {
+            let how = touch
+                .channel
+                .map(|c| format!(" by {}", c.label()))
+                .unwrap_or_default();
+            format!("✅ Logged {} for {name}{how}.", touch.position())
+        }
+        TouchStatus::Skipped | TouchStatus::Cancelled => {
+            format!("⏭️ {name}: {} skipped.", touch.position())
+        }
+        TouchStatus::Paused => format!("⏸️ {name}: paused."),
+        TouchStatus::Pending => format!(
+            "💤 {name}: {} moved to {}.",
+            touch.position(),
+            short_date(touch.due_on)
+        ),
+    }
+}
+
+/// The touches of a message (by their `act.<touch>` buttons) that `report` no longer has due,
+/// with the prospect each belongs to: handled since the message was drawn.
+pub fn settled_touches(
+    blocks: &[serde_json::Value],
+    report: &DueReport,
+) -> Vec<(crate::domain::TouchId, crate::domain::ProspectId)> {
+    let due: std::collections::HashSet<crate::domain::TouchId> = report
+        .overdue
+        .iter()
+        .chain(&report.due_today)
+        .map(|t| t.touch.id)
+        .collect();
+    blocks
+        .iter()
+        .filter_map(|b| {
+            let touch: crate::domain::TouchId = b
+                .get("block_id")?
+                .as_str()?
+                .strip_prefix("act.")?
+                .parse()
+                .ok()?;
+            if due.contains(&touch) {
+                return None;
+            }
+            // Every button of a touch carries `prospect.touch` as its value.
+            let prospect = b["elements"]
+                .as_array()?
+                .iter()
+                .find_map(|e| e["value"].as_str()?.split('.').next()?.parse().ok())?;
+            Some((touch, prospect))
+        })
+        .collect()
+}
+
+/// [`patch_blocks`] for each settled touch: its entry becomes `lines`' line, without buttons.
+pub fn settle_blocks(
+    blocks: Vec<serde_json::Value>,
+    lines: &[(crate::domain::TouchId, String)],
+) -> Vec<serde_json::Value> {
+    lines.iter().fold(blocks, |blocks, (touch, line)| {
+        patch_blocks(
+            &blocks,
+            &format!("touch.{touch}"),
+            &format!("act.{touch}"),
+            line,
+            None,
+        )
+    })
+}
+
 /// An Undo button's block id: this, then the id of the buttons it replaced.
 pub const UNDO_PREFIX: &str = "undo.";
 
