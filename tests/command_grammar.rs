@@ -275,6 +275,7 @@ fn settings_show_or_change() {
             daily_cap: None,
             managers: None,
             holidays: None,
+            team_channel: None,
         })
     );
     assert!(matches!(
@@ -342,6 +343,25 @@ fn managers_and_reassign_take_slack_mentions() {
         err("settings managers dana"),
         CommandError::BadSetting(_)
     ));
+    // The team channel: Slack's channel mention gives the id; `#name` as typed is kept; `none`
+    // goes back to the default.
+    for (typed, wanted) in [
+        ("settings team-channel <#C0SALES|sales>", Some("C0SALES")),
+        ("settings team-channel #sales", Some("#sales")),
+        ("settings team-channel none", None),
+    ] {
+        assert_eq!(
+            ok(typed),
+            Command::Settings(SettingsChange {
+                team_channel: Some(wanted.map(str::to_string)),
+                ..SettingsChange::default()
+            }),
+            "{typed}"
+        );
+    }
+    for typed in ["settings team-channel", "settings team-channel sales"] {
+        assert!(matches!(err(typed), CommandError::BadSetting(_)), "{typed}");
+    }
     assert_eq!(
         ok("reassign #12 <@U0BOB|bob>"),
         Command::Reassign {
