@@ -62,3 +62,19 @@ async fn the_duplicate_check_of_a_batch_of_adds_looks_each_one_up_by_email_and_b
     );
     assert!(!plan.contains("SCAN p"), "plan was:\n{plan}");
 }
+
+#[tokio::test]
+async fn forgetting_used_install_links_reads_only_the_old_ones_through_an_index() {
+    let db = common::TestDb::sqlite().await;
+    // The prune `claim_oauth_state` runs before each claim (src/store/sql.rs).
+    let plan = sqlite_plan(
+        &db.url,
+        "DELETE FROM oauth_states WHERE used_at < '2026-11-01 14:00:00+00:00'",
+    )
+    .await;
+    assert!(
+        plan.contains("SEARCH oauth_states USING INDEX oauth_states_used_at (used_at<?)"),
+        "plan was:\n{plan}"
+    );
+    assert!(!plan.contains("SCAN"), "plan was:\n{plan}");
+}
