@@ -251,6 +251,37 @@ oauth_tests! {
         assert!(app.store.workspace_token("T0SECOND").await.unwrap().is_none());
     }
 
+    async fn an_org_wide_install_is_refused_with_instructions_and_stores_nothing(app) {
+        app.slack.set_reply("oauth.v2.access", json!({
+            "ok": true, "access_token": "xoxb-org-wide", "token_type": "bot",
+            "scope": "commands,chat:write,im:write,users:read", "bot_user_id": "U0BOT", "app_id": "A0FAKEAPP",
+            "team": null, "enterprise": {"id": "E0GLOBEX", "name": "Globex Corp"}, "is_enterprise_install": true,
+            "authed_user": {"id": "U0ADMIN"},
+        }));
+        let started = fresh_state(app).await;
+        let Answer { status, page, .. } = callback(app, "code=org", &started).await;
+        assert_eq!(status, 403, "{page}");
+        for said in ["followup is installed per workspace", "Globex Corp", "not org-wide", "Nothing was stored", "/slack/install", "choose a single workspace"] {
+            assert!(page.contains(said), "{said}: {page}");
+        }
+        assert_eq!(app.slack.count("oauth.v2.access"), 1);
+        for key in ["E0GLOBEX", ""] {
+            assert!(app.store.workspace_token(key).await.unwrap().is_none(), "nothing stored under {key:?}");
+        }
+    }
+
+    async fn a_workspace_inside_an_org_installs_under_its_own_team_id(app) {
+        let mut reply = access_reply("T0GLOBEXSALES", "xoxb-globex-sales");
+        reply["enterprise"] = json!({"id": "E0GLOBEX", "name": "Globex Corp"});
+        app.slack.set_reply("oauth.v2.access", reply);
+        let started = fresh_state(app).await;
+        let Answer { status, page, .. } = callback(app, "code=ws", &started).await;
+        assert_eq!(status, 200, "{page}");
+        let stored = app.store.workspace_token("T0GLOBEXSALES").await.unwrap().expect("stored by team id");
+        assert_eq!(cipher().decrypt("T0GLOBEXSALES", &stored).unwrap(), "xoxb-globex-sales");
+        assert!(app.store.workspace_token("E0GLOBEX").await.unwrap().is_none());
+    }
+
     async fn an_install_link_opened_without_its_browsers_cookie_is_refused(app) {
         app.slack.set_reply("oauth.v2.access", access_reply("T0ACME", "xoxb-acme"));
         let mine = fresh_state(app).await;

@@ -192,6 +192,14 @@ async fn complete(
                 &format!("Slack answered `{code}`. {again}"),
             );
         }
+        Err(e @ ApiError::Unexpected(_)) => {
+            tracing::error!(error = %e, "oauth.v2.access answered something unreadable");
+            return page(
+                StatusCode::BAD_GATEWAY,
+                "Slack's answer was not understood",
+                &format!("Please try again in a minute. {again}"),
+            );
+        }
         Err(e) => {
             tracing::error!(error = %e, "oauth.v2.access failed");
             return page(
@@ -201,9 +209,36 @@ async fn complete(
             );
         }
     };
-    use slack_morphism::prelude::ValueStruct;
-    let team_id = access.team.id.value().to_string();
-    let token = access.access_token.value().to_string();
+    if access.is_enterprise_install {
+        let org = access
+            .enterprise
+            .as_ref()
+            .map(|e| e.name.clone().unwrap_or_else(|| e.id.clone()))
+            .unwrap_or_else(|| "your".into());
+        tracing::warn!(enterprise = %org, "org-wide install refused");
+        return page(
+            StatusCode::FORBIDDEN,
+            "followup is installed per workspace",
+            &format!(
+                "Slack installed followup for the whole {org} organization at once (an org-wide \
+                 Enterprise Grid install), and followup is installed into one workspace at a time, \
+                 not org-wide. Nothing was stored. To use it in your organization, start again at \
+                 {INSTALL_PATH} and, on Slack's page, choose a single workspace of the organization \
+                 (the menu at the top right), not the organization itself; an org admin may need to \
+                 approve the app for that workspace first. Each workspace that wants followup \
+                 installs it the same way."
+            ),
+        );
+    }
+    let Some(team) = access.team.filter(|t| !t.id.is_empty()) else {
+        return page(
+            StatusCode::BAD_REQUEST,
+            "followup was not installed",
+            &format!("Slack did not say which workspace it was installed in. {again}"),
+        );
+    };
+    let team_id = team.id;
+    let token = access.access_token;
     if !token.starts_with("xoxb-") {
         return page(
             StatusCode::BAD_REQUEST,
@@ -213,11 +248,11 @@ async fn complete(
     }
     let workspace = Workspace {
         bot_token_enc: oauth.cipher.encrypt(&team_id, &token),
-        team_name: access.team.name.clone(),
-        bot_user_id: access.bot_user_id.as_ref().map(|u| u.value().to_string()),
-        app_id: Some(access.app_id.value().to_string()),
-        scope: Some(access.scope.value().to_string()),
-        installed_by: Some(access.authed_user.id.value().to_string()),
+        team_name: team.name.clone(),
+        bot_user_id: access.bot_user_id,
+        app_id: access.app_id,
+        scope: access.scope,
+        installed_by: access.authed_user.map(|u| u.id),
         team_id: team_id.clone(),
     };
     if let Err(e) = state
@@ -235,7 +270,7 @@ async fn complete(
     }
     state.slack.tokens().forget(&team_id);
     tracing::info!(team = %team_id, "workspace installed");
-    let name = access.team.name.unwrap_or(team_id);
+    let name = team.name.unwrap_or(team_id);
     page(
         StatusCode::OK,
         "followup is installed",

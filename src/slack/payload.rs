@@ -152,3 +152,34 @@ pub enum EventEnvelope {
     #[serde(rename = "app_rate_limited")]
     AppRateLimited {},
 }
+
+/// An id with its display name (`team`, `enterprise`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct NamedId {
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// `oauth.v2.access`'s answer, the fields followup reads. Parsed here rather than with
+/// slack-morphism's `SlackOAuthV2AccessTokenResponse`, which requires a `team` and has no
+/// `enterprise` or `is_enterprise_install`: an org-wide (Enterprise Grid) install answers with
+/// `team: null`, and must be told apart to be refused. Not `Debug`: it holds the token.
+#[derive(Clone, Deserialize)]
+pub struct OAuthAccess {
+    pub access_token: String,
+    #[serde(default)]
+    pub scope: Option<String>,
+    #[serde(default)]
+    pub bot_user_id: Option<String>,
+    #[serde(default)]
+    pub app_id: Option<String>,
+    #[serde(default)]
+    pub team: Option<NamedId>,
+    #[serde(default)]
+    pub enterprise: Option<NamedId>,
+    #[serde(default)]
+    pub is_enterprise_install: bool,
+    #[serde(default)]
+    pub authed_user: Option<IdField>,
+}
