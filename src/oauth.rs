@@ -1,5 +1,6 @@
-//! Installing followup in many workspaces: OAuth v2 with a signed, expiring `state`, and each
-//! workspace's bot token encrypted at rest (ChaCha20-Poly1305, bound to its team id).
+//! Installing followup in many workspaces: OAuth v2 with a signed, expiring, single-use `state`
+//! bound to the browser that asked for it, and each workspace's bot token encrypted at rest
+//! (ChaCha20-Poly1305, bound to its team id).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -119,6 +120,23 @@ pub enum StateError {
     Forged,
     #[error("the install link has expired")]
     Expired,
+    #[error("this browser did not start this install (it was started in another browser, or cookies are blocked)")]
+    NoCookie,
+    #[error("the install was started in another browser")]
+    OtherBrowser,
+    #[error("the install link was already used")]
+    Used,
+}
+
+/// The cookie that binds an install to the browser that started it.
+pub const STATE_COOKIE: &str = "followup_oauth_state";
+
+/// What `GET /slack/install` hands out: the `state` for Slack's authorize page, and the nonce the
+/// browser keeps in [`STATE_COOKIE`]. The state carries only a hash of the nonce, so the link
+/// alone (in a log, a history, a referrer) cannot complete an install.
+pub struct IssuedState {
+    pub state: String,
+    pub cookie: String,
 }
 
 fn state_mac(secret: &str, payload: &str) -> Vec<u8> {
@@ -129,18 +147,36 @@ fn state_mac(secret: &str, payload: &str) -> Vec<u8> {
     mac.finalize().into_bytes().to_vec()
 }
 
-/// A `state` that expires after [`STATE_TTL_MINUTES`]: `expiry.random.signature`.
-pub fn issue_state(secret: &str, now: DateTime<Utc>) -> String {
-    use chacha20poly1305::aead::rand_core::RngCore;
-    let mut random = [0u8; 16];
-    OsRng.fill_bytes(&mut random);
-    let expiry = (now + Duration::minutes(STATE_TTL_MINUTES)).timestamp();
-    let payload = format!("{expiry}.{}", URL_SAFE_NO_PAD.encode(random));
-    let signature = URL_SAFE_NO_PAD.encode(state_mac(secret, &payload));
-    format!("{payload}.{signature}")
+fn nonce_hash(cookie: &str) -> Vec<u8> {
+    use sha2::Digest;
+    Sha256::digest(cookie.as_bytes()).to_vec()
 }
 
-pub fn check_state(secret: &str, state: &str, now: DateTime<Utc>) -> Result<(), StateError> {
+/// A `state` that expires after [`STATE_TTL_MINUTES`], `expiry.sha256(nonce).signature`, and its
+/// nonce for the browser's cookie.
+pub fn issue_state(secret: &str, now: DateTime<Utc>) -> IssuedState {
+    use chacha20poly1305::aead::rand_core::RngCore;
+    let mut random = [0u8; 32];
+    OsRng.fill_bytes(&mut random);
+    let cookie = URL_SAFE_NO_PAD.encode(random);
+    let expiry = (now + Duration::minutes(STATE_TTL_MINUTES)).timestamp();
+    let payload = format!("{expiry}.{}", URL_SAFE_NO_PAD.encode(nonce_hash(&cookie)));
+    let signature = URL_SAFE_NO_PAD.encode(state_mac(secret, &payload));
+    IssuedState {
+        state: format!("{payload}.{signature}"),
+        cookie,
+    }
+}
+
+/// Checks everything about a `state` that needs no database: signed by this server, unexpired,
+/// and brought back by the browser holding its cookie. Answers the nonce's hash, which the
+/// caller claims in the store so the state works once ([`StateError::Used`] otherwise).
+pub fn check_state(
+    secret: &str,
+    state: &str,
+    cookie: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<String, StateError> {
     let (payload, signature) = state.rsplit_once('.').ok_or(StateError::Malformed)?;
     let given = URL_SAFE_NO_PAD
         .decode(signature)
@@ -149,15 +185,21 @@ pub fn check_state(secret: &str, state: &str, now: DateTime<Utc>) -> Result<(), 
     if !bool::from(expected.ct_eq(&given)) {
         return Err(StateError::Forged);
     }
-    let expiry: i64 = payload
-        .split('.')
-        .next()
-        .and_then(|e| e.parse().ok())
-        .ok_or(StateError::Malformed)?;
+    let (expiry, hash) = payload.split_once('.').ok_or(StateError::Malformed)?;
+    let expiry: i64 = expiry.parse().map_err(|_| StateError::Malformed)?;
     if now.timestamp() > expiry {
         return Err(StateError::Expired);
     }
-    Ok(())
+    let signed_hash = URL_SAFE_NO_PAD
+        .decode(hash)
+        .map_err(|_| StateError::Malformed)?;
+    let cookie = cookie
+        .filter(|c| !c.is_empty())
+        .ok_or(StateError::NoCookie)?;
+    if !bool::from(nonce_hash(cookie).ct_eq(&signed_hash)) {
+        return Err(StateError::OtherBrowser);
+    }
+    Ok(hash.to_string())
 }
 
 /// Bot tokens per workspace, from the store, decrypted once and kept in memory.

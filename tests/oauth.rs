@@ -31,29 +31,77 @@ fn access_reply(team: &str, token: &str) -> serde_json::Value {
     })
 }
 
-async fn get(app: &TestApp, path: &str) -> (u16, String, Option<String>) {
-    let response = app
-        .http
-        .get(format!("{}{path}", app.base))
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    let location = response
-        .headers()
-        .get("location")
-        .map(|l| l.to_str().unwrap().to_string());
-    (status, response.text().await.unwrap(), location)
+struct Answer {
+    status: u16,
+    page: String,
+    location: Option<String>,
+    set_cookies: Vec<String>,
 }
 
-async fn fresh_state(app: &TestApp) -> String {
-    let (status, _, location) = get(app, "/slack/install").await;
-    assert_eq!(status, 302);
-    let location = location.unwrap();
+async fn get_with(app: &TestApp, path: &str, cookie: Option<&str>) -> Answer {
+    let mut request = app.http.get(format!("{}{path}", app.base));
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    let header = |name: &str| -> Vec<String> {
+        response
+            .headers()
+            .get_all(name)
+            .iter()
+            .map(|v| v.to_str().unwrap().to_string())
+            .collect()
+    };
+    let location = header("location").pop();
+    let set_cookies = header("set-cookie");
+    Answer {
+        status,
+        page: response.text().await.unwrap(),
+        location,
+        set_cookies,
+    }
+}
+
+async fn get(app: &TestApp, path: &str) -> (u16, String, Option<String>) {
+    let answer = get_with(app, path, None).await;
+    (answer.status, answer.page, answer.location)
+}
+
+/// What a browser holds after `GET /slack/install`: the state Slack hands back, and the
+/// `Cookie` header the browser then sends to the callback.
+struct Started {
+    state: String,
+    cookie: String,
+}
+
+async fn fresh_state(app: &TestApp) -> Started {
+    let answer = get_with(app, "/slack/install", None).await;
+    assert_eq!(answer.status, 302);
+    let location = answer.location.unwrap();
     let query = location.split_once('?').unwrap().1;
     let params: std::collections::HashMap<String, String> =
         serde_urlencoded::from_str(query).unwrap();
-    params["state"].clone()
+    let set_cookie = answer
+        .set_cookies
+        .iter()
+        .find(|c| c.starts_with("followup_oauth_state="))
+        .expect("the install sets its cookie");
+    let cookie = set_cookie.split(';').next().unwrap().to_string();
+    Started {
+        state: params["state"].clone(),
+        cookie,
+    }
+}
+
+/// The callback as the browser that started the install reaches it.
+async fn callback(app: &TestApp, query: &str, started: &Started) -> Answer {
+    get_with(
+        app,
+        &format!("/slack/oauth/callback?{query}&state={}", started.state),
+        Some(&started.cookie),
+    )
+    .await
 }
 
 macro_rules! oauth_tests {
@@ -84,23 +132,32 @@ macro_rules! oauth_tests {
 
 oauth_tests! {
     async fn install_redirects_to_slack_with_the_scopes_and_a_signed_state(app) {
-        let (status, _, location) = get(app, "/slack/install").await;
-        assert_eq!(status, 302);
-        let location = location.unwrap();
+        let answer = get_with(app, "/slack/install", None).await;
+        assert_eq!(answer.status, 302);
+        let location = answer.location.unwrap();
         assert!(location.starts_with("https://slack.com/oauth/v2/authorize?"), "{location}");
         let query = location.split_once('?').unwrap().1;
         let params: std::collections::HashMap<String, String> = serde_urlencoded::from_str(query).unwrap();
         assert_eq!(params["client_id"], OAUTH_CLIENT_ID);
         assert_eq!(params["scope"], "commands,chat:write,im:write,users:read");
-        assert_eq!(check_state(OAUTH_CLIENT_SECRET, &params["state"], start_time()), Ok(()));
+        let [set_cookie] = answer.set_cookies.as_slice() else { panic!("one cookie: {:?}", answer.set_cookies) };
+        let attributes: Vec<&str> = set_cookie.split(';').map(str::trim).collect();
+        for wanted in ["HttpOnly", "Secure", "SameSite=Lax", "Path=/slack/oauth/callback", "Max-Age=600"] {
+            assert!(attributes.contains(&wanted), "{wanted} missing: {set_cookie}");
+        }
+        let nonce = attributes[0].strip_prefix("followup_oauth_state=").expect("the cookie's name");
+        assert!(nonce.len() >= 40, "a long random nonce: {nonce}");
+        assert!(!params["state"].contains(nonce), "the link carries only a hash of the cookie");
+        assert!(check_state(OAUTH_CLIENT_SECRET, &params["state"], Some(nonce), start_time()).is_ok());
     }
 
     async fn a_completed_install_stores_the_token_encrypted_and_uses_it_for_that_workspace(app) {
         app.slack.set_reply("oauth.v2.access", access_reply("T0ACME", "xoxb-acme-secret-token"));
-        let state = fresh_state(app).await;
-        let (status, page, _) = get(app, &format!("/slack/oauth/callback?code=4724469134.4644010092847&state={state}")).await;
+        let started = fresh_state(app).await;
+        let Answer { status, page, set_cookies, .. } = callback(app, "code=4724469134.4644010092847", &started).await;
         assert_eq!(status, 200, "{page}");
         assert!(page.contains("followup is installed") && page.contains("Acme &amp; Co"), "{page}");
+        assert!(set_cookies.iter().any(|c| c.starts_with("followup_oauth_state=;") && c.contains("Max-Age=0")), "the cookie is cleared: {set_cookies:?}");
         let exchange = &app.slack.calls_to("oauth.v2.access")[0];
         assert!(exchange.authorization.as_deref().unwrap_or("").starts_with("Basic "), "client id and secret as HTTP Basic");
         assert_eq!(exchange.str_field("code"), Some("4724469134.4644010092847"));
@@ -125,10 +182,17 @@ oauth_tests! {
         app.slack.set_reply("oauth.v2.access", access_reply("T0ACME", "xoxb-acme"));
         let forged = issue_state("someone-elses-secret", start_time());
         let expired = issue_state(OAUTH_CLIENT_SECRET, start_time() - Duration::minutes(11));
-        for state in [forged.as_str(), expired.as_str(), "garbage", ""] {
-            let (status, page, _) = get(app, &format!("/slack/oauth/callback?code=abc&state={state}")).await;
-            assert_eq!(status, 400, "{state}");
-            assert!(page.contains("This install link is not valid") && page.contains("Nothing was stored"), "{page}");
+        for (state, cookie, why) in [
+            (forged.state.as_str(), forged.cookie.as_str(), "not issued by this server"),
+            (expired.state.as_str(), expired.cookie.as_str(), "has expired"),
+            ("garbage", "x", "malformed"),
+            ("", "x", "malformed"),
+        ] {
+            let answer = get_with(app, &format!("/slack/oauth/callback?code=abc&state={state}"), Some(&format!("followup_oauth_state={cookie}"))).await;
+            assert_eq!(answer.status, 400, "{state}");
+            let page = answer.page;
+            assert!(page.contains("This install link is not valid") && page.contains(why) && page.contains("Nothing was stored"), "{page}");
+            assert!(page.contains("/slack/install"), "says where to start again: {page}");
         }
         let (status, _, _) = get(app, "/slack/oauth/callback?code=abc").await;
         assert_eq!(status, 400);
@@ -137,8 +201,8 @@ oauth_tests! {
     }
 
     async fn a_denied_install_says_so_and_stores_nothing(app) {
-        let state = fresh_state(app).await;
-        let (status, page, _) = get(app, &format!("/slack/oauth/callback?error=access_denied&state={state}")).await;
+        let started = fresh_state(app).await;
+        let Answer { status, page, .. } = callback(app, "error=access_denied", &started).await;
         assert_eq!(status, 400);
         assert!(page.contains("cancelled") && page.contains("Nothing was stored"), "{page}");
         assert_eq!(app.slack.count("oauth.v2.access"), 0);
@@ -146,8 +210,8 @@ oauth_tests! {
 
     async fn a_refused_code_exchange_says_so_and_stores_nothing(app) {
         app.slack.fail_next("oauth.v2.access", 1, common::fake_slack::Failure::ApiError("invalid_code".into()));
-        let state = fresh_state(app).await;
-        let (status, page, _) = get(app, &format!("/slack/oauth/callback?code=stale&state={state}")).await;
+        let started = fresh_state(app).await;
+        let Answer { status, page, .. } = callback(app, "code=stale", &started).await;
         assert_eq!(status, 400);
         assert!(page.contains("invalid_code") && page.contains("Nothing was stored"), "{page}");
         assert!(app.store.workspace_token("T0ACME").await.unwrap().is_none());
@@ -159,8 +223,8 @@ oauth_tests! {
             ("T0TWO", json!({"type": "tokens_revoked", "tokens": {"oauth": [], "bot": ["U0BOT"]}})),
         ] {
             app.slack.set_reply("oauth.v2.access", access_reply(team, &format!("xoxb-{team}")));
-            let state = fresh_state(app).await;
-            assert_eq!(get(app, &format!("/slack/oauth/callback?code=c&state={state}")).await.0, 200);
+            let started = fresh_state(app).await;
+            assert_eq!(callback(app, "code=c", &started).await.status, 200);
             assert!(app.store.workspace_token(team).await.unwrap().is_some());
             let response = app.event(&event_callback(team, event)).await;
             assert_eq!(response.status(), 200);
@@ -171,32 +235,110 @@ oauth_tests! {
         let shown = reply_text(&app.command_in("T0ONE", "U0A", "help").await.1);
         assert!(shown.contains("/followup add"), "signed commands still get answers: {shown}");
     }
+
+    async fn an_install_link_works_once_and_its_second_use_stores_nothing(app) {
+        app.slack.set_reply("oauth.v2.access", access_reply("T0ACME", "xoxb-acme"));
+        let started = fresh_state(app).await;
+        assert_eq!(callback(app, "code=first", &started).await.status, 200);
+        assert!(app.store.workspace_token("T0ACME").await.unwrap().is_some());
+
+        // The same link and cookie again (a replayed or double-submitted callback).
+        app.slack.set_reply("oauth.v2.access", access_reply("T0SECOND", "xoxb-second"));
+        let Answer { status, page, .. } = callback(app, "code=second", &started).await;
+        assert_eq!(status, 400, "{page}");
+        assert!(page.contains("already used") && page.contains("Nothing was stored") && page.contains("/slack/install"), "{page}");
+        assert_eq!(app.slack.count("oauth.v2.access"), 1, "the code of a used link is never exchanged");
+        assert!(app.store.workspace_token("T0SECOND").await.unwrap().is_none());
+    }
+
+    async fn an_org_wide_install_is_refused_with_instructions_and_stores_nothing(app) {
+        app.slack.set_reply("oauth.v2.access", json!({
+            "ok": true, "access_token": "xoxb-org-wide", "token_type": "bot",
+            "scope": "commands,chat:write,im:write,users:read", "bot_user_id": "U0BOT", "app_id": "A0FAKEAPP",
+            "team": null, "enterprise": {"id": "E0GLOBEX", "name": "Globex Corp"}, "is_enterprise_install": true,
+            "authed_user": {"id": "U0ADMIN"},
+        }));
+        let started = fresh_state(app).await;
+        let Answer { status, page, .. } = callback(app, "code=org", &started).await;
+        assert_eq!(status, 403, "{page}");
+        for said in ["followup is installed per workspace", "Globex Corp", "not org-wide", "Nothing was stored", "/slack/install", "choose a single workspace"] {
+            assert!(page.contains(said), "{said}: {page}");
+        }
+        assert_eq!(app.slack.count("oauth.v2.access"), 1);
+        for key in ["E0GLOBEX", ""] {
+            assert!(app.store.workspace_token(key).await.unwrap().is_none(), "nothing stored under {key:?}");
+        }
+    }
+
+    async fn a_workspace_inside_an_org_installs_under_its_own_team_id(app) {
+        let mut reply = access_reply("T0GLOBEXSALES", "xoxb-globex-sales");
+        reply["enterprise"] = json!({"id": "E0GLOBEX", "name": "Globex Corp"});
+        app.slack.set_reply("oauth.v2.access", reply);
+        let started = fresh_state(app).await;
+        let Answer { status, page, .. } = callback(app, "code=ws", &started).await;
+        assert_eq!(status, 200, "{page}");
+        let stored = app.store.workspace_token("T0GLOBEXSALES").await.unwrap().expect("stored by team id");
+        assert_eq!(cipher().decrypt("T0GLOBEXSALES", &stored).unwrap(), "xoxb-globex-sales");
+        assert!(app.store.workspace_token("E0GLOBEX").await.unwrap().is_none());
+    }
+
+    async fn an_install_link_opened_without_its_browsers_cookie_is_refused(app) {
+        app.slack.set_reply("oauth.v2.access", access_reply("T0ACME", "xoxb-acme"));
+        let mine = fresh_state(app).await;
+        let someone_elses = fresh_state(app).await;
+        let path = format!("/slack/oauth/callback?code=abc&state={}", mine.state);
+        for (cookie, why) in [
+            (None, "did not start this install"),
+            (Some("theme=dark"), "did not start this install"),
+            (Some(someone_elses.cookie.as_str()), "started in another browser"),
+            (Some("followup_oauth_state=AAAA"), "started in another browser"),
+        ] {
+            let Answer { status, page, .. } = get_with(app, &path, cookie).await;
+            assert_eq!(status, 400, "{cookie:?}");
+            assert!(page.contains("This install link is not valid") && page.contains(why), "{cookie:?}: {page}");
+            assert!(page.contains("Nothing was stored") && page.contains("/slack/install"), "{page}");
+        }
+        assert_eq!(app.slack.count("oauth.v2.access"), 0);
+        assert!(app.store.workspace_token("T0ACME").await.unwrap().is_none());
+
+        // Those refusals did not use the link up: its own browser still completes the install.
+        let with_other_cookies = Started { state: mine.state.clone(), cookie: format!("theme=dark; {}", mine.cookie) };
+        assert_eq!(callback(app, "code=abc", &with_other_cookies).await.status, 200);
+        assert!(app.store.workspace_token("T0ACME").await.unwrap().is_some());
+    }
 }
 
 #[test]
 fn states_expire_and_cannot_be_forged() {
     let now = start_time();
-    let state = issue_state("secret", now);
+    let issued = issue_state("secret", now);
+    let (state, cookie) = (issued.state.as_str(), Some(issued.cookie.as_str()));
+    assert!(check_state("secret", state, cookie, now + Duration::minutes(9)).is_ok());
     assert_eq!(
-        check_state("secret", &state, now + Duration::minutes(9)),
-        Ok(())
-    );
-    assert_eq!(
-        check_state("secret", &state, now + Duration::minutes(11)),
+        check_state("secret", state, cookie, now + Duration::minutes(11)),
         Err(StateError::Expired)
     );
-    assert_eq!(check_state("other", &state, now), Err(StateError::Forged));
-    let mut tampered = state.clone();
-    tampered.replace_range(0..1, "9");
     assert_eq!(
-        check_state("secret", &tampered, now),
+        check_state("other", state, cookie, now),
         Err(StateError::Forged)
     );
-    assert_ne!(
-        issue_state("secret", now),
-        issue_state("secret", now),
-        "random per link"
+    let mut tampered = state.to_string();
+    tampered.replace_range(0..1, "9");
+    assert_eq!(
+        check_state("secret", &tampered, cookie, now),
+        Err(StateError::Forged)
     );
+    assert_eq!(
+        check_state("secret", state, None, now),
+        Err(StateError::NoCookie)
+    );
+    let other = issue_state("secret", now);
+    assert_eq!(
+        check_state("secret", state, Some(&other.cookie), now),
+        Err(StateError::OtherBrowser)
+    );
+    assert_ne!(issued.state, other.state, "random per link");
+    assert_ne!(issued.cookie, other.cookie, "random per browser");
 }
 
 #[test]

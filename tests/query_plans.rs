@@ -118,3 +118,19 @@ async fn the_purge_finds_its_workspaces_and_their_rows_through_indexes() {
         );
     }
 }
+
+#[tokio::test]
+async fn forgetting_used_install_links_reads_only_the_old_ones_through_an_index() {
+    let db = common::TestDb::sqlite().await;
+    // The prune `claim_oauth_state` runs before each claim (src/store/sql.rs).
+    let plan = sqlite_plan(
+        &db.url,
+        "DELETE FROM oauth_states WHERE used_at < '2026-11-01 14:00:00+00:00'",
+    )
+    .await;
+    assert!(
+        plan.contains("SEARCH oauth_states USING INDEX oauth_states_used_at (used_at<?)"),
+        "plan was:\n{plan}"
+    );
+    assert!(!plan.contains("SCAN"), "plan was:\n{plan}");
+}

@@ -483,4 +483,14 @@ on_both_databases! {
         assert_eq!(p.company.as_deref(), Some("O'Reilly & \"Sons\" \\ %_"));
         assert_eq!(store.find_prospects(&alice(), "drop table", false, 5).await.unwrap().len(), 1);
     }
+
+    async fn an_install_state_is_claimed_once_and_forgotten_after_a_day(store) {
+        assert!(store.claim_oauth_state("nonce-a", monday()).await.unwrap(), "first use");
+        assert!(!store.claim_oauth_state("nonce-a", monday()).await.unwrap(), "second use refused");
+        assert!(store.claim_oauth_state("nonce-b", monday()).await.unwrap(), "another link is its own");
+        // A day and more later the old rows are pruned (their states expired long before).
+        let later = monday() + Duration::hours(25);
+        assert!(store.claim_oauth_state("nonce-c", later).await.unwrap());
+        assert!(store.claim_oauth_state("nonce-a", later).await.unwrap(), "pruned, so no longer remembered");
+    }
 }

@@ -8,7 +8,7 @@ use serde_json::json;
 
 use crate::app::AppState;
 use crate::domain::RepRef;
-use crate::slack::payload::EventEnvelope;
+use crate::slack::payload::{EventCallback, EventEnvelope};
 
 use super::verify::{bad_request, SignedBody};
 use super::Answer;
@@ -57,7 +57,7 @@ pub async fn answer(state: &AppState, envelope: EventEnvelope, redelivery: bool)
         EventEnvelope::UrlVerification { challenge } => {
             Answer::Json(json!({ "challenge": challenge }))
         }
-        EventEnvelope::EventCallback { team_id, event } => {
+        EventEnvelope::EventCallback(EventCallback { team_id, event }) => {
             let kind = event
                 .get("type")
                 .and_then(|t| t.as_str())

@@ -12,6 +12,7 @@ use slack_morphism::prelude::*;
 use url::Url;
 
 use super::blocks::Message;
+use super::payload::OAuthAccess;
 
 type Connector = SlackClientHyperConnector<HttpsConnector<HttpConnector>>;
 
@@ -33,6 +34,9 @@ pub enum ApiError {
     /// installed it deactivated. Nothing for this workspace works until it installs again.
     #[error("the workspace's Slack token no longer works (`{0}`)")]
     TokenDead(String),
+    /// Slack answered `ok: true` with something followup cannot read.
+    #[error("Slack's answer was not understood: {0}")]
+    Unexpected(String),
 }
 
 /// The answers that mean the token itself is gone, whoever the call was about.
@@ -495,20 +499,28 @@ impl SlackApi {
     }
 
     /// Exchanges an OAuth code for the workspace's tokens (`oauth.v2.access`, client id and
-    /// secret as HTTP Basic).
+    /// secret as HTTP Basic). Read as JSON: see [`OAuthAccess`] for why not slack-morphism's type.
     pub async fn oauth_access(
         &self,
         client_id: &str,
         client_secret: &str,
         code: &str,
-    ) -> Result<SlackOAuthV2AccessTokenResponse, ApiError> {
-        let request = SlackOAuthV2AccessTokenRequest::new(
-            SlackClientId::new(client_id.to_string()),
-            SlackClientSecret::new(client_secret.to_string()),
-            SlackOAuthCode::new(code.to_string()),
-        );
-        self.retrying_typed("oauth.v2.access", || self.client.oauth2_access(&request))
-            .await
+    ) -> Result<OAuthAccess, ApiError> {
+        let connector = &self.client.http_api.connector;
+        let method = connector
+            .create_method_uri_path("oauth.v2.access")
+            .map_err(|e| ApiError::Transport(e.to_string()))?;
+        let url = Url::parse_with_params(method.as_str(), [("code", code)])
+            .map_err(|e| ApiError::Transport(e.to_string()))?;
+        let id = SlackClientId::new(client_id.to_string());
+        let secret = SlackClientSecret::new(client_secret.to_string());
+        let answer: Value = self
+            .retrying("oauth.v2.access", || {
+                connector.http_get_with_client_secret(url.clone(), &id, &secret)
+            })
+            .await?;
+        serde_json::from_value(answer)
+            .map_err(|e| ApiError::Unexpected(format!("oauth.v2.access: {e}")))
     }
 
     async fn retrying<'a, F, Fut>(&'a self, method: &str, attempt: F) -> Result<Value, ApiError>

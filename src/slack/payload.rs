@@ -1,7 +1,8 @@
 //! Slack's wire payloads, parsed tolerantly: only the fields followup uses, unknown ones ignored,
 //! so a new kind of payload from Slack is a 400 with a reason, never a panic.
 
-use serde::Deserialize;
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
 /// A slash command's form fields (the ones followup reads; Slack sends more).
@@ -26,6 +27,18 @@ pub struct IdField {
     pub id: String,
 }
 
+/// Why an interaction without a workspace is refused.
+pub const NO_WORKSPACE: &str = "`team` is null or empty: the interaction names no workspace (an \
+    org-wide Enterprise Grid install sends none), and followup is installed per workspace";
+
+/// An interaction's `team`, which must name a workspace. Inside an Enterprise Grid org Slack adds
+/// `enterprise` and `team.enterprise_id` (read past); an app installed org-wide gets `team: null`.
+fn workspace<'de, D: Deserializer<'de>>(deserializer: D) -> Result<IdField, D::Error> {
+    Option::<IdField>::deserialize(deserializer)?
+        .filter(|team| !team.id.is_empty())
+        .ok_or_else(|| D::Error::custom(NO_WORKSPACE))
+}
+
 /// `payload=` of an interaction, told apart by `type`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(tag = "type")]
@@ -45,6 +58,7 @@ pub enum Interaction {
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct MessageAction {
+    #[serde(deserialize_with = "workspace")]
     pub team: IdField,
     pub user: IdField,
     pub callback_id: String,
@@ -57,6 +71,7 @@ pub struct MessageAction {
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct BlockActions {
+    #[serde(deserialize_with = "workspace")]
     pub team: IdField,
     pub user: IdField,
     #[serde(default)]
@@ -101,6 +116,7 @@ pub struct SelectedOption {
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct ViewSubmission {
+    #[serde(deserialize_with = "workspace")]
     pub team: IdField,
     pub user: IdField,
     pub view: SubmittedView,
@@ -148,7 +164,88 @@ pub enum EventEnvelope {
     #[serde(rename = "url_verification")]
     UrlVerification { challenge: String },
     #[serde(rename = "event_callback")]
-    EventCallback { team_id: String, event: Value },
+    EventCallback(EventCallback),
     #[serde(rename = "app_rate_limited")]
     AppRateLimited {},
+}
+
+/// An `event_callback`, with the workspace it is for.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(try_from = "WireEventCallback")]
+pub struct EventCallback {
+    pub team_id: String,
+    pub event: Value,
+}
+
+#[derive(Deserialize)]
+struct WireEventCallback {
+    #[serde(default)]
+    team_id: Option<String>,
+    event: Value,
+    #[serde(default)]
+    authorizations: Vec<Authorization>,
+}
+
+#[derive(Deserialize)]
+struct Authorization {
+    #[serde(default)]
+    team_id: Option<String>,
+}
+
+impl TryFrom<WireEventCallback> for EventCallback {
+    type Error = &'static str;
+
+    /// The top-level `team_id`, else the installation's (`authorizations[0].team_id`), which
+    /// Slack sets when it leaves the former out. Not `event.team`: in a shared channel that is
+    /// the author's workspace, which may not be the one followup serves.
+    fn try_from(wire: WireEventCallback) -> Result<Self, Self::Error> {
+        let team_id = wire
+            .team_id
+            .filter(|t| !t.is_empty())
+            .or_else(|| {
+                wire.authorizations
+                    .into_iter()
+                    .next()
+                    .and_then(|a| a.team_id)
+            })
+            .filter(|t| !t.is_empty())
+            .ok_or(
+                "an event_callback names no workspace (no `team_id`, nor one in `authorizations`)",
+            )?;
+        Ok(Self {
+            team_id,
+            event: wire.event,
+        })
+    }
+}
+
+/// An id with its display name (`team`, `enterprise`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct NamedId {
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// `oauth.v2.access`'s answer, the fields followup reads. Parsed here rather than with
+/// slack-morphism's `SlackOAuthV2AccessTokenResponse`, which requires a `team` and has no
+/// `enterprise` or `is_enterprise_install`: an org-wide (Enterprise Grid) install answers with
+/// `team: null`, and must be told apart to be refused. Not `Debug`: it holds the token.
+#[derive(Clone, Deserialize)]
+pub struct OAuthAccess {
+    pub access_token: String,
+    #[serde(default)]
+    pub scope: Option<String>,
+    #[serde(default)]
+    pub bot_user_id: Option<String>,
+    #[serde(default)]
+    pub app_id: Option<String>,
+    #[serde(default)]
+    pub team: Option<NamedId>,
+    #[serde(default)]
+    pub enterprise: Option<NamedId>,
+    #[serde(default)]
+    pub is_enterprise_install: bool,
+    #[serde(default)]
+    pub authed_user: Option<IdField>,
 }

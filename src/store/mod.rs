@@ -377,6 +377,10 @@ pub trait Store: Send + Sync + 'static {
         rep: &RepRef,
         local_date: NaiveDate,
     ) -> StoreResult<Option<DigestRun>>;
+
+    /// Marks an OAuth `state`'s nonce used at `now`; `true` only the first time, on any replica.
+    /// Forgets nonces used more than a day before `now` (a state lives 10 minutes).
+    async fn claim_oauth_state(&self, nonce: &str, now: DateTime<Utc>) -> StoreResult<bool>;
 }
 
 /// What a rep did in a period: the weekly summary.

@@ -1926,6 +1926,22 @@ macro_rules! sql_store {
                     })
                     .transpose()
                 }
+
+                async fn claim_oauth_state(&self, nonce: &str, now: DateTime<Utc>) -> StoreResult<bool> {
+                    sqlx::query("DELETE FROM oauth_states WHERE used_at < $1")
+                        .bind(now - chrono::Duration::days(1))
+                        .execute(&self.writer)
+                        .await?;
+                    let claimed = sqlx::query(
+                        "INSERT INTO oauth_states (nonce, used_at) VALUES ($1, $2) ON CONFLICT (nonce) DO NOTHING",
+                    )
+                    .bind(nonce)
+                    .bind(now)
+                    .execute(&self.writer)
+                    .await?
+                    .rows_affected();
+                    Ok(claimed == 1)
+                }
             }
         };
     };
