@@ -16,8 +16,8 @@ use futures::FutureExt;
 use serde_json::{json, Value};
 
 use crate::domain::digest::{
-    latest_local_date, needs_tz_refresh, timing, weekly_numbers_since, Timing, CLAIM_LEASE_MINUTES,
-    RETRY_AFTER_MINUTES,
+    latest_local_date, look_again_at, needs_tz_refresh, timing, weekly_numbers_since, Timing,
+    CLAIM_LEASE_MINUTES, RETRY_AFTER_MINUTES,
 };
 use crate::domain::{RepRef, RepSettings, TzSource};
 use crate::service::{Service, ServiceError};
@@ -243,7 +243,7 @@ impl Digester {
         let mut candidates = self
             .service
             .store
-            .digest_candidates(latest_local_date(now), weekly_numbers_since(now))
+            .digest_candidates(latest_local_date(now), weekly_numbers_since(now), now)
             .await
             .map_err(ServiceError::from)?;
         let mut holidays: std::collections::HashMap<String, Vec<NaiveDate>> =
@@ -287,13 +287,18 @@ impl Digester {
             serve.buffer_unordered(self.concurrency).boxed()
         };
         let mut report = PassReport::default();
+        let mut look_again = Vec::new();
         let count = |outcome: &str| {
             crate::telemetry::DIGESTS
                 .with_label_values(&[outcome])
                 .inc()
         };
         while let Some(result) = results.next().await {
-            match result? {
+            let (result, again) = result?;
+            if let Some(again) = again {
+                look_again.push(again);
+            }
+            match result {
                 RepResult::Sent(rep) => {
                     count("sent");
                     report.sent.push(rep)
@@ -318,6 +323,12 @@ impl Digester {
         }
         drop(results);
         if !dry_run {
+            // Reps looked at today are not read again before their next morning.
+            self.service
+                .store
+                .set_digest_after(&look_again)
+                .await
+                .map_err(ServiceError::from)?;
             self.team_summaries(now).await?;
         }
         report
@@ -336,17 +347,37 @@ impl Digester {
         }
     }
 
+    /// Serves one rep, and says when a pass should next look at the rep (`None`: next pass).
     async fn serve_rep(
+        &self,
+        settings: RepSettings,
+        now: DateTime<Utc>,
+        dry_run: bool,
+    ) -> Result<(RepResult, Option<(RepRef, DateTime<Utc>)>), ServiceError> {
+        let rep = settings.rep.clone();
+        let default = self.service.default_digest;
+        let (result, timing) = self.serve_rep_once(settings.clone(), now, dry_run).await?;
+        let again = match (&result, timing) {
+            (RepResult::Sent(_) | RepResult::Skipped, Some(timing)) if !dry_run => {
+                Some((rep, look_again_at(&settings, default, now, timing)))
+            }
+            _ => None,
+        };
+        Ok((result, again))
+    }
+
+    /// What [`Self::serve_rep`] does, and the timing it found (`None` when it did not get that far).
+    async fn serve_rep_once(
         &self,
         mut settings: RepSettings,
         now: DateTime<Utc>,
         dry_run: bool,
-    ) -> Result<RepResult, ServiceError> {
+    ) -> Result<(RepResult, Option<Timing>), ServiceError> {
         let store = &self.service.store;
         if !dry_run && self.slack.has_token() && needs_tz_refresh(&settings, now) {
             self.refresh_tz(&mut settings, now).await?;
             if settings.unreachable_since.is_some() {
-                return Ok(RepResult::Unreachable(settings.rep));
+                return Ok((RepResult::Unreachable(settings.rep), None));
             }
         }
         let when = timing(&settings, self.service.default_digest, now);
@@ -355,11 +386,11 @@ impl Digester {
             self.service.catch_up_absence(&settings, now).await?;
         }
         let Timing::Due(local_date) = when else {
-            return Ok(RepResult::Skipped);
+            return Ok((RepResult::Skipped, Some(when)));
         };
         if settings.calendar().is_holiday(local_date) {
             // The team's day off: nothing is due on it, and what is late waits for tomorrow.
-            return Ok(RepResult::Skipped);
+            return Ok((RepResult::Skipped, Some(when)));
         }
         let agenda = self.service.due_at(&settings, now).await?;
         let monday = local_date.weekday() == chrono::Weekday::Mon;
@@ -367,11 +398,11 @@ impl Digester {
         let message = if agenda.touch_count() == 0 && agenda.items_due.is_empty() {
             // Nothing due: only Monday's numbers, and only when there are any.
             if !monday {
-                return Ok(RepResult::Skipped);
+                return Ok((RepResult::Skipped, Some(when)));
             }
             let activity = self.last_week(&settings, local_date).await?;
             if !activity.any() {
-                return Ok(RepResult::Skipped);
+                return Ok((RepResult::Skipped, Some(when)));
             }
             render::last_week_alone(&activity)
         } else {
@@ -385,15 +416,24 @@ impl Digester {
             message
         };
         if dry_run {
-            return Ok(RepResult::Preview(Preview {
-                rep,
-                local_date,
-                message,
-            }));
+            return Ok((
+                RepResult::Preview(Preview {
+                    rep,
+                    local_date,
+                    message,
+                }),
+                None,
+            ));
         }
         let lease = now + Duration::minutes(CLAIM_LEASE_MINUTES);
         if !store.claim_digest(&rep, local_date, now, lease).await? {
-            return Ok(RepResult::Skipped);
+            // Already sent (by another replica, or before a settings change): tomorrow. A claim
+            // still held, or waiting to be retried: a later pass looks again.
+            let sent = store
+                .digest_run(&rep, local_date)
+                .await?
+                .is_some_and(|run| run.status == "sent");
+            return Ok((RepResult::Skipped, sent.then_some(when)));
         }
         let sent = self.send(&rep, &message).await;
         let token_dead = sent.as_ref().is_err_and(ApiError::is_token_dead);
@@ -412,7 +452,7 @@ impl Digester {
             // finish_digest marked the rep unreachable in the database.
             self.service.forget_settings(&rep);
         }
-        Ok(match outcome {
+        let result = match outcome {
             DigestOutcome::Sent { .. } => {
                 tracing::info!(team = %rep.team_id, user = %rep.user_id, %local_date, "digest sent");
                 RepResult::Sent(rep)
@@ -430,7 +470,8 @@ impl Digester {
                 tracing::error!(team = %rep.team_id, user = %rep.user_id, %error, "digest failed; a later pass retries");
                 RepResult::Failed(rep, error)
             }
-        })
+        };
+        Ok((result, Some(when)))
     }
 
     /// What the rep did last week: from last Monday 00:00 to this one, in the rep's zone.

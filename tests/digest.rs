@@ -14,6 +14,7 @@ use common::{at, TestDb};
 use followup::clock::{Clock, FixedClock};
 use followup::command::Command;
 use followup::digest::Digester;
+use followup::domain::digest::{latest_local_date, weekly_numbers_since};
 use followup::domain::lifecycle::{enrol, Action, TouchRef};
 use followup::domain::schedule::local_date;
 use followup::domain::{CadenceId, NewProspect, ProspectName, RepRef, RepSettings, TzSource};
@@ -256,6 +257,57 @@ digest_tests! {
         assert!(run.message_ts.is_some());
         let text = common::app::reply_text(&rig.delivered()[0].body);
         assert!(text.contains("Good morning") && text.contains("*Jane Doe*") && text.contains("touch 1 of 6"), "{text}");
+    }
+
+    async fn a_pass_after_every_digest_went_out_reads_no_rep_until_their_next_morning(rig) {
+        let ny = rig.rep("U_NY", chrono_tz::America::New_York, None, true).await;
+        let berlin = rig.rep("U_BER", chrono_tz::Europe::Berlin, None, true).await;
+        rig.enrol(&ny, "Jane Doe", CadenceId::Proposal, at(2026, 10, 19, 12, 0)).await;
+        rig.enrol(&berlin, "Kai Berg", CadenceId::Proposal, at(2026, 10, 19, 12, 0)).await;
+        let candidates = |now: DateTime<Utc>| async move {
+            let mut found: Vec<String> = rig
+                .store
+                .digest_candidates(latest_local_date(now), weekly_numbers_since(now), now)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|s| s.rep.user_id)
+                .collect();
+            found.sort();
+            found
+        };
+        // Tue 20 Oct, 07:30 UTC: 09:30 in Berlin (sent), 03:30 in New York (not yet).
+        let morning = at(2026, 10, 20, 7, 30);
+        assert_eq!(candidates(morning).await, vec!["U_BER", "U_NY"]);
+        assert_eq!(rig.digester.run_pass(morning, false).await.unwrap().sent, vec![berlin.rep.clone()]);
+        // A minute later neither is read: Berlin is served, New York's time is 12:00 UTC.
+        assert!(candidates(morning + chrono::Duration::minutes(1)).await.is_empty());
+        assert!(candidates(at(2026, 10, 20, 11, 59)).await.is_empty());
+        assert_eq!(candidates(at(2026, 10, 20, 12, 0)).await, vec!["U_NY"]);
+        assert_eq!(rig.digester.run_pass(at(2026, 10, 20, 12, 0), false).await.unwrap().sent, vec![ny.rep.clone()]);
+        assert!(candidates(at(2026, 10, 20, 12, 1)).await.is_empty());
+        // The next mornings, each at their own time (Berlin's 08:00 is 06:00 UTC in October).
+        assert!(candidates(at(2026, 10, 21, 5, 59)).await.is_empty());
+        assert_eq!(candidates(at(2026, 10, 21, 6, 0)).await, vec!["U_BER"]);
+        // A changed digest time is looked at again at once.
+        let mut earlier = ny.clone();
+        earlier.digest_time = NaiveTime::from_hms_opt(6, 0, 0);
+        rig.store.save_rep_settings(&earlier, at(2026, 10, 20, 13, 0)).await.unwrap();
+        assert_eq!(candidates(at(2026, 10, 20, 13, 1)).await, vec!["U_NY"]);
+        assert_eq!(rig.digester.run_pass(at(2026, 10, 20, 13, 1), false).await.unwrap().sent.len(), 0, "already sent today");
+        assert!(candidates(at(2026, 10, 20, 13, 2)).await.is_empty());
+        assert_eq!(candidates(at(2026, 10, 21, 10, 0)).await, vec!["U_BER", "U_NY"], "06:00 in New York");
+    }
+
+    async fn a_failed_send_is_retried_by_a_later_pass_not_put_off_to_tomorrow(rig) {
+        let ny = rig.rep("U_NY", chrono_tz::America::New_York, None, true).await;
+        rig.enrol(&ny, "Jane Doe", CadenceId::Proposal, at(2026, 10, 20, 12, 0)).await;
+        rig.slack.fail_next("chat.postMessage", 4, common::fake_slack::Failure::ServerError);
+        let eight = at(2026, 10, 20, 12, 0);
+        assert_eq!(rig.digester.run_pass(eight, false).await.unwrap().failed.len(), 1);
+        assert_eq!(rig.digester.run_pass(eight + chrono::Duration::minutes(1), false).await.unwrap().sent.len(), 0, "waits for the retry");
+        let retried = rig.digester.run_pass(eight + chrono::Duration::minutes(6), false).await.unwrap();
+        assert_eq!(retried.sent, vec![ny.rep.clone()]);
     }
 
     async fn nothing_is_sent_on_an_empty_day(rig) {

@@ -47,6 +47,26 @@ pub fn timing(settings: &RepSettings, default_time: NaiveTime, now: DateTime<Utc
     Timing::Due(today)
 }
 
+/// When a pass next needs to look at a rep it just looked at: at today's digest time if that has
+/// not come yet, else at tomorrow's (local), whatever was decided today (sent, nothing due, a
+/// weekend, a holiday, away). A change of settings clears it, so a new time takes effect.
+pub fn look_again_at(
+    settings: &RepSettings,
+    default_time: NaiveTime,
+    now: DateTime<Utc>,
+    timing: Timing,
+) -> DateTime<Utc> {
+    let tz = settings.zone();
+    let today = local_date(now, tz);
+    let time = settings.digest_time.unwrap_or(default_time);
+    let day = if timing == Timing::NotYet {
+        today
+    } else {
+        today + Duration::days(1)
+    };
+    super::schedule::local_instant(day, time, tz)
+}
+
 /// Whether Slack should be asked for the rep's time zone: never when the rep chose one.
 pub fn needs_tz_refresh(settings: &RepSettings, now: DateTime<Utc>) -> bool {
     settings.tz_source != TzSource::Rep

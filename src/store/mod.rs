@@ -188,11 +188,17 @@ pub trait Store: Send + Sync + 'static {
     /// Reps (with their settings) who can be messaged and have a pending touch due by `until`,
     /// or, with `active_since` (on Mondays), did anything since then: a touch logged, a
     /// prospect added, a reply, a deal won or lost.
+    /// Only reps whose `digest_after` is unset or has come by `now` are candidates.
     async fn digest_candidates(
         &self,
         until: NaiveDate,
         active_since: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
     ) -> StoreResult<Vec<RepSettings>>;
+
+    /// Notes when each rep next needs a pass's attention (see `domain::digest::look_again_at`);
+    /// until then the rep is no digest candidate. In one transaction.
+    async fn set_digest_after(&self, reps: &[(RepRef, DateTime<Utc>)]) -> StoreResult<()>;
 
     /// Claims the rep's digest for a local date: `true` for exactly one caller, until the claim
     /// is finished as sent, or its lease runs out unsent (then a later pass may claim it again).

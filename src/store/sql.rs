@@ -963,7 +963,8 @@ macro_rules! sql_store {
                          unreachable_reason = CASE WHEN excluded.unreachable_since IS NULL THEN NULL \
                          ELSE reps.unreachable_reason END, \
                          tz_checked_at = excluded.tz_checked_at, away_from = excluded.away_from, \
-                         away_to = excluded.away_to, daily_cap = excluded.daily_cap, updated_at = excluded.updated_at",
+                         away_to = excluded.away_to, daily_cap = excluded.daily_cap, updated_at = excluded.updated_at, \
+                         digest_after = NULL",
                     )
                     .bind(&s.rep.team_id)
                     .bind(&s.rep.user_id)
@@ -1169,17 +1170,24 @@ macro_rules! sql_store {
                     &self,
                     until: NaiveDate,
                     active_since: Option<DateTime<Utc>>,
+                    now: DateTime<Utc>,
                 ) -> StoreResult<Vec<RepSettings>> {
                     // One index probe per rep (five on Mondays): bounded by the number of reps, not
                     // of touches or prospects.
                     let due = "EXISTS (SELECT 1 FROM touches t WHERE t.team_id = r.team_id AND t.user_id = r.user_id \
                          AND t.status = 'pending' AND t.due_on <= $1)";
-                    // A workspace whose token died or that uninstalled followup: one primary-key probe.
-                    let live = "NOT EXISTS (SELECT 1 FROM workspace_revocations w WHERE w.team_id = r.team_id)";
+                    // Not before the rep's `digest_after` (an index range); a workspace whose token
+                    // died or that uninstalled followup: one primary-key probe.
+                    let now_at = if active_since.is_some() { "$3" } else { "$2" };
+                    let live = format!(
+                        "(r.digest_after IS NULL OR r.digest_after <= {now_at}) \
+                         AND NOT EXISTS (SELECT 1 FROM workspace_revocations w WHERE w.team_id = r.team_id)"
+                    );
                     let sql = match active_since {
                         None => format!(
-                            "SELECT {REP_COLUMNS} FROM reps r WHERE r.unreachable_since IS NULL AND {live} AND {due} \
-                             ORDER BY r.team_id, r.user_id"
+                            // No ORDER BY: sorting would have SQLite walk every rep in key order
+                            // instead of the `digest_after` index; the pass sorts what it gets.
+                            "SELECT {REP_COLUMNS} FROM reps r WHERE r.unreachable_since IS NULL AND {live} AND {due}"
                         ),
                         Some(_) => format!(
                             "SELECT {REP_COLUMNS} FROM reps r WHERE r.unreachable_since IS NULL AND {live} AND ({due} \
@@ -1190,8 +1198,7 @@ macro_rules! sql_store {
                              OR EXISTS (SELECT 1 FROM prospects p WHERE p.team_id = r.team_id AND p.user_id = r.user_id \
                              AND p.replied_at >= $2) \
                              OR EXISTS (SELECT 1 FROM prospects p WHERE p.team_id = r.team_id AND p.user_id = r.user_id \
-                             AND p.closed_at >= $2)) \
-                             ORDER BY r.team_id, r.user_id"
+                             AND p.closed_at >= $2))"
                         ),
                     };
                     let mut query = sqlx::query(&sql).bind(until);
@@ -1199,11 +1206,29 @@ macro_rules! sql_store {
                         query = query.bind(since);
                     }
                     query
+                        .bind(now)
                         .fetch_all(&self.reader)
                         .await?
                         .iter()
                         .map(settings_from_row)
                         .collect()
+                }
+
+                async fn set_digest_after(&self, reps: &[(RepRef, DateTime<Utc>)]) -> StoreResult<()> {
+                    if reps.is_empty() {
+                        return Ok(());
+                    }
+                    let mut tx = self.writer.begin_with($begin).await?;
+                    for (rep, at) in reps {
+                        sqlx::query("UPDATE reps SET digest_after = $1 WHERE team_id = $2 AND user_id = $3")
+                            .bind(at)
+                            .bind(&rep.team_id)
+                            .bind(&rep.user_id)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    tx.commit().await?;
+                    Ok(())
                 }
 
                 async fn claim_digest(
@@ -1766,7 +1791,7 @@ macro_rules! sql_store {
                          tz_source = CASE WHEN reps.tz_source = 'rep' THEN reps.tz_source ELSE excluded.tz_source END, \
                          tz_checked_at = excluded.tz_checked_at, \
                          unreachable_since = COALESCE(excluded.unreachable_since, reps.unreachable_since), \
-                         updated_at = excluded.updated_at",
+                         updated_at = excluded.updated_at, digest_after = NULL",
                     )
                     .bind(s.tz.map(|tz| tz.name().to_string()))
                     .bind(s.tz_source.as_str())
@@ -1891,6 +1916,11 @@ macro_rules! sql_store {
                         .execute(&mut *tx)
                         .await?;
                     }
+                    // A day off added or lifted: every rep's morning is looked at again.
+                    sqlx::query("UPDATE reps SET digest_after = NULL WHERE team_id = $1")
+                        .bind(team_id)
+                        .execute(&mut *tx)
+                        .await?;
                     tx.commit().await?;
                     Ok(())
                 }
