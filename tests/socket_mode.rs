@@ -426,6 +426,12 @@ async fn an_ack_for_a_command_still_being_handled_when_the_connection_drops_goes
 
     let mut second = rig.accept().await;
     hello(&mut second).await;
+    assert!(
+        tokio::time::timeout(Duration::from_millis(300), next_json(&mut second))
+            .await
+            .is_err(),
+        "the command is still waiting for the database"
+    );
     sqlx::query("COMMIT").execute(&mut blocker).await.unwrap();
     let ack = tokio::time::timeout(Duration::from_secs(15), ack_for(&mut second, "env-slow"))
         .await

@@ -40,6 +40,11 @@ impl Backoff {
         self.max
     }
 
+    /// Makes every wait from now on a capped one, until the next reset.
+    pub fn hold_at_max(&mut self) {
+        self.failures = self.failures.max(20);
+    }
+
     pub fn reset(&mut self) {
         self.failures = 0;
     }

@@ -163,6 +163,7 @@ impl Runner {
     fn disconnect_announced(&mut self, link: u64, reason: &str) {
         if reason == "link_disabled" {
             let wait = self.backoff.max();
+            self.backoff.hold_at_max();
             tracing::error!(
                 retry_in_s = wait.as_secs(),
                 "Slack disabled Socket Mode for this app (disconnect: link_disabled); no commands \
