@@ -190,10 +190,16 @@ struct Rig {
 
 impl Rig {
     async fn start(options: SocketOptions) -> Rig {
+        Rig::start_at(options, None).await
+    }
+
+    /// A client that `apps.connections.open` sends to `ws_url` instead of the rig's listener.
+    async fn start_at(options: SocketOptions, ws_url: Option<String>) -> Rig {
         let db = TestDb::sqlite().await;
         let slack = FakeSlack::start().await;
         let ws = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let ws_url = format!("ws://{}/link/?ticket=abc", ws.local_addr().unwrap());
+        let ws_url =
+            ws_url.unwrap_or_else(|| format!("ws://{}/link/?ticket=abc", ws.local_addr().unwrap()));
         slack.set_reply("apps.connections.open", json!({"ok": true, "url": ws_url}));
         let clock = Arc::new(FixedClock::new(common::at(2026, 11, 2, 14, 0)));
         let api = SlackApi::new(&slack.api_url(), Some("xoxb-bot".into())).unwrap();
@@ -333,20 +339,21 @@ async fn a_silent_connection_is_pinged_then_replaced_and_commands_on_the_new_one
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn failed_connections_are_retried_after_doubling_waits_up_to_the_cap() {
-    let rig = Rig::start(SocketOptions {
+    // The URL Slack hands out hangs up on every connection before the WebSocket handshake. (The
+    // port stays bound: a freed port could be taken by another test's listener.)
+    let refusing = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let refused_url = format!("ws://{}/link/", refusing.local_addr().unwrap());
+    let hanging_up = tokio::spawn(async move {
+        while let Ok((tcp, _)) = refusing.accept().await {
+            drop(tcp);
+        }
+    });
+    let options = SocketOptions {
         backoff_base: Duration::from_millis(50),
         backoff_max: Duration::from_millis(1600),
         ..quiet()
-    })
-    .await;
-    // Nothing listens at the URL Slack hands out: every connection is refused.
-    let refused = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let refused_url = format!("ws://{}/link/", refused.local_addr().unwrap());
-    drop(refused);
-    rig.slack.set_reply(
-        "apps.connections.open",
-        json!({"ok": true, "url": refused_url}),
-    );
+    };
+    let rig = Rig::start_at(options, Some(refused_url)).await;
 
     let calls = rig
         .slack
@@ -372,6 +379,7 @@ async fn failed_connections_are_retried_after_doubling_waits_up_to_the_cap() {
         gaps[6] < Duration::from_millis(1600 + 2000),
         "the waits stop growing at the cap: {gaps:?}"
     );
+    hanging_up.abort();
     rig.finish().await;
 }
 

@@ -90,14 +90,17 @@ pub async fn run_with(
             break;
         }
         let reconnect_at = runner.reconnect_at;
+        // Biased: a connection's hello is always taken before the acknowledgements of the
+        // envelopes that came after it, so those go out on the newest connection.
         tokio::select! {
+            biased;
             changed = stop.changed() => if changed.is_err() { break },
+            Some(event) = events.recv() => runner.on_event(event),
+            Some(ack) = acks.recv() => runner.deliver(ack),
             _ = sleep_until(reconnect_at), if reconnect_at.is_some() => {
                 runner.reconnect_at = None;
                 runner.open();
             }
-            Some(event) = events.recv() => runner.on_event(event),
-            Some(ack) = acks.recv() => runner.deliver(ack),
         }
     }
     runner.close_all(&mut events).await;
