@@ -92,7 +92,7 @@ async fn drive(
     let url = tokio::select! {
         url = shared.state.slack.open_socket(&shared.app_token) => match url {
             Ok(url) => url,
-            Err(e) => return End::Failed(anyhow::Error::new(e).context("apps.connections.open failed")),
+            Err(e) => return failed(e, "apps.connections.open failed"),
         },
         ack = queued.recv() => {
             unsent.extend(ack);
@@ -106,7 +106,7 @@ async fn drive(
     let socket = tokio::select! {
         connected = connecting => match connected {
             Ok(Ok((socket, _))) => socket,
-            Ok(Err(e)) => return End::Failed(anyhow::Error::new(e).context("the WebSocket connection failed")),
+            Ok(Err(e)) => return failed(e, "the WebSocket connection failed"),
             Err(_) => return End::Failed(anyhow::anyhow!(
                 "no WebSocket handshake within {} ms", options.silence_limit.as_millis()
             )),
@@ -127,17 +127,18 @@ async fn drive(
                 Some(ack) => {
                     if let Err(e) = sink.send(WsMessage::Text(ack.to_string().into())).await {
                         unsent.push(ack);
-                        return End::Failed(anyhow::Error::new(e).context("writing an acknowledgement failed"));
+                        return failed(e, "writing an acknowledgement failed");
                     }
                 }
                 None => {
-                    let _ = tokio::time::timeout(Duration::from_secs(1), sink.send(WsMessage::Close(None))).await;
+                    let goodbye = sink.send(WsMessage::Close(None));
+                    let _ = tokio::time::timeout(Duration::from_secs(1), goodbye).await;
                     return End::ClosedByUs;
                 }
             },
             _ = ping.tick() => {
                 if let Err(e) = sink.send(WsMessage::Ping(Default::default())).await {
-                    return End::Failed(anyhow::Error::new(e).context("sending a ping failed"));
+                    return failed(e, "sending a ping failed");
                 }
             }
             _ = tokio::time::sleep_until(heard + options.silence_limit) => {
@@ -147,11 +148,11 @@ async fn drive(
                 heard = Instant::now();
                 match incoming {
                     None => return End::Dropped,
-                    Some(Err(e)) => return End::Failed(anyhow::Error::new(e).context("reading from the WebSocket failed")),
+                    Some(Err(e)) => return failed(e, "reading from the WebSocket failed"),
                     Some(Ok(WsMessage::Close(frame))) => return End::ClosedBySlack(frame),
                     Some(Ok(WsMessage::Ping(data))) => {
                         if let Err(e) = sink.send(WsMessage::Pong(data)).await {
-                            return End::Failed(anyhow::Error::new(e).context("answering a ping failed"));
+                            return failed(e, "answering a ping failed");
                         }
                     }
                     Some(Ok(WsMessage::Text(text))) => receive(id, shared, text.as_str()),
@@ -161,6 +162,13 @@ async fn drive(
             }
         }
     }
+}
+
+fn failed<E>(error: E, what: &'static str) -> End
+where
+    E: std::error::Error + Send + Sync + 'static,
+{
+    End::Failed(anyhow::Error::new(error).context(what))
 }
 
 /// Hands a text message to the runner (hello, disconnect) or to the handlers (envelopes).

@@ -2,11 +2,10 @@
 //! public URL. Every envelope goes to the same `answer` functions as the HTTP routes, and the
 //! answer rides back in the acknowledgement.
 //!
-//! Written on tokio-tungstenite rather than slack-morphism's listener: as of 2.31.1 the listener
-//! still parses each envelope into typed events (its command event keeps nine fields, dropping
-//! `enterprise_id`, `api_app_id`, `is_enterprise_install`; an unknown payload kind fails the whole
-//! envelope) and acknowledges on the connection that received it. Here the raw payloads take the
-//! path HTTP payloads take, and acknowledgements outlive the connection.
+//! Written on tokio-tungstenite, not slack-morphism's listener: as of 2.31.1 the listener still
+//! hands callbacks typed events only, never the raw payload (its interaction enum has no fallback
+//! for new kinds; an events body missing a field it requires fails the whole envelope), and it
+//! acknowledges on the connection that got the envelope, so no ack survives a reconnect.
 //!
 //! The runner owns the acknowledgement queue and at most a few connections ([`link`]): each pings
 //! Slack and is dropped after a silence; a refresh opens the new connection before the old one
