@@ -196,6 +196,9 @@ pub enum CommandError {
     UnknownField(String),
     #[error("I don't understand `{0}` in settings; try `settings digest 07:30`, `settings tz Europe/Berlin` or `settings weekends off`")]
     BadSetting(String),
+    /// A team setting with its value missing or unreadable: the sentence says what to type.
+    #[error("{0}")]
+    SettingNeeds(String),
     #[error("I took *{0}* as the name, and that is more words than a name usually has, so nothing was added. If it is the name, put it in quotes: `/followup add \"{0}\" …`. Otherwise give the rest as fields: `company:\"Acme Corp\"`, `lead:cold`, `note:` (takes the rest of the line).")]
     LongName(String),
     #[error("reassign which prospect to whom? `/followup reassign #12 @rep` (managers only)")]
@@ -780,8 +783,8 @@ fn parse_settings(rest: &[Token], today: NaiveDate) -> Result<SettingsChange, Co
                 taken += 1;
             }
             if taken == 0 {
-                return Err(CommandError::BadSetting(
-                    "holidays (list the dates, e.g. `settings holidays 2026-12-24 2026-12-25`, or `settings holidays none`)".into(),
+                return Err(CommandError::SettingNeeds(
+                    "Which days? List the dates: `settings holidays 2026-12-24 2026-12-25`, or `settings holidays none` to clear them.".into(),
                 ));
             }
             days.sort();
@@ -795,8 +798,8 @@ fn parse_settings(rest: &[Token], today: NaiveDate) -> Result<SettingsChange, Co
             "team-channel" | "teamchannel" | "team_channel" | "channel"
         ) {
             let Some(token) = rest.get(i + 1) else {
-                return Err(CommandError::BadSetting(
-                    "team-channel (name the channel, e.g. `settings team-channel #sales`, or `settings team-channel none`)".into(),
+                return Err(CommandError::SettingNeeds(
+                    "Which channel? Name it with #: `settings team-channel #sales`, or `settings team-channel none` for the default.".into(),
                 ));
             };
             change.team_channel = Some(match (&token.channel, token.text.as_str()) {
@@ -808,10 +811,10 @@ fn parse_settings(rest: &[Token], today: NaiveDate) -> Result<SettingsChange, Co
                 }
                 (None, word) if word.starts_with('#') && word.len() > 1 => Some(word.to_string()),
                 _ => {
-                    return Err(CommandError::BadSetting(format!(
-                    "team-channel {} (name a channel with #, e.g. `settings team-channel #sales`)",
-                    token.text
-                )))
+                    return Err(CommandError::SettingNeeds(format!(
+                        "`{}` is not a channel: name it with #, as in `settings team-channel #sales` (Slack suggests channels as you type).",
+                        token.text
+                    )))
                 }
             });
             i += 2;
@@ -824,8 +827,8 @@ fn parse_settings(rest: &[Token], today: NaiveDate) -> Result<SettingsChange, Co
                 .map(|t| t.text.clone())
                 .collect();
             if users.is_empty() {
-                return Err(CommandError::BadSetting(
-                    "managers (name them with @, e.g. `settings managers @dana @lee`)".into(),
+                return Err(CommandError::SettingNeeds(
+                    "Who? Name the managers with @: `settings managers @dana @lee`.".into(),
                 ));
             }
             i += 1 + users.len();

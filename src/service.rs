@@ -150,7 +150,7 @@ pub trait Roles: Send + Sync {
 }
 
 /// Who may manage: the workspace's admins and owners, and the people they name.
-pub const MANAGERS_ONLY: &str = "the workspace's admins and owners, and the managers they name with `/followup settings managers @dana @lee`";
+pub const MANAGERS_ONLY: &str = "Managers are the workspace's admins and owners, and the people they name with `/followup settings managers @dana @lee`; ask one of them";
 
 enum Resolved {
     One(Box<Prospect>, String),
@@ -673,7 +673,7 @@ impl Service {
     ) -> Result<Reply, ServiceError> {
         if !self.is_manager(rep).await? {
             return Ok(Reply::Problem(format!(
-                "only a manager can set the team's holidays: {MANAGERS_ONLY}"
+                "only a manager can set the team's holidays. {MANAGERS_ONLY}"
             )));
         }
         self.store.set_team_holidays(&rep.team_id, &days).await?;
@@ -763,7 +763,7 @@ impl Service {
     ) -> Result<Reply, ServiceError> {
         if !self.is_manager(rep).await? {
             return Ok(Reply::Problem(format!(
-                "only a manager can reassign prospects: {MANAGERS_ONLY}"
+                "only a manager can reassign prospects. {MANAGERS_ONLY}"
             )));
         }
         let Some(owner) = self.store.prospect_owner(&rep.team_id, id).await? else {
@@ -840,7 +840,7 @@ impl Service {
         if let Some(channel) = change.team_channel.clone() {
             if !self.is_manager(&settings.rep).await? {
                 return Ok(Reply::Problem(format!(
-                    "only a manager can choose the team channel: {MANAGERS_ONLY}"
+                    "only a manager can choose the team channel. {MANAGERS_ONLY}"
                 )));
             }
             self.store
@@ -864,7 +864,7 @@ impl Service {
             // Admins and owners name the first managers; a rep cannot make themselves one.
             if !self.is_manager(&settings.rep).await? {
                 return Ok(Reply::Problem(format!(
-                    "only a manager can change who the managers are: {MANAGERS_ONLY}"
+                    "only a manager can change who the managers are. {MANAGERS_ONLY}"
                 )));
             }
             self.store

@@ -341,7 +341,7 @@ fn managers_and_reassign_take_slack_mentions() {
     ));
     assert!(matches!(
         err("settings managers dana"),
-        CommandError::BadSetting(_)
+        CommandError::SettingNeeds(_)
     ));
     // The team channel: Slack's channel mention gives the id; `#name` as typed is kept; `none`
     // goes back to the default.
@@ -360,7 +360,12 @@ fn managers_and_reassign_take_slack_mentions() {
         );
     }
     for typed in ["settings team-channel", "settings team-channel sales"] {
-        assert!(matches!(err(typed), CommandError::BadSetting(_)), "{typed}");
+        let said = err(typed);
+        assert!(matches!(said, CommandError::SettingNeeds(_)), "{typed}");
+        assert!(
+            said.to_string().contains("`settings team-channel #sales`"),
+            "{said}"
+        );
     }
     assert_eq!(
         ok("reassign #12 <@U0BOB|bob>"),

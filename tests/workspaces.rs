@@ -208,7 +208,7 @@ on_both_apps! {
         assert!(chosen.contains("<#C0SALES>") && chosen.contains("Monday"), "{chosen}");
         assert_eq!(app.store.team_channel(TEAM).await.unwrap().as_deref(), Some("C0SALES"));
         let typo = app.say(ADMIN, "settings team-channel sales").await;
-        assert!(typo.contains("name a channel with #"), "{typo}");
+        assert!(typo.contains("`sales` is not a channel") && typo.contains("#sales"), "{typo}");
 
         let digester = app.digester(Some("C0DEFAULT"));
         // Monday 9 Nov, 06:30 UTC is 07:30 in Berlin: not yet (the default digest time is 08:00).
