@@ -1,9 +1,10 @@
 //! Digests sent per second by a real pass (claims, `conversations.open`, `chat.postMessage`,
 //! finishes) against the fake Slack on loopback with no added delay, and the per-channel pacing
-//! holding under the concurrency bound. A benchmark, not a check: run it explicitly, e.g.
+//! holding under the concurrency bound; then the pass a minute later, when every digest is out
+//! (it should read no rep). A benchmark, not a check: run it explicitly, e.g.
 //!
 //! ```sh
-//! FOLLOWUP_BENCH_REPS=2000 FOLLOWUP_DIGEST_CONCURRENCY=8 \
+//! FOLLOWUP_BENCH_REPS=2000 FOLLOWUP_BENCH_HISTORY=2 FOLLOWUP_DIGEST_CONCURRENCY=8 \
 //!   cargo test --release --test bench_digest -- --ignored --nocapture
 //! ```
 
@@ -36,7 +37,7 @@ async fn sends_every_due_digest(db: TestDb, backend: &str) {
     let options = Options {
         reps,
         prospects: 20,
-        history: 2,
+        history: env_number("FOLLOWUP_BENCH_HISTORY", 2) as u32,
         at: bench_data::parse_at(None).expect("the default instant"),
     };
     let summary = bench_data::fill(&db.url, &options).await.expect("fill");
@@ -72,11 +73,28 @@ async fn sends_every_due_digest(db: TestDb, backend: &str) {
     }
     println!(
         "{backend}: {} digests sent in {:.2} s = {:.0} digests/s (concurrency {concurrency}, \
-         {} channels, at most one message a second into each)",
+         {} channels, at most one message a second into each; {} past touches a prospect)",
         report.sent.len(),
         elapsed.as_secs_f64(),
         report.sent.len() as f64 / elapsed.as_secs_f64(),
         last.len(),
+        options.history,
+    );
+    // The scheduler's next tick, every digest already out: it should read no rep at all.
+    let calls_before = slack.calls().len();
+    let started = Instant::now();
+    let again = digester
+        .run_pass(options.at + chrono::Duration::minutes(1), false)
+        .await
+        .expect("pass");
+    let all_sent = started.elapsed();
+    assert!(again.sent.is_empty() && again.failed.is_empty(), "{again:?}");
+    assert_eq!(again.skipped, 0, "no rep is even looked at");
+    assert_eq!(slack.calls().len(), calls_before, "no Slack call");
+    println!(
+        "{backend}: the pass a minute later, all sent: {:.2} ms = {:.3}% of the full pass",
+        all_sent.as_secs_f64() * 1000.0,
+        100.0 * all_sent.as_secs_f64() / elapsed.as_secs_f64(),
     );
     db.finish().await;
 }
