@@ -489,12 +489,9 @@ impl Digester {
     }
 
     async fn send(&self, rep: &RepRef, message: &Message) -> Result<(String, String), ApiError> {
-        let channel = self.slack.open_dm(&rep.team_id, &rep.user_id).await?;
-        let ts = self
-            .slack
-            .post_message(&rep.team_id, &channel, message)
-            .await?;
-        Ok((channel, ts))
+        self.slack
+            .post_dm(&rep.team_id, &rep.user_id, message)
+            .await
     }
 
     /// Reads the rep's time zone from Slack's profile (never overriding one the rep chose).

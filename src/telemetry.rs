@@ -127,7 +127,7 @@ pub async fn render() -> Response {
     for outcome in ["sent", "failed", "skipped", "unreachable"] {
         DIGESTS.with_label_values(&[outcome]);
     }
-    for method in ["chat.postMessage", "conversations.open"] {
+    for method in ["chat.postMessage", "users.info"] {
         for outcome in ["ok", "error", "rate_limited"] {
             SLACK_CALLS.with_label_values(&[method, outcome]);
         }

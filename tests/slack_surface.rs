@@ -150,7 +150,8 @@ on_both_apps! {
         assert_eq!(stored[0].prospect.cadence, CadenceId::Cold);
         assert_eq!(stored[0].touches[0].due_on, common::date(2026, 11, 6), "cold: day 2 after the chosen start");
         let dms = app.slack.wait_for("chat.postMessage", 1, WAIT).await;
-        assert_eq!(app.slack.calls_to("conversations.open")[0].body["users"], ALICE);
+        assert_eq!(dms[0].body["channel"], ALICE, "posted to the user id: the app's DM");
+        assert_eq!(app.slack.count("conversations.open"), 0, "no DM to open first");
         let dm = reply_text(&dms[0].body);
         assert!(dm.contains("*Grace Hopper* · Navy") && dm.contains("Fri 6 Nov · touch 1 of 6"), "{dm}");
     }

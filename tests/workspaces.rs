@@ -52,11 +52,11 @@ on_both_apps! {
     async fn a_dead_token_stops_the_workspaces_digests_at_once_until_it_works_again(app) {
         hot_leads(app, TEAM, &[ALICE, BOB, CAROL]).await;
         app.slack.clear();
-        app.slack.fail_next("conversations.open", 20, Failure::ApiError("token_revoked".into()));
+        app.slack.fail_next("chat.postMessage", 20, Failure::ApiError("token_revoked".into()));
         let report = app.digest_pass().await;
         assert!(report.sent.is_empty(), "{report:?}");
         // At most one call per digest being sent at once (2): the rest of the workspace is not tried.
-        let tried = app.slack.count("conversations.open");
+        let tried = app.slack.count("chat.postMessage");
         assert!((1..=2).contains(&tried), "{tried} calls: {}", app.slack.describe_calls());
         let revoked = revocation(app, TEAM).await.expect("the workspace is marked");
         assert_eq!(revoked.reason, "token_revoked");
@@ -74,7 +74,7 @@ on_both_apps! {
         app.clock.advance(Days::days(1));
         let next_day = app.digest_pass().await;
         assert!(next_day.sent.is_empty() && next_day.failed.is_empty(), "{next_day:?}");
-        assert_eq!(app.slack.count("conversations.open") + app.slack.count("chat.postMessage"), 0, "{}", app.slack.describe_calls());
+        assert_eq!(app.slack.count("chat.postMessage"), 0, "{}", app.slack.describe_calls());
 
         // The token works again (installed again, the new token configured): digests resume.
         assert_eq!(followup::app::check_static_token(&app.state).await.as_deref(), Some(TEAM));
@@ -84,7 +84,7 @@ on_both_apps! {
 
     async fn account_inactive_is_about_the_token_not_the_rep(app) {
         hot_leads(app, TEAM, &[ALICE]).await;
-        app.slack.fail_next("conversations.open", 1, Failure::ApiError("account_inactive".into()));
+        app.slack.fail_next("chat.postMessage", 1, Failure::ApiError("account_inactive".into()));
         assert!(app.digest_pass().await.sent.is_empty());
         assert_eq!(revocation(app, TEAM).await.expect("marked").reason, "account_inactive");
         let alice = app.store.rep_settings(&TestApp::alice()).await.unwrap().expect("Alice");

@@ -616,13 +616,10 @@ async fn recap_submission(state: &AppState, view: ViewSubmission) -> Handled {
                 body["replace_original"] = json!(false);
                 slack.respond(&url, &body).await
             }
-            None => match slack.open_dm(&rep.team_id, &rep.user_id).await {
-                Ok(channel) => slack
-                    .post_message(&rep.team_id, &channel, &message)
-                    .await
-                    .map(|_| ()),
-                Err(e) => Err(e),
-            },
+            None => slack
+                .post_dm(&rep.team_id, &rep.user_id, &message)
+                .await
+                .map(|_| ()),
         };
         if let Err(e) = sent {
             tracing::error!(error = %e, "sending the drafted recap failed");
@@ -660,11 +657,8 @@ async fn view_submission(state: &AppState, view: ViewSubmission) -> Handled {
     let message = render::reply(&reply, today);
     let slack = state.slack.clone();
     tokio::spawn(async move {
-        let sent = async {
-            let channel = slack.open_dm(&rep.team_id, &rep.user_id).await?;
-            slack.post_message(&rep.team_id, &channel, &message).await
-        };
-        if let Err(e) = sent.await {
+        let sent = slack.post_dm(&rep.team_id, &rep.user_id, &message).await;
+        if let Err(e) = sent {
             tracing::error!(error = %e, "confirming the new prospect by DM failed");
         }
     });

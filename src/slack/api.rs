@@ -304,19 +304,6 @@ impl SlackApi {
         .map(|_| ())
     }
 
-    /// The direct-message channel with a user.
-    pub async fn open_dm(&self, team_id: &str, user_id: &str) -> Result<String, ApiError> {
-        let answer = self
-            .call(team_id, "conversations.open", &json!({"users": user_id}))
-            .await?;
-        answer["channel"]["id"]
-            .as_str()
-            .map(str::to_string)
-            .ok_or_else(|| {
-                ApiError::Slack("conversations.open answered without a channel id".into())
-            })
-    }
-
     /// Waits until `channel` may take another message, and books the slot.
     async fn pace(&self, channel: &str) {
         loop {
@@ -353,6 +340,23 @@ impl SlackApi {
         body["blocks"] = Value::Array(message.capped());
         let answer = self.call(team_id, "chat.postMessage", &body).await?;
         Ok(answer["ts"].as_str().unwrap_or_default().to_string())
+    }
+
+    /// A direct message from the app to a user, in the app's Messages tab: `chat.postMessage`
+    /// to the user id, which needs no `conversations.open` (nor `im:write`). Paced per user.
+    /// Answers the DM channel Slack put it in, and its `ts`.
+    pub async fn post_dm(
+        &self,
+        team_id: &str,
+        user_id: &str,
+        message: &Message,
+    ) -> Result<(String, String), ApiError> {
+        self.pace(user_id).await;
+        let mut body = json!({"channel": user_id, "text": message.text});
+        body["blocks"] = Value::Array(message.capped());
+        let answer = self.call(team_id, "chat.postMessage", &body).await?;
+        let channel = answer["channel"].as_str().unwrap_or(user_id).to_string();
+        Ok((channel, answer["ts"].as_str().unwrap_or_default().to_string()))
     }
 
     /// The user's time zone from the Slack profile (`None` when Slack has none), and whether the

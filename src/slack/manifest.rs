@@ -5,9 +5,10 @@
 pub const COMMAND: &str = "/followup";
 
 /// Every bot scope the code uses, and no other:
-/// `commands` (the slash command and the shortcut), `chat:write` (digests, confirmations),
-/// `im:write` (`conversations.open` for the digest DM), `users:read` (`users.info` for time zones).
-pub const BOT_SCOPES: &[&str] = &["commands", "chat:write", "im:write", "users:read"];
+/// `commands` (the slash command and the shortcut), `chat:write` (digests and confirmations,
+/// posted to the rep's user id: the app's DM, with no `conversations.open`), `users:read`
+/// (`users.info` for time zones and who is an admin).
+pub const BOT_SCOPES: &[&str] = &["commands", "chat:write", "users:read"];
 
 /// Bot events the app subscribes to.
 pub const BOT_EVENTS: &[&str] = &["app_home_opened", "app_uninstalled", "tokens_revoked"];
