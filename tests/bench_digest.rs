@@ -88,7 +88,10 @@ async fn sends_every_due_digest(db: TestDb, backend: &str) {
         .await
         .expect("pass");
     let all_sent = started.elapsed();
-    assert!(again.sent.is_empty() && again.failed.is_empty(), "{again:?}");
+    assert!(
+        again.sent.is_empty() && again.failed.is_empty(),
+        "{again:?}"
+    );
     assert_eq!(again.skipped, 0, "no rep is even looked at");
     assert_eq!(slack.calls().len(), calls_before, "no Slack call");
     // And the tick after that (statements prepared, pages cached): what every later minute costs.

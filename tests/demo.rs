@@ -916,14 +916,14 @@ fn the_stand_in_wants_the_bot_token() {
 #[test]
 fn messages_posted_and_updated_by_the_app_show_in_the_reps_conversation() {
     let s = standin();
-    let open = s.call("conversations.open", AUTH, &json!({"users": DANA}));
-    assert_eq!(open["channel"]["id"], "DU0DEMODANA");
+    // Posted to the user id, as the app does: Slack puts it in the app's DM with her.
     let posted = s.call(
         "chat.postMessage",
         AUTH,
-        &json!({"channel": "DU0DEMODANA", "text": "hello", "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "*hello*"}}]}),
+        &json!({"channel": DANA, "text": "hello", "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "*hello*"}}]}),
     );
     assert_eq!(posted["ok"], true, "{posted}");
+    assert_eq!(posted["channel"], "DU0DEMODANA");
     let ts = posted["ts"].as_str().expect("ts").to_string();
     assert!(
         ts.starts_with("1795420800."),
@@ -1130,7 +1130,11 @@ async fn the_apps_own_slack_client_reads_the_stand_ins_answers() {
         .await
         .expect("chat.postMessage to the user id");
     assert!(!ts.is_empty());
-    assert_eq!(channel, team::dm_channel(SAM), "the stand-in answers with the DM channel");
+    assert_eq!(
+        channel,
+        team::dm_channel(SAM),
+        "the stand-in answers with the DM channel"
+    );
     assert!(demo.conversation(SAM).await.contains("hi Sam"));
     let wrong = followup::slack::api::SlackApi::new(&standin.api_url(), Some("xoxb-wrong".into()))
         .expect("client");

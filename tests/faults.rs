@@ -913,7 +913,11 @@ async fn the_confirmation_dm_after_the_add_form_is_retried_when_chat_post_messag
         .wait_for("chat.postMessage", 3, Duration::from_secs(5))
         .await;
     assert_eq!(calls[2].failure, None);
-    assert_eq!(calls[2].str_field("channel"), Some("DU0ALICE"));
+    assert_eq!(
+        calls[2].str_field("channel"),
+        Some("U0ALICE"),
+        "to the user id: the app's DM"
+    );
     assert!(
         reply_text(&calls[2].body).contains("Ada Lovelace"),
         "{}",

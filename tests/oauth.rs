@@ -25,7 +25,7 @@ fn cipher() -> Cipher {
 fn access_reply(team: &str, token: &str) -> serde_json::Value {
     json!({
         "ok": true, "access_token": token, "token_type": "bot",
-        "scope": "commands,chat:write,im:write,users:read", "bot_user_id": "U0BOT", "app_id": "A0FAKEAPP",
+        "scope": "commands,chat:write,users:read", "bot_user_id": "U0BOT", "app_id": "A0FAKEAPP",
         "team": {"id": team, "name": "Acme & Co"}, "enterprise": null, "is_enterprise_install": false,
         "authed_user": {"id": "U0INSTALLER"},
     })
@@ -139,7 +139,7 @@ oauth_tests! {
         let query = location.split_once('?').unwrap().1;
         let params: std::collections::HashMap<String, String> = serde_urlencoded::from_str(query).unwrap();
         assert_eq!(params["client_id"], OAUTH_CLIENT_ID);
-        assert_eq!(params["scope"], "commands,chat:write,im:write,users:read");
+        assert_eq!(params["scope"], "commands,chat:write,users:read");
         let [set_cookie] = answer.set_cookies.as_slice() else { panic!("one cookie: {:?}", answer.set_cookies) };
         let attributes: Vec<&str> = set_cookie.split(';').map(str::trim).collect();
         for wanted in ["HttpOnly", "Secure", "SameSite=Lax", "Path=/slack/oauth/callback", "Max-Age=600"] {
@@ -254,7 +254,7 @@ oauth_tests! {
     async fn an_org_wide_install_is_refused_with_instructions_and_stores_nothing(app) {
         app.slack.set_reply("oauth.v2.access", json!({
             "ok": true, "access_token": "xoxb-org-wide", "token_type": "bot",
-            "scope": "commands,chat:write,im:write,users:read", "bot_user_id": "U0BOT", "app_id": "A0FAKEAPP",
+            "scope": "commands,chat:write,users:read", "bot_user_id": "U0BOT", "app_id": "A0FAKEAPP",
             "team": null, "enterprise": {"id": "E0GLOBEX", "name": "Globex Corp"}, "is_enterprise_install": true,
             "authed_user": {"id": "U0ADMIN"},
         }));

@@ -356,7 +356,10 @@ impl SlackApi {
         body["blocks"] = Value::Array(message.capped());
         let answer = self.call(team_id, "chat.postMessage", &body).await?;
         let channel = answer["channel"].as_str().unwrap_or(user_id).to_string();
-        Ok((channel, answer["ts"].as_str().unwrap_or_default().to_string()))
+        Ok((
+            channel,
+            answer["ts"].as_str().unwrap_or_default().to_string(),
+        ))
     }
 
     /// The user's time zone from the Slack profile (`None` when Slack has none), and whether the

@@ -1,21 +1,8 @@
 // Not a test: a manager and a rep try the team settings in the demo, with screenshots.
 // Usage: node tests/e2e/drive_team.mjs <demo url> <out dir>
-import { chromium } from "playwright-core";
-import { mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { openDemo } from "./drive.mjs";
 const [url, out] = process.argv.slice(2);
-const context = await chromium.launchPersistentContext(await mkdtemp(join(tmpdir(), "drive-")), {
-  executablePath: "/usr/bin/chromium", headless: true, viewport: { width: 1280, height: 1000 },
-  args: ["--no-sandbox", "--disable-gpu"],
-});
-const page = context.pages()[0] ?? (await context.newPage());
-const errors = [];
-page.on("pageerror", (e) => errors.push(e.message));
-let n = 0;
-const shot = async (name) => { n += 1; await page.waitForTimeout(400); await page.screenshot({ path: `${out}/${String(n).padStart(2, "0")}-${name}.png` }); };
-const say = async (text) => { await page.fill("#command", text); await page.press("#command", "Enter"); await page.waitForTimeout(800); };
-await page.goto(url);
+const { context, page, errors, shot, say } = await openDemo(url, out, { pause: 800 });
 const reps = await page.locator("#rep option").allTextContents();
 console.log("reps:", reps.join(" | "));
 await page.selectOption("#rep", "U0DEMOLEE");

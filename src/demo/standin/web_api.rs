@@ -55,20 +55,6 @@ impl StandIn {
                 Some(u) => ok(json!({"user": team::user_json(u)})),
                 None => fail("user_not_found"),
             },
-            "conversations.open" => {
-                let first = match body.get("users") {
-                    Some(Value::String(users)) => users.split(',').next().map(str::trim),
-                    Some(Value::Array(users)) => users.first().and_then(Value::as_str),
-                    _ => None,
-                };
-                match first.or_else(|| str_field(body, "channel")) {
-                    Some(id) => match team::dm_user(id) {
-                        Some(u) => ok(json!({"channel": {"id": team::dm_channel(u.id)}})),
-                        None => fail("user_not_found"),
-                    },
-                    None => fail("invalid_arguments"),
-                }
-            }
             "chat.postMessage" => self.post_message(body, Author::App),
             "chat.postEphemeral" => {
                 match str_field(body, "user").and_then(team::user) {
