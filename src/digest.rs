@@ -326,7 +326,7 @@ impl Digester {
             // Reps looked at today are not read again before their next morning.
             self.service
                 .store
-                .set_digest_after(&look_again)
+                .set_digest_after(&look_again, now)
                 .await
                 .map_err(ServiceError::from)?;
             self.team_summaries(now).await?;
@@ -354,13 +354,15 @@ impl Digester {
         now: DateTime<Utc>,
         dry_run: bool,
     ) -> Result<(RepResult, Option<(RepRef, DateTime<Utc>)>), ServiceError> {
-        let rep = settings.rep.clone();
+        let mut settings = settings;
         let default = self.service.default_digest;
-        let (result, timing) = self.serve_rep_once(settings.clone(), now, dry_run).await?;
+        let (result, timing) = self.serve_rep_once(&mut settings, now, dry_run).await?;
+        // With the settings as served (the zone may just have been read from Slack).
         let again = match (&result, timing) {
-            (RepResult::Sent(_) | RepResult::Skipped, Some(timing)) if !dry_run => {
-                Some((rep, look_again_at(&settings, default, now, timing)))
-            }
+            (RepResult::Sent(_) | RepResult::Skipped, Some(timing)) if !dry_run => Some((
+                settings.rep.clone(),
+                look_again_at(&settings, default, now, timing),
+            )),
             _ => None,
         };
         Ok((result, again))
@@ -369,17 +371,18 @@ impl Digester {
     /// What [`Self::serve_rep`] does, and the timing it found (`None` when it did not get that far).
     async fn serve_rep_once(
         &self,
-        mut settings: RepSettings,
+        settings: &mut RepSettings,
         now: DateTime<Utc>,
         dry_run: bool,
     ) -> Result<(RepResult, Option<Timing>), ServiceError> {
         let store = &self.service.store;
-        if !dry_run && self.slack.has_token() && needs_tz_refresh(&settings, now) {
-            self.refresh_tz(&mut settings, now).await?;
+        if !dry_run && self.slack.has_token() && needs_tz_refresh(settings, now) {
+            self.refresh_tz(settings, now).await?;
             if settings.unreachable_since.is_some() {
-                return Ok((RepResult::Unreachable(settings.rep), None));
+                return Ok((RepResult::Unreachable(settings.rep.clone()), None));
             }
         }
+        let settings = &*settings;
         let when = timing(&settings, self.service.default_digest, now);
         if when == Timing::Away && !dry_run {
             // What was late when the absence began waits for the return, spread with the rest.

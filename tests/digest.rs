@@ -300,6 +300,22 @@ digest_tests! {
         assert_eq!(candidates(at(2026, 10, 21, 10, 0)).await, vec!["U_BER", "U_NY"], "06:00 in New York");
     }
 
+    async fn a_settings_change_made_while_a_pass_ran_is_not_overwritten_by_it(rig) {
+        let ny = rig.rep("U_NY", chrono_tz::America::New_York, None, true).await;
+        rig.enrol(&ny, "Jane Doe", CadenceId::Proposal, at(2026, 10, 20, 12, 0)).await;
+        let pass_began = at(2026, 10, 20, 12, 0);
+        // The rep saves a new digest time a moment after the pass began, before it wrote.
+        rig.store.save_rep_settings(&ny, pass_began + chrono::Duration::seconds(5)).await.unwrap();
+        let tomorrow = at(2026, 10, 21, 12, 0);
+        rig.store.set_digest_after(&[(ny.rep.clone(), tomorrow)], pass_began).await.unwrap();
+        let found = rig.store.digest_candidates(latest_local_date(pass_began), None, pass_began + chrono::Duration::minutes(1)).await.unwrap();
+        assert_eq!(found.len(), 1, "looked at again, with the new settings");
+        // Without a change since, the pass's word holds.
+        rig.store.set_digest_after(&[(ny.rep.clone(), tomorrow)], pass_began + chrono::Duration::minutes(1)).await.unwrap();
+        let found = rig.store.digest_candidates(latest_local_date(pass_began), None, pass_began + chrono::Duration::minutes(2)).await.unwrap();
+        assert!(found.is_empty());
+    }
+
     async fn a_failed_send_is_retried_by_a_later_pass_not_put_off_to_tomorrow(rig) {
         let ny = rig.rep("U_NY", chrono_tz::America::New_York, None, true).await;
         rig.enrol(&ny, "Jane Doe", CadenceId::Proposal, at(2026, 10, 20, 12, 0)).await;

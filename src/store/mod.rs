@@ -197,8 +197,13 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Vec<RepSettings>>;
 
     /// Notes when each rep next needs a pass's attention (see `domain::digest::look_again_at`);
-    /// until then the rep is no digest candidate. In one transaction.
-    async fn set_digest_after(&self, reps: &[(RepRef, DateTime<Utc>)]) -> StoreResult<()>;
+    /// until then the rep is no digest candidate. A rep whose settings changed after `as_of`
+    /// (the pass's start) is left to be looked at again. In one transaction.
+    async fn set_digest_after(
+        &self,
+        reps: &[(RepRef, DateTime<Utc>)],
+        as_of: DateTime<Utc>,
+    ) -> StoreResult<()>;
 
     /// Claims the rep's digest for a local date: `true` for exactly one caller, until the claim
     /// is finished as sent, or its lease runs out unsent (then a later pass may claim it again).

@@ -1214,18 +1214,22 @@ macro_rules! sql_store {
                         .collect()
                 }
 
-                async fn set_digest_after(&self, reps: &[(RepRef, DateTime<Utc>)]) -> StoreResult<()> {
+                async fn set_digest_after(&self, reps: &[(RepRef, DateTime<Utc>)], as_of: DateTime<Utc>) -> StoreResult<()> {
                     if reps.is_empty() {
                         return Ok(());
                     }
                     let mut tx = self.writer.begin_with($begin).await?;
                     for (rep, at) in reps {
-                        sqlx::query("UPDATE reps SET digest_after = $1 WHERE team_id = $2 AND user_id = $3")
-                            .bind(at)
-                            .bind(&rep.team_id)
-                            .bind(&rep.user_id)
-                            .execute(&mut *tx)
-                            .await?;
+                        // A settings change made while the pass ran cleared it: keep that.
+                        sqlx::query(
+                            "UPDATE reps SET digest_after = $1 WHERE team_id = $2 AND user_id = $3 AND updated_at <= $4",
+                        )
+                        .bind(at)
+                        .bind(&rep.team_id)
+                        .bind(&rep.user_id)
+                        .bind(as_of)
+                        .execute(&mut *tx)
+                        .await?;
                     }
                     tx.commit().await?;
                     Ok(())
