@@ -37,6 +37,7 @@ const METHOD_SCOPES: &[(&str, Option<&str>)] = &[
     ("chat.postEphemeral", Some("chat:write")),
     ("chat.delete", Some("chat:write")),
     ("auth.test", None),
+    ("auth.revoke", None),
     ("users.info", Some("users:read")),
     ("views.open", None),
     ("views.publish", None),
@@ -45,6 +46,7 @@ const METHOD_SCOPES: &[(&str, Option<&str>)] = &[
     ("oauth.v2.access", None),
     ("apps.connections.open", None),
     ("auth.test", None),
+    ("auth.revoke", None),
 ];
 
 /// slack-morphism 2.31's typed session methods and the Web API method each one calls, so that

@@ -265,6 +265,9 @@ oauth_tests! {
             assert!(page.contains(said), "{said}: {page}");
         }
         assert_eq!(app.slack.count("oauth.v2.access"), 1);
+        let revoked = app.slack.calls_to("auth.revoke");
+        assert_eq!(revoked.len(), 1, "the org-wide token is revoked, not left live");
+        assert_eq!(revoked[0].bearer_token(), Some("xoxb-org-wide"));
         for key in ["E0GLOBEX", ""] {
             assert!(app.store.workspace_token(key).await.unwrap().is_none(), "nothing stored under {key:?}");
         }

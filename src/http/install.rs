@@ -216,6 +216,11 @@ async fn complete(
             .map(|e| e.name.clone().unwrap_or_else(|| e.id.clone()))
             .unwrap_or_else(|| "your".into());
         tracing::warn!(enterprise = %org, "org-wide install refused");
+        // The org-wide token Slack just issued is not kept: revoke it, so no live token is left
+        // behind that followup does not hold.
+        if let Err(e) = state.slack.revoke_token(&access.access_token).await {
+            tracing::warn!(error = %e, "revoking the refused org-wide token failed");
+        }
         return page(
             StatusCode::FORBIDDEN,
             "followup is installed per workspace",

@@ -481,28 +481,45 @@ impl SlackApi {
 
     /// A Socket Mode WebSocket URL (`apps.connections.open`, with the app-level token).
     pub async fn open_socket(&self, app_token: &str) -> Result<String, ApiError> {
-        let token = SlackApiToken::new(SlackApiTokenValue::new(app_token.to_string()));
-        let span = tracing::debug_span!("slack_api", method = "apps.connections.open");
-        let empty = json!({});
         let answer = self
-            .retrying("apps.connections.open", || {
-                let context = SlackClientApiCallContext {
-                    rate_control_params: None,
-                    token: Some(&token),
-                    tracing_span: &span,
-                    is_sensitive_url: false,
-                };
-                self.client.http_api.connector.http_post::<Value, Value>(
-                    "apps.connections.open",
-                    &empty,
-                    context,
-                )
-            })
+            .call_with_token(app_token, "apps.connections.open", &json!({}))
             .await?;
         answer["url"]
             .as_str()
             .map(str::to_string)
             .ok_or_else(|| ApiError::Slack("apps.connections.open answered without a url".into()))
+    }
+
+    /// Revokes a token Slack just issued that followup will not keep (`auth.revoke`, called with
+    /// that token): an org-wide install that was refused.
+    pub async fn revoke_token(&self, token: &str) -> Result<(), ApiError> {
+        self.call_with_token(token, "auth.revoke", &json!({}))
+            .await
+            .map(|_| ())
+    }
+
+    /// A Web API call with a token that belongs to no workspace followup keeps.
+    async fn call_with_token(
+        &self,
+        token: &str,
+        method: &str,
+        body: &Value,
+    ) -> Result<Value, ApiError> {
+        let token = SlackApiToken::new(SlackApiTokenValue::new(token.to_string()));
+        let span = tracing::debug_span!("slack_api", method);
+        self.retrying(method, || {
+            let context = SlackClientApiCallContext {
+                rate_control_params: None,
+                token: Some(&token),
+                tracing_span: &span,
+                is_sensitive_url: false,
+            };
+            self.client
+                .http_api
+                .connector
+                .http_post::<Value, Value>(method, body, context)
+        })
+        .await
     }
 
     /// Exchanges an OAuth code for the workspace's tokens (`oauth.v2.access`, client id and
