@@ -383,10 +383,10 @@ impl Digester {
             }
         }
         let settings = &*settings;
-        let when = timing(&settings, self.service.default_digest, now);
+        let when = timing(settings, self.service.default_digest, now);
         if when == Timing::Away && !dry_run {
             // What was late when the absence began waits for the return, spread with the rest.
-            self.service.catch_up_absence(&settings, now).await?;
+            self.service.catch_up_absence(settings, now).await?;
         }
         let Timing::Due(local_date) = when else {
             return Ok((RepResult::Skipped, Some(when)));
@@ -395,7 +395,7 @@ impl Digester {
             // The team's day off: nothing is due on it, and what is late waits for tomorrow.
             return Ok((RepResult::Skipped, Some(when)));
         }
-        let agenda = self.service.due_at(&settings, now).await?;
+        let agenda = self.service.due_at(settings, now).await?;
         let monday = local_date.weekday() == chrono::Weekday::Mon;
         let rep = settings.rep.clone();
         let message = if agenda.touch_count() == 0 && agenda.items_due.is_empty() {
@@ -403,7 +403,7 @@ impl Digester {
             if !monday {
                 return Ok((RepResult::Skipped, Some(when)));
             }
-            let activity = self.last_week(&settings, local_date).await?;
+            let activity = self.last_week(settings, local_date).await?;
             if !activity.any() {
                 return Ok((RepResult::Skipped, Some(when)));
             }
@@ -411,7 +411,7 @@ impl Digester {
         } else {
             let mut message = render::digest(&agenda);
             if monday && message.room() > 0 {
-                let activity = self.last_week(&settings, local_date).await?;
+                let activity = self.last_week(settings, local_date).await?;
                 message
                     .blocks
                     .insert(2.min(message.blocks.len()), render::last_week(&activity));
