@@ -316,6 +316,34 @@ digest_tests! {
         assert!(found.is_empty());
     }
 
+    async fn a_promise_falling_due_brings_a_digest_even_with_no_touch_due(rig) {
+        let ny = rig.rep("U_NY", chrono_tz::America::New_York, None, true).await;
+        // Jane's cadence starts next month: no touch is due this week.
+        let mut later = NewProspect::named(ProspectName::parse("Jane Doe").unwrap());
+        later.start_on = Some(NaiveDate::from_ymd_opt(2026, 11, 30).unwrap());
+        let ctx = ny.context(at(2026, 10, 19, 12, 0));
+        let (cadence, touches) = enrol(&later, ctx.today, &ctx.calendar).unwrap();
+        let jane = rig.store.add_prospect(&ny.rep, &later, cadence, &touches, at(2026, 10, 19, 12, 0)).await.unwrap().enrolled().expect("added");
+        let promise = followup::domain::items::NewItem {
+            mine: true,
+            text: "send the security questionnaire".into(),
+            due_on: NaiveDate::from_ymd_opt(2026, 10, 21),
+        };
+        let theirs = followup::domain::items::NewItem {
+            mine: false,
+            text: "intro to their CFO".into(),
+            due_on: NaiveDate::from_ymd_opt(2026, 10, 20),
+        };
+        rig.store.add_items(&ny.rep, jane.prospect.id, &[promise, theirs], at(2026, 10, 19, 12, 0)).await.unwrap();
+        // Tuesday: only the prospect's promise is due, which is theirs to keep: no digest.
+        assert!(rig.digester.run_pass(at(2026, 10, 20, 12, 0), false).await.unwrap().sent.is_empty());
+        // Wednesday: the rep's own promise falls due.
+        let wednesday = rig.digester.run_pass(at(2026, 10, 21, 12, 0), false).await.unwrap();
+        assert_eq!(wednesday.sent, vec![ny.rep.clone()]);
+        let text = common::app::reply_text(&rig.delivered()[0].body);
+        assert!(text.contains("send the security questionnaire"), "{text}");
+    }
+
     async fn a_failed_send_is_retried_by_a_later_pass_not_put_off_to_tomorrow(rig) {
         let ny = rig.rep("U_NY", chrono_tz::America::New_York, None, true).await;
         rig.enrol(&ny, "Jane Doe", CadenceId::Proposal, at(2026, 10, 20, 12, 0)).await;

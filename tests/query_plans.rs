@@ -143,10 +143,14 @@ async fn a_digest_pass_reads_only_the_reps_whose_morning_has_come_through_an_ind
         "SELECT r.team_id, r.user_id FROM reps r WHERE r.unreachable_since IS NULL \
          AND (r.digest_after IS NULL OR r.digest_after <= '2026-11-02 08:00:00+00:00') \
          AND NOT EXISTS (SELECT 1 FROM workspace_revocations w WHERE w.team_id = r.team_id) \
-         AND EXISTS (SELECT 1 FROM touches t WHERE t.team_id = r.team_id AND t.user_id = r.user_id \
-         AND t.status = 'pending' AND t.due_on <= '2026-11-02')",
+         AND (EXISTS (SELECT 1 FROM touches t WHERE t.team_id = r.team_id AND t.user_id = r.user_id \
+         AND t.status = 'pending' AND t.due_on <= '2026-11-02') \
+         OR EXISTS (SELECT 1 FROM action_items a WHERE a.team_id = r.team_id AND a.user_id = r.user_id \
+         AND a.done_at IS NULL AND a.mine = TRUE AND a.due_on <= '2026-11-02'))",
     )
     .await;
     assert!(plan.contains("reps_digest_after"), "plan was:\n{plan}");
+    assert!(plan.contains("action_items_rep_open"), "plan was:\n{plan}");
+    assert!(!plan.contains("SCAN a"), "plan was:\n{plan}");
     assert!(!plan.contains("SCAN r"), "plan was:\n{plan}");
 }

@@ -1174,8 +1174,11 @@ macro_rules! sql_store {
                 ) -> StoreResult<Vec<RepSettings>> {
                     // One index probe per rep (five on Mondays): bounded by the number of reps, not
                     // of touches or prospects.
-                    let due = "EXISTS (SELECT 1 FROM touches t WHERE t.team_id = r.team_id AND t.user_id = r.user_id \
-                         AND t.status = 'pending' AND t.due_on <= $1)";
+                    // A touch due, or a promise of the rep's due (the digest lists both).
+                    let due = "(EXISTS (SELECT 1 FROM touches t WHERE t.team_id = r.team_id AND t.user_id = r.user_id \
+                         AND t.status = 'pending' AND t.due_on <= $1) \
+                         OR EXISTS (SELECT 1 FROM action_items a WHERE a.team_id = r.team_id AND a.user_id = r.user_id \
+                         AND a.done_at IS NULL AND a.mine = TRUE AND a.due_on <= $1))";
                     // Not before the rep's `digest_after` (an index range); a workspace whose token
                     // died or that uninstalled followup: one primary-key probe.
                     let now_at = if active_since.is_some() { "$3" } else { "$2" };
