@@ -44,32 +44,10 @@ async fn send(socket: &mut Socket, value: Value) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn commands_clicks_and_events_arrive_over_socket_mode_and_reconnect_on_request() {
-    let db = TestDb::sqlite().await;
-    let slack = FakeSlack::start().await;
-    let ws = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let ws_url = format!("ws://{}/link/?ticket=abc", ws.local_addr().unwrap());
-    slack.set_reply("apps.connections.open", json!({"ok": true, "url": ws_url}));
-    let clock = Arc::new(FixedClock::new(common::at(2026, 11, 2, 14, 0)));
-    let api = SlackApi::new(&slack.api_url(), Some("xoxb-bot".into())).unwrap();
-    let state = AppState::new(
-        db.store.clone(),
-        clock,
-        api,
-        SigningSecret::new("unused"),
-        chrono::NaiveTime::from_hms_opt(8, 0, 0).unwrap(),
-    );
-    let (stop_tx, stop) = tokio::sync::watch::channel(false);
-    let client = tokio::spawn(followup::socket_mode::run(
-        state,
-        "xapp-1-A0FAKE-1-secret".into(),
-        stop,
-    ));
-
-    let (tcp, _) = tokio::time::timeout(Duration::from_secs(5), ws.accept())
-        .await
-        .unwrap()
-        .unwrap();
-    let mut socket = tokio_tungstenite::accept_async(tcp).await.unwrap();
+    // The production entry point, with its default intervals.
+    let rig = Rig::start_at(None, None).await;
+    let (db, slack) = (&rig.db, &rig.slack);
+    let mut socket = rig.accept().await;
     let open = slack.calls_to("apps.connections.open");
     assert_eq!(
         open[0].bearer_token(),
@@ -152,11 +130,7 @@ async fn commands_clicks_and_events_arrive_over_socket_mode_and_reconnect_on_req
         json!({"type": "disconnect", "reason": "refresh_requested"}),
     )
     .await;
-    let (tcp, _) = tokio::time::timeout(Duration::from_secs(5), ws.accept())
-        .await
-        .unwrap()
-        .unwrap();
-    let mut again = tokio_tungstenite::accept_async(tcp).await.unwrap();
+    let mut again = rig.accept().await;
     assert_eq!(slack.count("apps.connections.open"), 2);
     send(&mut again, json!({"type": "hello"})).await;
     send(
@@ -171,12 +145,7 @@ async fn commands_clicks_and_events_arrive_over_socket_mode_and_reconnect_on_req
         "{ack}"
     );
 
-    stop_tx.send(true).unwrap();
-    tokio::time::timeout(Duration::from_secs(5), client)
-        .await
-        .expect("stops when told")
-        .unwrap();
-    db.finish().await;
+    rig.finish().await;
 }
 
 /// A fake Slack (Web API and Socket Mode endpoint) and a client connected to it.
@@ -190,11 +159,12 @@ struct Rig {
 
 impl Rig {
     async fn start(options: SocketOptions) -> Rig {
-        Rig::start_at(options, None).await
+        Rig::start_at(Some(options), None).await
     }
 
-    /// A client that `apps.connections.open` sends to `ws_url` instead of the rig's listener.
-    async fn start_at(options: SocketOptions, ws_url: Option<String>) -> Rig {
+    /// A client with `options` (`None`: `socket_mode::run`, production's defaults) that
+    /// `apps.connections.open` sends to `ws_url` instead of the rig's listener, when given.
+    async fn start_at(options: Option<SocketOptions>, ws_url: Option<String>) -> Rig {
         let db = TestDb::sqlite().await;
         let slack = FakeSlack::start().await;
         let ws = TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -211,12 +181,13 @@ impl Rig {
             chrono::NaiveTime::from_hms_opt(8, 0, 0).unwrap(),
         );
         let (stop, stopped) = tokio::sync::watch::channel(false);
-        let client = tokio::spawn(followup::socket_mode::run_with(
-            state,
-            "xapp-1-A0FAKE-1-secret".into(),
-            stopped,
-            options,
-        ));
+        let token = "xapp-1-A0FAKE-1-secret".to_string();
+        let client = match options {
+            Some(options) => tokio::spawn(followup::socket_mode::run_with(
+                state, token, stopped, options,
+            )),
+            None => tokio::spawn(followup::socket_mode::run(state, token, stopped)),
+        };
         Rig {
             db,
             slack,
@@ -353,7 +324,7 @@ async fn failed_connections_are_retried_after_doubling_waits_up_to_the_cap() {
         backoff_max: Duration::from_millis(1600),
         ..quiet()
     };
-    let rig = Rig::start_at(options, Some(refused_url)).await;
+    let rig = Rig::start_at(Some(options), Some(refused_url)).await;
 
     let calls = rig
         .slack

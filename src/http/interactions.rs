@@ -71,14 +71,12 @@ pub async fn answer(state: &AppState, interaction: Interaction) -> Answer {
         return Answer::Json(errors_response(&[("name", apology)]));
     }
     if let Some(url) = response_url {
-        let slack = state.slack.clone();
-        tokio::spawn(async move {
-            let body =
-                json!({"response_type": "ephemeral", "replace_original": false, "text": apology});
-            if let Err(e) = slack.respond(&url, &body).await {
-                tracing::error!(error = %e, "telling the rep the click failed did not work either");
-            }
-        });
+        respond_later(
+            state,
+            url,
+            ephemeral(&apology),
+            "telling the rep the click failed",
+        );
     }
     Answer::Empty
 }
@@ -184,19 +182,10 @@ async fn block_actions(state: &AppState, click: BlockActions) -> Handled {
                 )
                 .await?
             }
-            other => {
-                let mut body = render::reply(&other, today).ephemeral();
-                body["replace_original"] = json!(false);
-                body
-            }
+            other => beside(&other, today),
         };
         if let Some(url) = click.response_url.clone() {
-            let slack = state.slack.clone();
-            tokio::spawn(async move {
-                if let Err(e) = slack.respond(&url, &update).await {
-                    tracing::error!(error = %e, "updating the message after a delivery failed");
-                }
-            });
+            respond_later(state, url, update, "the message after a delivery");
         }
         return Ok(Answer::Empty);
     }
@@ -209,11 +198,7 @@ async fn block_actions(state: &AppState, click: BlockActions) -> Handled {
             Reply::Undone(restored) => {
                 undone_in_place(state, &rep, &click, action.block_id.as_deref(), &restored).await?
             }
-            other => {
-                let mut body = render::reply(&other, today).ephemeral();
-                body["replace_original"] = json!(false);
-                body
-            }
+            other => beside(&other, today),
         }
     } else {
         let (prospect_id, decided) = match actions::decode(&action.action_id, chosen) {
@@ -237,11 +222,7 @@ async fn block_actions(state: &AppState, click: BlockActions) -> Handled {
             Reply::NotFound(_) => {
                 ephemeral("That prospect is not on your list, so nothing changed.")
             }
-            other => {
-                let mut body = render::reply(other, today).ephemeral();
-                body["replace_original"] = json!(false);
-                body
-            }
+            other => beside(other, today),
         }
     };
     let from_home = click
@@ -254,12 +235,7 @@ async fn block_actions(state: &AppState, click: BlockActions) -> Handled {
         crate::http::events::publish_home(state, &rep);
     }
     if let Some(url) = click.response_url.clone() {
-        let slack = state.slack.clone();
-        tokio::spawn(async move {
-            if let Err(e) = slack.respond(&url, &update).await {
-                tracing::error!(error = %e, "updating the clicked message failed");
-            }
-        });
+        respond_later(state, url, update, "the clicked message, updated");
     }
     Ok(Answer::Empty)
 }
@@ -274,6 +250,24 @@ async fn applied_today(
         .await?
         .context(state.clock.now())
         .today)
+}
+
+/// Posts `body` to the click's `response_url` after the acknowledgement; a failure is logged
+/// with `what` (what the rep would have seen).
+fn respond_later(state: &AppState, url: String, body: Value, what: &'static str) {
+    let slack = state.slack.clone();
+    tokio::spawn(async move {
+        if let Err(e) = slack.respond(&url, &body).await {
+            tracing::error!(error = %e, what, "a response to the rep failed");
+        }
+    });
+}
+
+/// A reply shown beside the clicked message, which stays as it was.
+fn beside(reply: &Reply, today: chrono::NaiveDate) -> Value {
+    let mut body = render::reply(reply, today).ephemeral();
+    body["replace_original"] = json!(false);
+    body
 }
 
 fn ephemeral(text: &str) -> Value {
@@ -414,13 +408,8 @@ async fn undone_in_place(
 /// A click on a prospect that is not the rep's: told so beside the message; nothing opens.
 fn not_yours(state: &AppState, click: &BlockActions) -> Answer {
     if let Some(url) = click.response_url.clone() {
-        let slack = state.slack.clone();
-        tokio::spawn(async move {
-            let body = ephemeral("That prospect is not on your list, so nothing changed.");
-            if let Err(e) = slack.respond(&url, &body).await {
-                tracing::error!(error = %e, "refusing a form did not reach the rep");
-            }
-        });
+        let body = ephemeral("That prospect is not on your list, so nothing changed.");
+        respond_later(state, url, body, "refusing a form");
     }
     Answer::Empty
 }
@@ -505,12 +494,7 @@ async fn log_submission(state: &AppState, view: ViewSubmission) -> Handled {
                 blocks.extend(agenda.capped().into_iter().take(room));
                 let update =
                     json!({"replace_original": true, "text": agenda.text, "blocks": blocks});
-                let slack = state.slack.clone();
-                tokio::spawn(async move {
-                    if let Err(e) = slack.respond(&url, &update).await {
-                        tracing::error!(error = %e, "updating the message after the log form failed");
-                    }
-                });
+                respond_later(state, url, update, "the message after the log form");
             }
             Ok(Answer::Empty)
         }
@@ -574,12 +558,7 @@ async fn edit_submission(state: &AppState, view: ViewSubmission) -> Handled {
                 blocks.truncate(crate::slack::blocks::MAX_MESSAGE_BLOCKS);
                 let update =
                     json!({"replace_original": true, "text": "Prospect updated", "blocks": blocks});
-                let slack = state.slack.clone();
-                tokio::spawn(async move {
-                    if let Err(e) = slack.respond(&url, &update).await {
-                        tracing::error!(error = %e, "showing the edit's result failed");
-                    }
-                });
+                respond_later(state, url, update, "the edit's result");
             }
             Ok(Answer::Empty)
         }

@@ -260,7 +260,17 @@ impl SlackApi {
         method: &str,
         body: &Value,
     ) -> Result<Value, ApiError> {
-        let token = &self.token(team_id).await?;
+        let token = self.token(team_id).await?;
+        self.post_with(&token, method, body).await
+    }
+
+    /// `method` with `token` and a JSON body, retried as [`Self::retrying`] says.
+    async fn post_with(
+        &self,
+        token: &SlackApiToken,
+        method: &str,
+        body: &Value,
+    ) -> Result<Value, ApiError> {
         let span = tracing::debug_span!("slack_api", method);
         self.retrying(method, || {
             let context = SlackClientApiCallContext {
@@ -334,12 +344,23 @@ impl SlackApi {
         channel: &str,
         message: &Message,
     ) -> Result<String, ApiError> {
+        let answer = self.post(team_id, channel, message).await?;
+        Ok(answer["ts"].as_str().unwrap_or_default().to_string())
+    }
+
+    /// `chat.postMessage` into `channel` (a channel id, or a user id for the app's DM), paced
+    /// per channel; answers Slack's answer.
+    async fn post(
+        &self,
+        team_id: &str,
+        channel: &str,
+        message: &Message,
+    ) -> Result<Value, ApiError> {
         self.pace(channel).await;
         // The blocks are moved in, not put through `json!` (which would copy them once more).
         let mut body = json!({"channel": channel, "text": message.text});
         body["blocks"] = Value::Array(message.capped());
-        let answer = self.call(team_id, "chat.postMessage", &body).await?;
-        Ok(answer["ts"].as_str().unwrap_or_default().to_string())
+        self.call(team_id, "chat.postMessage", &body).await
     }
 
     /// A direct message from the app to a user, in the app's Messages tab: `chat.postMessage`
@@ -351,10 +372,7 @@ impl SlackApi {
         user_id: &str,
         message: &Message,
     ) -> Result<(String, String), ApiError> {
-        self.pace(user_id).await;
-        let mut body = json!({"channel": user_id, "text": message.text});
-        body["blocks"] = Value::Array(message.capped());
-        let answer = self.call(team_id, "chat.postMessage", &body).await?;
+        let answer = self.post(team_id, user_id, message).await?;
         let channel = answer["channel"].as_str().unwrap_or(user_id).to_string();
         Ok((
             channel,
@@ -405,16 +423,11 @@ impl SlackApi {
         trigger_id: &str,
         view: &Value,
     ) -> Result<(), ApiError> {
-        self.call(
-            team_id,
-            "views.open",
-            &json!({"trigger_id": trigger_id, "view": view}),
-        )
-        .await
-        .map(|_| ())
+        self.open_view_for_update(team_id, trigger_id, view)
+            .await
+            .map(|_| ())
     }
 
-    /// A user's name as people know it: real name, else display name, else handle.
     /// `views.open`, answering the new view's id (for a `views.update` once more is known).
     pub async fn open_view_for_update(
         &self,
@@ -448,6 +461,7 @@ impl SlackApi {
         .map(|_| ())
     }
 
+    /// A user's name as people know it: real name, else display name, else handle.
     pub async fn user_name(
         &self,
         team_id: &str,
@@ -506,20 +520,7 @@ impl SlackApi {
         body: &Value,
     ) -> Result<Value, ApiError> {
         let token = SlackApiToken::new(SlackApiTokenValue::new(token.to_string()));
-        let span = tracing::debug_span!("slack_api", method);
-        self.retrying(method, || {
-            let context = SlackClientApiCallContext {
-                rate_control_params: None,
-                token: Some(&token),
-                tracing_span: &span,
-                is_sensitive_url: false,
-            };
-            self.client
-                .http_api
-                .connector
-                .http_post::<Value, Value>(method, body, context)
-        })
-        .await
+        self.post_with(&token, method, body).await
     }
 
     /// Exchanges an OAuth code for the workspace's tokens (`oauth.v2.access`, client id and
