@@ -146,7 +146,12 @@ impl Digester {
     /// the channel its managers set (`/followup settings team-channel`), else to
     /// `FOLLOWUP_TEAM_CHANNEL`. Answers how many summaries were sent.
     pub async fn team_summaries(&self, now: DateTime<Utc>) -> Result<usize, ServiceError> {
+        // Six days in seven no zone is on a Monday: nothing to read.
+        if weekly_numbers_since(now).is_none() {
+            return Ok(0);
+        }
         let store = &self.service.store;
+        let mut reps: Option<Vec<RepRef>> = None;
         let revoked: std::collections::HashSet<String> =
             store.revoked_workspaces().await?.into_iter().collect();
         let mut sent = 0;
@@ -184,7 +189,10 @@ impl Digester {
             let last_monday =
                 crate::domain::schedule::local_instant(today - Duration::days(7), midnight, zone);
             let mut lines = Vec::new();
-            for rep in store.all_reps().await?.iter().filter(|r| r.team_id == team) {
+            if reps.is_none() {
+                reps = Some(store.all_reps().await?);
+            }
+            for rep in reps.iter().flatten().filter(|r| r.team_id == team) {
                 let a = store.activity(rep, last_monday, this_monday).await?;
                 if a.any() {
                     lines.push((rep.user_id.clone(), a));
