@@ -25,8 +25,15 @@ pub enum Command {
     Serve,
     /// Apply database migrations and exit.
     Migrate,
-    /// Print the built-in cadences, step by step.
-    Cadences,
+    /// Print the cadences step by step: the built-ins, or a team's own with --team; `export`
+    /// prints them as a cadence file, `import` adds or replaces a team's from one.
+    Cadences {
+        #[command(subcommand)]
+        action: Option<CadencesAction>,
+        /// The Slack workspace (team id) whose own cadences to print.
+        #[arg(long)]
+        team: Option<String>,
+    },
     /// Run one digest pass, as if the clock read --at.
     Digest {
         /// The instant to run as, in RFC 3339 (default: now), e.g. 2026-11-23T08:00:00Z.
@@ -96,6 +103,24 @@ pub enum Command {
     },
 }
 
+#[derive(Debug, Subcommand)]
+pub enum CadencesAction {
+    /// Print cadences as a file to edit and import: the built-ins, or a team's own with --team.
+    Export {
+        #[arg(long)]
+        team: Option<String>,
+    },
+    /// Check a cadence file and, if every check passes, add or replace the team's cadences with
+    /// it; a file that fails changes nothing and every problem is listed.
+    Import {
+        /// The Slack workspace (team id).
+        #[arg(long)]
+        team: String,
+        /// The cadence file (TOML).
+        file: std::path::PathBuf,
+    },
+}
+
 /// Runs the command line; `Err` carries the one-line reason for stderr.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
@@ -119,11 +144,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             history,
             at,
         }) => crate::bench_data::run(reps, prospects, history, at.as_deref()).await,
-        Some(Command::Cadences) => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(render_cadences().as_bytes())?;
-            Ok(())
-        }
+        Some(Command::Cadences { action, team }) => super::cli_cadences::run(action, team).await,
     }
 }
 
@@ -276,11 +297,12 @@ async fn purge(team: &str, force: bool) -> anyhow::Result<()> {
 
 /// Every built-in cadence: its id, when to use it, and each step's day, channels and message.
 pub fn render_cadences() -> String {
-    BUILT_IN
-        .iter()
-        .map(render_cadence)
-        .collect::<Vec<_>>()
-        .join("\n")
+    render_cadence_list(BUILT_IN.iter())
+}
+
+/// Cadences as `followup cadences` prints them.
+pub fn render_cadence_list<'a>(cadences: impl Iterator<Item = &'a Cadence>) -> String {
+    cadences.map(render_cadence).collect::<Vec<_>>().join("\n")
 }
 
 fn render_cadence(c: &Cadence) -> String {
@@ -295,6 +317,10 @@ fn render_cadence(c: &Cadence) -> String {
         ));
         for text in step.templates {
             out.push_str(&format!("      {text}\n"));
+        }
+        for (i, text) in step.variants.iter().enumerate() {
+            let letter = crate::domain::cadence::variant_letter(i);
+            out.push_str(&format!("      variant {letter}: {text}\n"));
         }
     }
     out.push_str(&format!("  {}\n", crate::domain::schedule::days_by_pace(c)));

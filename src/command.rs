@@ -6,7 +6,7 @@
 use chrono::{NaiveDate, NaiveTime};
 use chrono_tz::Tz;
 
-use crate::domain::cadence::parse_cadence;
+use crate::domain::cadence::parse_cadence_name;
 use crate::domain::dates::{parse_date, parse_span_days, parse_time_of_day, parse_time_zone};
 use crate::domain::edit::{ProspectEdit, PREFERABLE};
 use crate::domain::metrics::Window;
@@ -18,7 +18,9 @@ use crate::domain::{
 };
 
 mod add;
+mod resources;
 pub use add::MAX_NAME_WORDS;
+pub use resources::ResourcesCommand;
 
 /// Which prospect a command is about: `#12`, or words that start with (part of) its name.
 /// Words past the name are the note or reason.
@@ -48,6 +50,8 @@ pub struct SettingsChange {
     /// Where the workspace's weekly numbers go: a channel id (`C0123`) or `#name`; `Some(None)`
     /// goes back to the default.
     pub team_channel: Option<Option<String>>,
+    /// The team's default cadence, as typed (`Some(None)`: back to `proposal`).
+    pub default_cadence: Option<Option<String>>,
 }
 
 impl SettingsChange {
@@ -65,6 +69,8 @@ pub enum Command {
     List,
     Due,
     Cadences,
+    /// `cadence import`: a manager pastes a cadence file into a modal.
+    CadenceImport,
     Show(Target),
     /// Logs the due touch: how it was made and what happened; the words after the name are the note.
     Done(Target, TouchLog),
@@ -99,10 +105,10 @@ pub enum Command {
         target: Target,
         edit: Box<ProspectEdit>,
     },
-    /// Another cadence from `start` (default today).
+    /// Another cadence from `start` (default today): a built-in, or the team's own by its id.
     Move {
         target: Target,
-        cadence: CadenceId,
+        cadence: Result<CadenceId, String>,
         start: Option<NaiveDate>,
     },
     /// One dated touch outside the cadence.
@@ -118,6 +124,8 @@ pub enum Command {
     Recap(Target),
     /// The open action items, of one prospect or all.
     Items(Option<Target>),
+    /// The team's value-add library: list, add, remove.
+    Resources(ResourcesCommand),
     /// A manager hands a prospect to another rep.
     Reassign {
         id: ProspectId,
@@ -215,12 +223,42 @@ pub enum CommandError {
     BadAway,
     #[error("{0}")]
     Domain(#[from] DomainError),
+    #[error("{0}")]
+    Resource(#[from] crate::domain::resources::ResourceError),
+    #[error("remove which resource? `/followup resources remove 3`, with the number `/followup resources` shows")]
+    BadResourceRemove,
+    #[error("`resources {0}`? Try `/followup resources` (the list), `resources add \"<title>\" <link> [tags]` or `resources remove <number>`")]
+    BadResources(String),
 }
 
 pub const VERBS: &[&str] = &[
-    "help", "add", "list", "due", "show", "done", "skip", "snooze", "replied", "won", "lost",
-    "pause", "resume", "nurture", "stop", "cadences", "stats", "settings", "away", "reassign",
-    "edit", "move", "next", "week", "recap", "items",
+    "help",
+    "add",
+    "list",
+    "due",
+    "show",
+    "done",
+    "skip",
+    "snooze",
+    "replied",
+    "won",
+    "lost",
+    "pause",
+    "resume",
+    "nurture",
+    "stop",
+    "cadences",
+    "stats",
+    "settings",
+    "away",
+    "reassign",
+    "edit",
+    "move",
+    "next",
+    "week",
+    "recap",
+    "items",
+    "resources",
 ];
 
 /// Parses the text after `/followup`, reading dates in the rep's local `today`.
@@ -247,6 +285,13 @@ pub fn parse(text: &str, today: NaiveDate) -> Result<Command, CommandError> {
             Some(target("items")?)
         }),
         "due" | "today" => Command::Due,
+        "cadences" | "cadence"
+            if rest
+                .first()
+                .is_some_and(|w| w.text.eq_ignore_ascii_case("import")) =>
+        {
+            Command::CadenceImport
+        }
         "cadences" | "cadence" => Command::Cadences,
         "show" | "info" => Command::Show(target("show")?),
         "done" | "did" | "log" => {
@@ -269,6 +314,9 @@ pub fn parse(text: &str, today: NaiveDate) -> Result<Command, CommandError> {
         "settings" | "setting" | "config" => Command::Settings(parse_settings(rest, today)?),
         "away" | "vacation" | "ooo" => parse_away(rest, today)?,
         "back" => Command::Back,
+        "resources" | "resource" | "library" => {
+            Command::Resources(resources::parse_resources(rest)?)
+        }
         "reassign" | "handover" => match rest {
             [prospect, user] if user.kind == Kind::User => Command::Reassign {
                 id: prospect_id(&prospect.text).ok_or(CommandError::BadReassign)?,
@@ -678,7 +726,7 @@ fn parse_move(rest: &[Token], today: NaiveDate) -> Result<Command, CommandError>
     }
     Ok(Command::Move {
         target: target_of(before, "move")?,
-        cadence: parse_cadence(&cadence.text)?,
+        cadence: parse_cadence_name(&cadence.text)?,
         start,
     })
 }
@@ -816,6 +864,26 @@ fn parse_settings(rest: &[Token], today: NaiveDate) -> Result<SettingsChange, Co
                         token.text
                     )))
                 }
+            });
+            i += 2;
+            continue;
+        }
+        if matches!(
+            key.as_str(),
+            "default-cadence" | "default_cadence" | "defaultcadence"
+        ) {
+            let Some(token) = rest.get(i + 1) else {
+                return Err(CommandError::SettingNeeds(
+                    "Which cadence? `settings default-cadence proposal` (or one of the team's own; `/followup cadences` lists them), or `settings default-cadence none` for `proposal`.".into(),
+                ));
+            };
+            let typed = token.text.to_lowercase();
+            change.default_cadence = Some(match typed.as_str() {
+                "none" | "off" | "default" => None,
+                _ => Some(match parse_cadence_name(&typed)? {
+                    Ok(built_in) => built_in.as_str().to_string(),
+                    Err(team) => team,
+                }),
             });
             i += 2;
             continue;

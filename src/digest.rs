@@ -51,7 +51,7 @@ pub struct Preview {
 /// order a `json!` object has always printed them: by name).
 #[derive(serde::Serialize)]
 struct PreviewJson<'a> {
-    blocks: &'a [Value],
+    blocks: &'a [crate::slack::blocks::Block],
     local_date: String,
     team_id: &'a str,
     text: &'a str,
@@ -61,11 +61,10 @@ struct PreviewJson<'a> {
 impl Preview {
     /// Writes [`Self::to_json`], pretty-printed, without copying the blocks.
     pub fn write_json(&self, out: impl std::io::Write) -> serde_json::Result<()> {
-        let blocks = &self.message.blocks;
         serde_json::to_writer_pretty(
             out,
             &PreviewJson {
-                blocks: &blocks[..blocks.len().min(crate::slack::blocks::MAX_MESSAGE_BLOCKS)],
+                blocks: self.message.capped_slice(),
                 local_date: self.local_date.to_string(),
                 team_id: &self.rep.team_id,
                 text: &self.message.text,
@@ -198,7 +197,14 @@ impl Digester {
                     lines.push((rep.user_id.clone(), a));
                 }
             }
-            let message = render::team_week(&lines);
+            let mut message = render::team_week(&lines);
+            let past = store
+                .done_touches(&team, None, Some(now - Duration::days(90)))
+                .await?;
+            crate::slack::stats_render::push_best_and_worst(
+                &mut message,
+                &crate::domain::reply_rates::by_step(&past),
+            );
             let outcome = match self.slack.post_message(&team, &channel, &message).await {
                 Ok(ts) => {
                     sent += 1;

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod bench_data;
 pub mod cli;
+mod cli_cadences;
 pub mod clock;
 pub mod command;
 pub mod config;

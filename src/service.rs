@@ -1,6 +1,8 @@
 //! What followup does for a rep, whatever the transport: runs commands and button actions
 //! against the store and answers with a [`Reply`] that `slack::render` turns into Block Kit.
 
+mod cadences;
+
 use std::sync::Arc;
 
 use chrono::NaiveTime;
@@ -9,12 +11,14 @@ use crate::clock::Clock;
 use crate::command::{Command, SettingsChange, Target};
 use crate::domain::away;
 use crate::domain::due::{self, DueReport, ProspectNext};
-use crate::domain::lifecycle::{enrol, Action, Outcome, ProspectState, TouchRef};
+use crate::domain::lifecycle::{enrol_in, Action, Outcome, ProspectState, TouchRef};
 use crate::domain::metrics::{self, Metrics, Window};
 use crate::domain::prospect::parse_note;
 use crate::domain::{NewProspect, Prospect, ProspectId, RepRef, RepSettings, TzSource};
 use crate::settings_cache::SettingsCache;
 use crate::store::{Added, Store, StoreError, Undone};
+
+mod library;
 
 /// Candidates shown when a name matches several prospects.
 const MAX_CHOICES: i64 = 8;
@@ -22,7 +26,16 @@ const MAX_CHOICES: i64 = 8;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Reply {
     Help,
-    Cadences,
+    /// The built-ins and the team's own cadences (in file order), and the team default.
+    Cadences {
+        team: Vec<crate::domain::CadenceId>,
+        default: crate::domain::CadenceId,
+    },
+    /// `cadence import`: the form is to be opened (by the transport, with its trigger).
+    OpenCadenceImport,
+    /// A cadence file imported (`settings default-cadence` answers with `DefaultCadence`).
+    CadencesImported(crate::store::CadenceImport),
+    DefaultCadence(crate::domain::CadenceId),
     /// Enrolled; `same_company` lists other reps' open prospects at that company.
     Added {
         state: ProspectState,
@@ -51,6 +64,8 @@ pub enum Reply {
     Stats {
         metrics: Metrics,
         window: Window,
+        /// The rep's own reply rates by cadence step and variant.
+        rates: Vec<crate::domain::reply_rates::StepRates>,
     },
     Settings {
         settings: RepSettings,
@@ -80,7 +95,15 @@ pub enum Reply {
         team: Metrics,
         by_rep: Vec<(String, Metrics)>,
         window: Window,
+        /// The team's reply rates by cadence step and variant.
+        rates: Vec<crate::domain::reply_rates::StepRates>,
     },
+    /// The team's value-add library, by number.
+    Resources(Vec<crate::domain::resources::Resource>),
+    /// A resource added to the library.
+    ResourceAdded(crate::domain::resources::Resource),
+    /// A resource taken out of the library (its title).
+    ResourceRemoved(crate::domain::resources::Resource),
     /// `recap`: the form is to be opened for this prospect (by the transport, with its trigger).
     OpenRecap(Box<Prospect>),
     /// The recap stored: its items, the cadence it is on, and the drafted email.
@@ -106,6 +129,11 @@ pub enum Reply {
     Reassigned {
         id: ProspectId,
         to: String,
+    },
+    /// `reassign` to the rep who already owns it: nothing changed.
+    AlreadyOwned {
+        id: ProspectId,
+        owner: String,
     },
     /// The rep's mistake, explained.
     Problem(String),
@@ -217,7 +245,8 @@ impl Service {
         }
         Ok(match command {
             Command::Help => Reply::Help,
-            Command::Cadences => Reply::Cadences,
+            Command::Cadences => self.cadences(&rep.team_id).await?,
+            Command::CadenceImport => self.open_cadence_import(rep).await?,
             Command::AddModal => Reply::Help,
             Command::Add(new) => self.add(rep, &new).await?,
             Command::List => Reply::List(self.store.open_prospects(rep).await?),
@@ -236,10 +265,12 @@ impl Service {
                     Reply::Stats {
                         metrics: metrics::compute(&self.store.histories(rep).await?, window, now),
                         window,
+                        rates: self.reply_rates(rep, Some(&rep.user_id), window).await?,
                     }
                 }
             }
             Command::Reassign { id, to } => self.reassign(rep, id, &to).await?,
+            Command::Resources(command) => self.resources(rep, command).await?,
             Command::Settings(change) => self.change_settings(settings, change).await?,
             Command::Away { from, to } => self.go_away(settings, from, to).await?,
             Command::AwayStatus => Reply::AwayStatus {
@@ -311,10 +342,13 @@ impl Service {
                 target,
                 cadence,
                 start,
-            } => {
-                self.act_on(rep, &target, "move", |_| Action::Move { cadence, start })
-                    .await?
-            }
+            } => match self.cadence_named(rep, &cadence).await? {
+                Ok(cadence) => {
+                    self.act_on(rep, &target, "move", |_| Action::Move { cadence, start })
+                        .await?
+                }
+                Err(problem) => Reply::Problem(problem),
+            },
             Command::Next {
                 target,
                 on,
@@ -361,7 +395,11 @@ impl Service {
         let settings = self.settings(rep).await?;
         let now = self.clock.now();
         let ctx = settings.context(now);
-        let (cadence, touches) = match enrol(new, ctx.today, &ctx.calendar) {
+        let chosen = match self.cadence_for(rep, new).await? {
+            Ok(chosen) => chosen,
+            Err(problem) => return Ok(Reply::Problem(problem)),
+        };
+        let (cadence, touches) = match enrol_in(chosen, new, ctx.today, &ctx.calendar) {
             Ok(plan) => plan,
             Err(e) => return Ok(Reply::Problem(e.to_string())),
         };
@@ -403,11 +441,17 @@ impl Service {
     ) -> Result<DueReport, ServiceError> {
         let today = settings.context(now).today;
         let rep = &settings.rep;
-        let touches = self.store.due_touches(rep, today).await?;
-        let candidates = self.store.attention(rep, due::cutoffs(now)).await?;
+        // The three reads are independent: asked at once, on separate connections, an agenda
+        // waits for the slowest of them rather than for their sum.
+        let (touches, candidates, items) = tokio::try_join!(
+            self.store.due_touches(rep, today),
+            self.store.attention(rep, due::cutoffs(now)),
+            self.store.open_items(rep, None),
+        )?;
         let mut report = due::build(today, now, touches, candidates);
         report.away = settings.away.filter(|(_, to)| *to >= today);
-        for item in self.store.open_items(rep, None).await? {
+        self.suggest_resources(rep, &mut report).await?;
+        for item in items {
             let promises = report.promises.entry(item.prospect_id).or_default();
             if item.mine {
                 promises.0.push(item.text.clone());
@@ -751,6 +795,7 @@ impl Service {
                 .map(|(user, h)| (user, metrics::compute(&h, window, now)))
                 .collect(),
             window,
+            rates: self.reply_rates(rep, None, window).await?,
         })
     }
 
@@ -770,7 +815,7 @@ impl Service {
             return Ok(Reply::NotFound(format!("#{id}")));
         };
         if owner == to {
-            return Ok(Reply::Problem(format!("#{id} is already <@{to}>'s")));
+            return Ok(Reply::AlreadyOwned { id, owner });
         }
         if self
             .store
@@ -858,6 +903,19 @@ impl Service {
             .is_empty();
             if only_channel {
                 return Ok(Reply::TeamChannel(channel));
+            }
+        }
+        if let Some(typed) = change.default_cadence.clone() {
+            let reply = self
+                .set_default_cadence(&settings.rep, typed.as_deref())
+                .await?;
+            let only_default = SettingsChange {
+                default_cadence: None,
+                ..change.clone()
+            }
+            .is_empty();
+            if only_default || matches!(reply, Reply::Problem(_)) {
+                return Ok(reply);
             }
         }
         if let Some(managers) = &change.managers {

@@ -10,7 +10,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use common::app::{reply_text, TestApp, ALICE, BOB, TEAM};
 use common::fake_slack::FakeSlack;
 use common::slack_requests::{
-    block_actions, bot_message, button_action, message_container, overflow_action,
+    block_actions, button_action, find_element, message_container, overflow_action,
     static_select_action,
 };
 use common::{at, date};
@@ -48,28 +48,6 @@ async fn due_blocks(app: &TestApp) -> Value {
     reply["blocks"].clone()
 }
 
-/// The element with `action_id` anywhere in `blocks`, with the id of its block.
-fn find_element(blocks: &Value, action_id: &str, value_prefix: &str) -> (String, Value) {
-    for block in blocks.as_array().expect("blocks") {
-        for e in block["elements"].as_array().into_iter().flatten() {
-            let value = e["value"].as_str().unwrap_or_default();
-            let in_options = e["options"].as_array().into_iter().flatten().any(|o| {
-                o["value"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .starts_with(value_prefix)
-            });
-            if e["action_id"] == action_id && (value.starts_with(value_prefix) || in_options) {
-                return (
-                    block["block_id"].as_str().unwrap_or_default().to_string(),
-                    e.clone(),
-                );
-            }
-        }
-    }
-    panic!("no `{action_id}` for `{value_prefix}` in {blocks}")
-}
-
 /// The block with this id, if the message has one.
 fn find_block<'a>(blocks: &'a Value, block_id: &str) -> Option<&'a Value> {
     blocks
@@ -94,41 +72,6 @@ fn find_element_opt(
         })
     });
     has.then(|| find_element(blocks, action_id, value_prefix))
-}
-
-/// A click on a message holding `blocks`, answered through `response_url` `url_name`.
-fn click(app: &TestApp, action: Value, blocks: &Value, url_name: &str) -> Value {
-    block_actions(
-        TEAM,
-        ALICE,
-        vec![action],
-        Some(&app.slack.response_url(url_name)),
-        Some(bot_message(
-            "1700000000.000100",
-            "Your follow-ups",
-            blocks.clone(),
-        )),
-        Some("D0ALICE"),
-        message_container("D0ALICE", "1700000000.000100", false),
-    )
-}
-
-/// Clicks and answers the message as the app updated it.
-async fn click_and_update(app: &TestApp, action: Value, blocks: &Value, url_name: &str) -> Value {
-    let before = app
-        .slack
-        .calls_to(&FakeSlack::response_url_method(url_name))
-        .len();
-    let (status, body) = app.interact(&click(app, action, blocks, url_name)).await;
-    assert_eq!(status, 200, "{body}");
-    let updates = app
-        .slack
-        .wait_for(&FakeSlack::response_url_method(url_name), before + 1, WAIT)
-        .await;
-    updates
-        .last()
-        .map(|u| u.body.clone())
-        .expect("the message was updated")
 }
 
 fn done_click(blocks: &Value, prospect: i64) -> Value {
@@ -157,7 +100,7 @@ on_both_apps! {
         assert!(shown.contains("touch 1 of 10") && shown.contains("5 more touches behind"), "{shown}");
         assert!(shown.contains("1 due today · 1 overdue · 5 more touches behind"), "{shown}");
 
-        let update = click_and_update(app, done_click(&blocks, maria), &blocks, "due").await;
+        let update = app.click_and_update(done_click(&blocks, maria), &blocks, "due").await;
         let text = reply_text(&update);
         assert!(text.contains("Logged touch 1 of 10"), "{text}");
         assert!(text.contains("4 missed touches were skipped"), "{text}");
@@ -185,7 +128,7 @@ on_both_apps! {
         let shown = reply_text(&json!({"blocks": blocks}));
         assert!(shown.contains("3 follow-ups for Wed 4 Nov") && shown.contains("Hot leads waiting"), "{shown}");
 
-        let update = click_and_update(app, done_click(&blocks, kevin), &blocks, "digest").await;
+        let update = app.click_and_update(done_click(&blocks, kevin), &blocks, "digest").await;
         blocks = update["blocks"].clone();
         let shown = reply_text(&update);
         assert!(shown.contains("2 follow-ups left for Wed 4 Nov"), "{shown}");
@@ -193,7 +136,7 @@ on_both_apps! {
         assert!(!shown.contains("Hot leads waiting"), "Kevin had his touch: {shown}");
         assert!(shown.contains("Ana Lima") && shown.contains("Bo Berg"), "{shown}");
 
-        let update = click_and_update(app, done_click(&blocks, ana), &blocks, "digest").await;
+        let update = app.click_and_update(done_click(&blocks, ana), &blocks, "digest").await;
         assert!(reply_text(&update).contains("1 follow-up left for Wed 4 Nov"), "{}", reply_text(&update));
     }
 
@@ -206,13 +149,13 @@ on_both_apps! {
         let posted = app.slack.wait_for("chat.postMessage", 1, WAIT).await;
         let original = posted[0].body["blocks"].clone();
         // Two clicks in quick succession: Slack sends each with the message as it was drawn.
-        click_and_update(app, done_click(&original, kevin), &original, "first").await;
+        app.click_and_update(done_click(&original, kevin), &original, "first").await;
         let snooze = {
             let (block_id, menu) = find_element(&original, "touch_snooze", &format!("{ana}."));
             let value = menu["options"][1]["value"].as_str().expect("the 3-day option").to_string();
             static_select_action("touch_snooze", &value, &block_id)
         };
-        let second = click_and_update(app, snooze, &original, "second").await;
+        let second = app.click_and_update(snooze, &original, "second").await;
         let shown = reply_text(&second);
         let kevin_touch = state(app, kevin).await.touches[0].id;
         assert!(
@@ -228,11 +171,11 @@ on_both_apps! {
     async fn undo_takes_a_done_back_once_and_the_touch_is_back_with_its_buttons(app) {
         let jane = add(app, ALICE, "Jane Doe").await;
         let blocks = due_blocks(app).await;
-        let update = click_and_update(app, done_click(&blocks, jane), &blocks, "due").await;
+        let update = app.click_and_update(done_click(&blocks, jane), &blocks, "due").await;
         assert_eq!(state(app, jane).await.prospect.touches_done, 1);
         let updated = update["blocks"].clone();
 
-        let back = click_and_update(app, undo_click(&updated), &updated, "due").await;
+        let back = app.click_and_update(undo_click(&updated), &updated, "due").await;
         let s = state(app, jane).await;
         assert_eq!(s.prospect.touches_done, 0);
         assert_eq!(s.touches[0].status, TouchStatus::Pending);
@@ -241,7 +184,7 @@ on_both_apps! {
         assert_eq!(block_id, format!("act.{}", s.touches[0].id), "the touch is back with its buttons");
 
         // The same Undo again: nothing changes, and the rep is told why.
-        let (status, _) = app.interact(&click(app, undo_click(&updated), &updated, "again")).await;
+        let (status, _) = app.interact(&app.alice_click(undo_click(&updated), &updated, "again")).await;
         assert_eq!(status, 200);
         let told = app.slack.wait_for(&FakeSlack::response_url_method("again"), 1, WAIT).await;
         assert!(reply_text(&told[0].body).contains("already taken back"), "{}", told[0].body);
@@ -251,10 +194,10 @@ on_both_apps! {
     async fn undo_is_refused_after_ten_minutes_and_when_the_prospect_changed_since(app) {
         let jane = add(app, ALICE, "Jane Doe").await;
         let blocks = due_blocks(app).await;
-        let update = click_and_update(app, done_click(&blocks, jane), &blocks, "due").await;
+        let update = app.click_and_update(done_click(&blocks, jane), &blocks, "due").await;
         let updated = update["blocks"].clone();
         app.clock.advance(chrono::Duration::minutes(11));
-        let (status, _) = app.interact(&click(app, undo_click(&updated), &updated, "late")).await;
+        let (status, _) = app.interact(&app.alice_click(undo_click(&updated), &updated, "late")).await;
         assert_eq!(status, 200);
         let told = app.slack.wait_for(&FakeSlack::response_url_method("late"), 1, WAIT).await;
         assert!(reply_text(&told[0].body).contains("Too late to undo"), "{}", told[0].body);
@@ -262,10 +205,10 @@ on_both_apps! {
 
         let bo = add(app, ALICE, "Bo Berg").await;
         let blocks = due_blocks(app).await;
-        let update = click_and_update(app, done_click(&blocks, bo), &blocks, "due").await;
+        let update = app.click_and_update(done_click(&blocks, bo), &blocks, "due").await;
         app.say(ALICE, "pause bo").await;
         let updated = update["blocks"].clone();
-        app.interact(&click(app, undo_click(&updated), &updated, "changed")).await;
+        app.interact(&app.alice_click(undo_click(&updated), &updated, "changed")).await;
         let told = app.slack.wait_for(&FakeSlack::response_url_method("changed"), 1, WAIT).await;
         assert!(reply_text(&told[0].body).contains("changed again since"), "{}", told[0].body);
         assert_eq!(state(app, bo).await.prospect.status, ProspectStatus::Paused);
@@ -279,12 +222,12 @@ on_both_apps! {
         assert_eq!(menu["confirm"]["confirm"]["text"], "Yes, go ahead", "won, lost, nurture and stop ask first: {menu}");
         assert!(menu["confirm"]["text"]["text"].as_str().unwrap_or_default().contains("undo"), "{menu}");
 
-        let update = click_and_update(app, overflow_action("prospect_more", &format!("{bea}.nurture"), &block_id), &blocks, "due").await;
+        let update = app.click_and_update(overflow_action("prospect_more", &format!("{bea}.nurture"), &block_id), &blocks, "due").await;
         let nurtured = state(app, bea).await;
         assert_eq!(nurtured.prospect.cadence.as_str(), "nurture");
         assert_ne!(nurtured.prospect.enrolment_id, before.prospect.enrolment_id);
         let updated = update["blocks"].clone();
-        click_and_update(app, undo_click(&updated), &updated, "due").await;
+        app.click_and_update(undo_click(&updated), &updated, "due").await;
         let restored = state(app, bea).await;
         assert_eq!(restored.prospect.cadence, before.prospect.cadence);
         assert_eq!(restored.prospect.enrolment_id, before.prospect.enrolment_id);
@@ -307,7 +250,7 @@ on_both_apps! {
     async fn someone_elses_undo_changes_nothing(app) {
         let jane = add(app, ALICE, "Jane Doe").await;
         let blocks = due_blocks(app).await;
-        let update = click_and_update(app, done_click(&blocks, jane), &blocks, "due").await;
+        let update = app.click_and_update(done_click(&blocks, jane), &blocks, "due").await;
         let (block_id, undo) = find_element(&update["blocks"], "undo", "");
         let intruder = block_actions(TEAM, BOB, vec![button_action("undo", undo["value"].as_str().unwrap(), &block_id)],
             Some(&app.slack.response_url("bob")), None, Some("D0BOB"), message_container("D0BOB", "1700000000.000300", true));

@@ -91,8 +91,17 @@ fn add_refuses_bad_fields_with_a_named_reason() {
         err("add company:Acme"),
         CommandError::Domain(DomainError::EmptyName)
     );
+    // An id that is no built-in's may be one of the team's own: the service looks it up (and
+    // refuses it, naming the cadences there are, when the team has none by that id).
+    match ok("add Jane cadence:weekly") {
+        Command::Add(new) => assert_eq!(
+            (new.cadence, new.team_cadence.as_deref()),
+            (None, Some("weekly"))
+        ),
+        other => panic!("{other:?}"),
+    }
     assert!(
-        matches!(err("add Jane cadence:weekly"), CommandError::Domain(DomainError::UnknownCadence(c)) if c == "weekly")
+        matches!(err("add Jane cadence:we!kly"), CommandError::Domain(DomainError::UnknownCadence(c)) if c == "we!kly")
     );
     assert!(matches!(
         err("add Jane value:-5"),
@@ -118,7 +127,7 @@ fn add_refuses_bad_fields_with_a_named_reason() {
         err("add Jane colour:red"),
         CommandError::UnknownField("colour".into())
     );
-    let unknown = err("add Jane cadence:weekly").to_string();
+    let unknown = err("add Jane cadence:weekly!").to_string();
     assert!(
         unknown.contains("ten-week") && unknown.contains("nurture"),
         "{unknown}"
@@ -276,6 +285,7 @@ fn settings_show_or_change() {
             managers: None,
             holidays: None,
             team_channel: None,
+            default_cadence: None,
         })
     );
     assert!(matches!(

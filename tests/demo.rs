@@ -287,7 +287,7 @@ async fn the_demo_listener_is_bound_to_127_0_0_1() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_new_demo_has_a_sample_team_with_touches_due_today_and_late() {
     let demo = Demo::start(false).await;
-    assert_eq!(demo.running.seeded, 11);
+    assert_eq!(demo.running.seeded, 13);
     demo.command(DANA, "due").await;
     let dana = demo.conversation(DANA).await;
     assert!(dana.contains("/followup due"), "{dana}");
@@ -314,11 +314,32 @@ async fn a_new_demo_has_a_sample_team_with_touches_due_today_and_late() {
         let seen = demo.conversation(rep).await;
         assert!(seen.contains(name), "{rep} sees {name} due: {seen}");
     }
+    // The team's own cadence, with its variants, beside the built-ins.
+    demo.command(SAM, "cadences").await;
+    let cadences = demo.conversation(SAM).await;
+    assert!(
+        cadences.contains("enterprise")
+            && cadences.contains("Enterprise pilot")
+            && cadences.contains("2 variants"),
+        "{cadences}"
+    );
     demo.command(DANA, "stats").await;
     let stats = demo.conversation(DANA).await;
     assert!(
         stats.contains("By rep") && stats.contains("@lee :") && stats.contains("@sam :"),
         "Dana manages the team: her stats show each rep: {stats}"
+    );
+    // The team's past campaign on its own cadence is enough for a verdict on step 1's variants.
+    assert!(
+        stats.contains("Step 1's variant B earns more replies than A"),
+        "the demo's history gives a verdict: {stats}"
+    );
+    demo.command(SAM, "resources").await;
+    let library = demo.conversation(SAM).await;
+    assert!(
+        library.contains("Seat pricing calculator")
+            && library.contains("Security review checklist"),
+        "the sample team keeps a value-add library: {library}"
     );
     demo.stop().await;
 }

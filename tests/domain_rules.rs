@@ -810,6 +810,7 @@ fn state(cadence: CadenceId, dues: &[&str]) -> ProspectState {
         .iter()
         .enumerate()
         .map(|(i, due)| Touch {
+            variant: None,
             id: 100 + i as i64,
             prospect_id: 1,
             enrolment_id: 7,
@@ -827,6 +828,7 @@ fn state(cadence: CadenceId, dues: &[&str]) -> ProspectState {
         })
         .collect();
     ProspectState {
+        newer: None,
         prospect: prospect(cadence, ProspectStatus::Active),
         touches,
     }
@@ -893,6 +895,7 @@ fn apply(s: &ProspectState, change: &Change) -> ProspectState {
     }
     for nt in &change.new_touches {
         next.touches.push(Touch {
+            variant: None,
             id: 200 + next.touches.len() as i64,
             prospect_id: 1,
             enrolment_id: next.prospect.enrolment_id,

@@ -48,6 +48,35 @@ async fn add_together(
 }
 
 on_both_databases! {
+    async fn ids_deleted_by_a_purge_are_never_given_again_and_a_batch_after_it_reads_back_as_told(store) {
+        // T2's prospects are the newest rows in every table a batch writes; purging T2 leaves
+        // the highest ids unused. The next batch must number after them, as AUTOINCREMENT does.
+        let t1 = RepRef::new("T1", "U_A");
+        let t2 = RepRef::new("T2", "U_B");
+        let first = add_together(&store, vec![(t1.clone(), person("Ann Able", None, None))]).await;
+        let ann = first.into_iter().next().expect("one").expect("stored").enrolled().expect("new");
+        let doomed = add_together(&store, (0..3).map(|i| (t2.clone(), person(&format!("Gone {i}"), None, None))).collect()).await;
+        let mut highest = (0, 0, 0);
+        for answer in doomed {
+            let s = answer.expect("stored").enrolled().expect("new");
+            highest.0 = highest.0.max(s.prospect.id);
+            highest.1 = highest.1.max(s.prospect.enrolment_id);
+            highest.2 = highest.2.max(s.touches.iter().map(|t| t.id).max().unwrap_or(0));
+        }
+        store.purge_workspace("T2", monday()).await.expect("purged");
+        let after = add_together(&store, (0..4).map(|i| (t1.clone(), person(&format!("New {i}"), None, None))).collect()).await;
+        for answer in after {
+            let s = answer.expect("stored").enrolled().expect("new");
+            assert!(s.prospect.id > highest.0, "prospect id {} reused (highest was {})", s.prospect.id, highest.0);
+            assert!(s.prospect.enrolment_id > highest.1, "enrolment id reused");
+            assert!(s.touches.iter().all(|t| t.id > highest.2), "touch id reused");
+            let stored = store.prospect_state(&t1, s.prospect.id).await.expect("read").expect("there");
+            assert_eq!(stored, s, "what the caller was told is what is stored");
+        }
+        let kept = store.prospect_state(&t1, ann.prospect.id).await.expect("read").expect("Ann stays");
+        assert_eq!(kept, ann);
+    }
+
     async fn a_burst_of_adds_is_stored_exactly_as_each_caller_was_told(store) {
         let reps = [RepRef::new("T1", "U_A"), RepRef::new("T1", "U_B"), RepRef::new("T2", "U_A")];
         let adds = (0..60)

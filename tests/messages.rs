@@ -182,6 +182,7 @@ fn prospect(cadence: CadenceId, company: Option<&str>) -> Prospect {
 fn due_touch(cadence: CadenceId, step_index: usize, due_on: NaiveDate) -> DueTouch {
     let c = cadence.cadence();
     let touch = Touch {
+        variant: None,
         id: 100,
         prospect_id: 1,
         enrolment_id: 7,

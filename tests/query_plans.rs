@@ -154,3 +154,96 @@ async fn a_digest_pass_reads_only_the_reps_whose_morning_has_come_through_an_ind
     assert!(!plan.contains("SCAN a"), "plan was:\n{plan}");
     assert!(!plan.contains("SCAN r"), "plan was:\n{plan}");
 }
+
+#[tokio::test]
+async fn the_agendas_resources_come_from_the_teams_library_and_the_prospects_sends_by_index() {
+    let db = common::TestDb::sqlite().await;
+    // The shape `load_library` sends (src/store/library.rs), for an agenda of two prospects.
+    let plan = sqlite_plan(
+        &db.url,
+        "SELECT r.id, r.number, r.title, s.prospect_id AS sent_to FROM resources r \
+         LEFT JOIN resource_sends s ON s.resource_id = r.id AND s.prospect_id IN (1, 2) \
+         WHERE r.team_id = 'T' AND r.removed_at IS NULL ORDER BY r.number, s.prospect_id",
+    )
+    .await;
+    assert!(
+        plan.contains("resources_team_number (team_id=?)"),
+        "plan was:\n{plan}"
+    );
+    assert!(
+        plan.contains("resource_sends_prospect"),
+        "plan was:\n{plan}"
+    );
+    assert!(
+        !plan.contains("SCAN r") && !plan.contains("SCAN s"),
+        "plan was:\n{plan}"
+    );
+    let plan = sqlite_plan(
+        &db.url,
+        "SELECT s.touch_id, r.title FROM resource_sends s JOIN resources r ON r.id = s.resource_id \
+         WHERE s.prospect_id = 1 AND s.team_id = 'T' ORDER BY s.sent_at, s.id",
+    )
+    .await;
+    assert!(
+        plan.contains("resource_sends_prospect (prospect_id=?)"),
+        "plan was:\n{plan}"
+    );
+    assert!(
+        !plan.contains("SCAN r") && !plan.contains("SCAN s"),
+        "plan was:\n{plan}"
+    );
+}
+
+#[tokio::test]
+async fn reply_rates_read_done_touches_through_the_done_index_and_each_next_step_by_key() {
+    let db = common::TestDb::sqlite().await;
+    // The shape `done_touches` sends (src/store/library.rs), for a rep and for a whole team.
+    let select = "SELECT t.user_id, t.cadence_id, t.step_index, t.variant, t.done_at, \
+         t.original_due_on, p.replied_at, \
+         (SELECT n.original_due_on FROM touches n WHERE n.prospect_id = t.prospect_id \
+         AND n.enrolment_id = t.enrolment_id AND n.step_index = t.step_index + 1 \
+         ORDER BY n.id LIMIT 1) AS next_planned_on \
+         FROM touches t JOIN prospects p ON p.id = t.prospect_id \
+         WHERE t.team_id = 'T' AND t.status = 'done' AND t.done_at IS NOT NULL AND t.step_index >= 0";
+    for filter in [" AND t.user_id = 'U' AND t.done_at >= '2026-08-01'", ""] {
+        let plan = sqlite_plan(&db.url, &format!("{select}{filter}")).await;
+        assert!(plan.contains("touches_rep_done"), "plan was:\n{plan}");
+        assert!(
+            !plan.contains("SCAN t") && !plan.contains("SCAN n") && !plan.contains("SCAN p"),
+            "plan was:\n{plan}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_teams_cadences_are_read_by_the_primary_key_and_the_import_finds_each_newest_version_by_it(
+) {
+    let db = common::TestDb::sqlite().await;
+    // The shapes of `load_team_cadences` and of an import's read (src/store/cadence_sql.rs).
+    let load = sqlite_plan(
+        &db.url,
+        "SELECT cadence_id, version, position, definition, retired_at FROM team_cadences \
+         WHERE team_id = 'T'",
+    )
+    .await;
+    assert!(
+        load.contains(
+            "SEARCH team_cadences USING INDEX sqlite_autoindex_team_cadences_1 (team_id=?)"
+        ),
+        "plan was:\n{load}"
+    );
+    let newest = sqlite_plan(
+        &db.url,
+        "SELECT cadence_id, version, definition, retired_at FROM team_cadences c \
+         WHERE team_id = 'T' AND version = (SELECT MAX(n.version) FROM team_cadences n \
+         WHERE n.team_id = c.team_id AND n.cadence_id = c.cadence_id)",
+    )
+    .await;
+    assert!(
+        newest.contains("sqlite_autoindex_team_cadences_1 (team_id=? AND cadence_id=?)"),
+        "the newest version by key: plan was:\n{newest}"
+    );
+    for plan in [&load, &newest] {
+        assert!(!plan.contains("SCAN"), "plan was:\n{plan}");
+    }
+}

@@ -361,6 +361,7 @@ fn prospect(id: i64) -> Prospect {
 
 fn touch_due(id: i64, due_on: NaiveDate) -> Touch {
     Touch {
+        variant: None,
         id,
         prospect_id: 1,
         enrolment_id: 1,

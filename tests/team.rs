@@ -56,6 +56,10 @@ on_both_apps! {
         app.slack.make_admin(DANA);
         let shown = app.say(DANA, &format!("reassign #{jane} <@{BOB}|bob>")).await;
         assert!(shown.contains(&format!("#{jane} is now <@{BOB}>'s")), "{shown}");
+        // Again to the same rep: a mention Slack draws as a name, not its escaped source.
+        let again = app.say(DANA, &format!("reassign #{jane} <@{BOB}|bob>")).await;
+        assert!(again.contains(&format!("#{jane} is already <@{BOB}>'s: nothing changed")), "{again}");
+        assert!(!again.contains("&lt;"), "{again}");
         assert!(app.store.prospect_state(&TestApp::alice(), jane).await.unwrap().is_none(), "no longer Alice's");
         let bob = followup::domain::RepRef::new(TEAM, BOB);
         let state = app.store.prospect_state(&bob, jane).await.unwrap().expect("Bob's now");

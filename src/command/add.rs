@@ -7,7 +7,7 @@
 use chrono::NaiveDate;
 
 use super::{CommandError, Kind, Token};
-use crate::domain::cadence::parse_cadence;
+use crate::domain::cadence::parse_cadence_name;
 use crate::domain::dates::parse_date;
 use crate::domain::prospect::{parse_company, parse_linkedin, parse_note};
 use crate::domain::{Email, LeadTemp, Money, NewProspect, Pace, Phone, ProspectName, Stage};
@@ -94,7 +94,10 @@ pub(super) fn parse_add(rest: &[Token], today: NaiveDate) -> Result<NewProspect,
                 if let Some((key, value)) = word.field() {
                     match key.to_ascii_lowercase().as_str() {
                         "company" | "co" => fields.company = parse_company(value)?,
-                        "cadence" => fields.cadence = Some(parse_cadence(value)?),
+                        "cadence" => match parse_cadence_name(value)? {
+                            Ok(built_in) => fields.cadence = Some(built_in),
+                            Err(team) => fields.team_cadence = Some(team),
+                        },
                         "lead" => fields.lead = Some(LeadTemp::parse(value)?),
                         "value" => fields.value = Some(Money::parse(value)?),
                         "start" => fields.start_on = Some(parse_date(value, today)?),
@@ -167,6 +170,7 @@ pub(super) fn parse_add(rest: &[Token], today: NaiveDate) -> Result<NewProspect,
         },
     };
     new.cadence = fields.cadence;
+    new.team_cadence = fields.team_cadence;
     new.lead = fields.lead;
     new.value = fields.value;
     new.start_on = fields.start_on;
@@ -185,6 +189,7 @@ struct Fields {
     company: Option<String>,
     company_said: Option<String>,
     cadence: Option<crate::domain::CadenceId>,
+    team_cadence: Option<String>,
     lead: Option<LeadTemp>,
     value: Option<Money>,
     start_on: Option<NaiveDate>,

@@ -110,6 +110,21 @@ const SAMPLES: &[Sample] = &[
         done: 1,
         then: Then::Nothing,
     },
+    // On the team's own cadence (see `SAMPLE_CADENCES`): the digest names each one's variant.
+    Sample {
+        rep: SAM,
+        added_days_ago: 8,
+        add: "add Grace Hall grace@cyberdyne.example company:Cyberdyne cadence:enterprise value:30k",
+        done: 2,
+        then: Then::Nothing,
+    },
+    Sample {
+        rep: LEE,
+        added_days_ago: 3,
+        add: "add Ravi Patel ravi@tyrell.example company:\"Tyrell Corp\" cadence:enterprise value:22k",
+        done: 1,
+        then: Then::Nothing,
+    },
     Sample {
         rep: SAM,
         added_days_ago: 0,
@@ -118,6 +133,9 @@ const SAMPLES: &[Sample] = &[
         then: Then::Nothing,
     },
 ];
+
+/// The sample team's own cadence file: an enterprise pilot with two variants of two steps.
+pub const SAMPLE_CADENCES: &str = include_str!("sample_cadences.toml");
 
 /// How many prospects the sample team starts with.
 pub fn sample_count() -> usize {
@@ -132,6 +150,21 @@ pub async fn seed(
 ) -> anyhow::Result<usize> {
     let clock = Arc::new(FixedClock::new(now));
     let service = Service::new(store, clock.clone(), default_digest);
+    // The team wrote its own cadence before the history starts; Dana imported it.
+    let imported = service
+        .import_cadences(
+            team::TEAM_ID,
+            SAMPLE_CADENCES,
+            DANA,
+            now - Duration::days(40),
+        )
+        .await?;
+    if let Err(problems) = imported {
+        anyhow::bail!(
+            "the sample cadences do not import: {}",
+            crate::domain::cadence_file::describe(&problems)
+        );
+    }
     let mut added = 0;
     for sample in SAMPLES {
         let rep = RepRef::new(team::TEAM_ID, sample.rep);
@@ -164,6 +197,7 @@ pub async fn seed(
             }
         }
     }
+    past_campaign(&service, &clock, now).await?;
     // Dana manages the team (the workspace's admin named her): her `/followup stats` shows
     // everyone's numbers.
     let dana = RepRef::new(team::TEAM_ID, DANA);
@@ -199,12 +233,128 @@ pub async fn seed(
         ),
         (&lee, "edit jordan prefers:call stage:qualified"),
         (&dana, "edit priya prefers:email"),
+        // The team's value-add library: a value-add step suggests the best match.
+        (
+            &dana,
+            "resources add \"Security review checklist\" https://example.com/security-checklist security pilot",
+        ),
+        (
+            &dana,
+            "resources add \"How Hooli cut onboarding time\" https://example.com/hooli-case-study onboarding saas",
+        ),
+        (
+            &lee,
+            "resources add \"Seat pricing calculator\" https://example.com/seat-calculator pricing seats",
+        ),
     ] {
         if let Ok(command) = command::parse(text, now.date_naive()) {
             service.run(rep, command).await?;
         }
     }
     Ok(added)
+}
+
+/// How many prospects the team ran through its enterprise cadence a month ago.
+const CAMPAIGN_SIZE: usize = 48;
+const CAMPAIGN_FIRST: [&str; 16] = [
+    "Alex", "Bea", "Chris", "Dev", "Eve", "Femi", "Gus", "Hana", "Ivo", "Jun", "Kai", "Lena", "Mo",
+    "Noor", "Otto", "Pia",
+];
+const CAMPAIGN_LAST: [&str; 12] = [
+    "Adler", "Brandt", "Costa", "Dunn", "Ekberg", "Fox", "Gill", "Hart", "Iyer", "Jansen", "Kato",
+    "Lund",
+];
+const CAMPAIGN_PREFIX: [&str; 8] = [
+    "Bluewater",
+    "Northpeak",
+    "Redwood",
+    "Silverline",
+    "Ironbridge",
+    "Clearpath",
+    "Brightfield",
+    "Stonegate",
+];
+const CAMPAIGN_SUFFIX: [&str; 6] = ["Logistics", "Health", "Labs", "Foods", "Energy", "Media"];
+
+/// A month ago the team ran 48 accounts through its enterprise cadence: the history that lets
+/// `/followup stats` give a verdict on the opening email's variants. Variant B's shorter email
+/// drew a reply from every second prospect, A's from one in six; a few answered the call at
+/// step 3; those who never answered were closed lost after the last step. Every one of them is
+/// closed now, so none of it shows in a digest.
+async fn past_campaign(
+    service: &Service,
+    clock: &FixedClock,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let reps = [DANA, LEE, SAM];
+    let mut sent = std::collections::HashMap::<String, usize>::new();
+    for i in 0..CAMPAIGN_SIZE {
+        let rep = RepRef::new(team::TEAM_ID, reps[i % reps.len()]);
+        let (first, last) = (CAMPAIGN_FIRST[i % 16], CAMPAIGN_LAST[i % 12]);
+        let company = format!("{} {}", CAMPAIGN_PREFIX[i % 8], CAMPAIGN_SUFFIX[i / 8]);
+        let domain = company.to_ascii_lowercase().replace(' ', "");
+        let add = format!(
+            "add {first} {last} {}@{domain}.example company:\"{company}\" cadence:enterprise value:{}k",
+            first.to_ascii_lowercase(),
+            10 + (i % 5) * 5
+        );
+        let day = now.date_naive() - Duration::days(27 - (i % 4) as i64);
+        let added_at = at_or_before(day, 9, 30, now);
+        clock.set(added_at);
+        let Command::Add(new) = command::parse(&add, added_at.date_naive())
+            .map_err(|e| anyhow::anyhow!("the campaign's `{add}` does not parse: {e}"))?
+        else {
+            anyhow::bail!("the campaign's `{add}` is not an add");
+        };
+        let Reply::Added { state, .. } = service.add(&rep, &new).await? else {
+            anyhow::bail!("adding the campaign's `{add}` failed");
+        };
+        let id = state.prospect.id;
+        let variant = state
+            .touches
+            .first()
+            .and_then(|t| t.variant.clone())
+            .unwrap_or_default();
+        let nth = sent.entry(variant.clone()).or_default();
+        let replied_first = if variant == "B" {
+            *nth % 2 == 0
+        } else {
+            *nth % 6 == 0
+        };
+        *nth += 1;
+        let replied_at_call = !replied_first && i % 9 == 4;
+        let replied = replied_first || replied_at_call;
+        let steps = match (replied_first, replied_at_call) {
+            (true, _) => 1,
+            (_, true) => 3,
+            _ => 4,
+        };
+        let Some(last_touch) = touch_on_due_days(service, clock, &rep, id, steps, now).await?
+        else {
+            continue;
+        };
+        let close_at = last_touch + Duration::days(if replied { 6 } else { 2 });
+        if close_at >= now {
+            continue;
+        }
+        if replied {
+            clock.set(last_touch + Duration::days(1));
+            let note = Some("Interested: booked a pilot scoping call".to_string());
+            service.act(&rep, id, &Action::Replied { note }).await?;
+        }
+        clock.set(close_at);
+        let close = match (replied, i % 3) {
+            (true, 0) => Action::Won { value: None },
+            (true, _) => Action::Lost {
+                reason: Some("No budget for a pilot this year".into()),
+            },
+            (false, _) => Action::Lost {
+                reason: Some("No reply to the pilot campaign".into()),
+            },
+        };
+        service.act(&rep, id, &close).await?;
+    }
+    Ok(())
 }
 
 /// What a rep logs with a touch in the sample history, in turn.

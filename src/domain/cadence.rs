@@ -36,29 +36,185 @@ impl Channel {
     }
 }
 
-string_enum!(
-    /// The name of a built-in cadence, as typed in `cadence:<id>`.
-    CadenceId, UnknownCadence {
-        TenWeek => "ten-week",
-        Proposal => "proposal",
-        Hot => "hot",
-        Cold => "cold",
-        Recap => "recap",
-        Nurture => "nurture",
-    }
-);
+/// Which cadence: one of the six built-ins, typed as `cadence:<id>`, or a team's own cadence
+/// (a version of it, see [`crate::domain::cadence_file`]). A team's id never equals a built-in's:
+/// the import refuses that, so the stored text alone tells a built-in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CadenceId {
+    TenWeek,
+    Proposal,
+    Hot,
+    Cold,
+    Recap,
+    Nurture,
+    Team(TeamCadence),
+}
 
 impl CadenceId {
-    /// The cadence a team uses when neither a cadence nor a lead temperature is given.
+    /// The built-ins, in the order `followup cadences` prints them.
+    pub const ALL: &'static [CadenceId] = &[
+        CadenceId::TenWeek,
+        CadenceId::Proposal,
+        CadenceId::Hot,
+        CadenceId::Cold,
+        CadenceId::Recap,
+        CadenceId::Nurture,
+    ];
+
+    /// The id as typed and stored: `ten-week`, or a team cadence's own id.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CadenceId::TenWeek => "ten-week",
+            CadenceId::Proposal => "proposal",
+            CadenceId::Hot => "hot",
+            CadenceId::Cold => "cold",
+            CadenceId::Recap => "recap",
+            CadenceId::Nurture => "nurture",
+            CadenceId::Team(t) => t.slug(),
+        }
+    }
+
+    /// A built-in cadence by its id (any case).
+    pub fn parse(raw: &str) -> Result<Self, DomainError> {
+        let wanted = raw.trim().to_ascii_lowercase();
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|v| v.as_str() == wanted)
+            .ok_or_else(|| DomainError::UnknownCadence(raw.trim().to_string()))
+    }
+
+    pub fn known_list() -> String {
+        Self::ALL
+            .iter()
+            .map(|v| v.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// Which import of a team cadence this is (0 for a built-in).
+    pub fn version(self) -> i64 {
+        match self {
+            CadenceId::Team(t) => t.version(),
+            _ => 0,
+        }
+    }
+
+    pub fn is_team(self) -> bool {
+        matches!(self, CadenceId::Team(_))
+    }
+
+    /// The variant a touch at `step_index` of the enrolment numbered `seed` suggests: `None`
+    /// unless its step has several messages.
+    pub fn variant_for(self, step_index: i64, seed: i64) -> Option<String> {
+        let index = usize::try_from(step_index).ok()?;
+        self.cadence().steps.get(index)?.variant_for(seed)
+    }
+}
+
+impl CadenceId {
+    /// The cadence a team uses when neither a cadence nor a lead temperature is given (and the
+    /// team chose no default of its own).
     pub const TEAM_DEFAULT: CadenceId = CadenceId::Proposal;
 
     pub fn cadence(self) -> &'static Cadence {
-        BUILT_IN
-            .iter()
-            .find(|c| c.id == self)
-            .expect("every CadenceId has a built-in cadence")
+        match self {
+            CadenceId::Team(t) => t.cadence(),
+            _ => BUILT_IN.iter().find(|c| c.id == self).unwrap_or(&MISSING),
+        }
     }
 }
+
+impl std::fmt::Display for CadenceId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A team cadence, as one import defined it. Definitions are interned by content (see
+/// [`TeamCadence::intern`]), so the handle is `Copy`, compares by identity, and the hot paths
+/// (`.cadence()` per touch) read it without any lookup.
+#[derive(Clone, Copy)]
+pub struct TeamCadence(&'static TeamCadenceDef);
+
+/// What a [`TeamCadence`] points at: the cadence, set once right after it is interned.
+pub struct TeamCadenceDef {
+    slug: &'static str,
+    version: i64,
+    cadence: std::sync::OnceLock<Cadence>,
+}
+
+impl TeamCadence {
+    pub fn slug(self) -> &'static str {
+        self.0.slug
+    }
+    pub fn version(self) -> i64 {
+        self.0.version
+    }
+    pub fn cadence(self) -> &'static Cadence {
+        self.0.cadence.get().unwrap_or(&MISSING)
+    }
+
+    /// The handle of `build(id)`, a team's cadence `slug` at `version`; `canonical` is its full
+    /// definition as text, the key the interner keeps it under. The same definition interned
+    /// twice gives the same handle; a process keeps every distinct definition it has seen (a
+    /// few kilobytes an import), which is what lets the handle be `Copy` and `'static`.
+    pub fn intern(
+        slug: &str,
+        version: i64,
+        canonical: String,
+        build: impl FnOnce(CadenceId) -> Cadence,
+    ) -> TeamCadence {
+        use std::collections::HashMap;
+        use std::sync::{Mutex, OnceLock};
+        static INTERNED: OnceLock<Mutex<HashMap<String, &'static TeamCadenceDef>>> =
+            OnceLock::new();
+        let key = format!("{slug}\u{0}{version}\u{0}{canonical}");
+        let mut map = INTERNED
+            .get_or_init(|| Mutex::new(HashMap::new()))
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(def) = map.get(&key) {
+            return TeamCadence(def);
+        }
+        let def: &'static TeamCadenceDef = Box::leak(Box::new(TeamCadenceDef {
+            slug: Box::leak(slug.to_string().into_boxed_str()),
+            version,
+            cadence: OnceLock::new(),
+        }));
+        let handle = TeamCadence(def);
+        let _ = def.cadence.set(build(CadenceId::Team(handle)));
+        map.insert(key, def);
+        handle
+    }
+}
+
+impl PartialEq for TeamCadence {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self.0, other.0)
+    }
+}
+impl Eq for TeamCadence {}
+impl std::hash::Hash for TeamCadence {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        std::ptr::hash(self.0, state)
+    }
+}
+impl std::fmt::Debug for TeamCadence {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}@{}", self.slug(), self.version())
+    }
+}
+
+/// What a handle reads before its cadence is set (never, by construction): no steps.
+static MISSING: Cadence = Cadence {
+    id: CadenceId::Nurture,
+    name: "",
+    when: "",
+    steps: &[],
+    after: AfterEnd::AskRep,
+    min_gap: MIN_GAP_DAYS,
+};
 
 /// One touch of a cadence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,6 +230,13 @@ pub struct Step {
     /// have one; a step that comes round again (nurture, "one more") has several and takes them in
     /// turn, so consecutive touches never send the same text.
     pub templates: &'static [&'static str],
+    /// A team step's alternative messages (A, B, …): each enrolment gets one, in rotation,
+    /// and the reply rates compare them. Empty for a step with one message.
+    pub variants: &'static [&'static str],
+    /// The email subject, when the step names one.
+    pub subject: Option<&'static str>,
+    /// The file allows this step closer than the spacing floor to the one before.
+    pub allow_close: bool,
 }
 
 impl Step {
@@ -85,6 +248,25 @@ impl Step {
             .map(|c| c.label())
             .collect::<Vec<_>>()
             .join(joiner)
+    }
+
+    /// The letter of the variant an enrolment numbered `seed` gets here: `None` for a step
+    /// with one message. Consecutive enrolments take the variants in turn.
+    pub fn variant_for(&self, seed: i64) -> Option<String> {
+        let n = self.variants.len();
+        (n >= 2).then(|| variant_letter(seed.rem_euclid(n as i64) as usize))
+    }
+
+    /// The message a touch of `variant` suggests (`None`: the step's own, by `turn`).
+    pub fn message(&self, turn: usize, variant: Option<&str>) -> &'static str {
+        let chosen = variant
+            .and_then(variant_index)
+            .and_then(|i| self.variants.get(i).copied());
+        match chosen {
+            Some(text) => text,
+            None if self.templates.is_empty() => self.variants.first().copied().unwrap_or(""),
+            None => self.template(turn),
+        }
     }
 
     /// The message for the `turn`-th time this step comes round (0 the first time).
@@ -154,8 +336,13 @@ impl Cadence {
 
     /// The suggested message for the touch at `index`, before it is filled in.
     pub fn template(&self, index: usize) -> &'static str {
+        self.message(index, None)
+    }
+
+    /// The message for the touch at `index` that was given `variant`.
+    pub fn message(&self, index: usize, variant: Option<&str>) -> &'static str {
         let (step, turn) = self.touch_step(index);
-        step.template(turn)
+        step.message(turn, variant)
     }
 }
 
@@ -176,6 +363,9 @@ const fn step(
         either: false,
         purpose,
         templates,
+        variants: &[],
+        subject: None,
+        allow_close: false,
     }
 }
 
@@ -250,6 +440,9 @@ const COLD: &[Step] = &[
         either: true,
         purpose: "first touch, after 48 hours",
         templates: &[m::COLD_FIRST],
+        variants: &[],
+        subject: None,
+        allow_close: false,
     },
     step(9, &[Call], "day 9: call", &[m::COLD_IDEA]),
     step(23, &[ValueAdd], "day 23: value-add", &[m::COLD_VALUE]),
@@ -296,7 +489,23 @@ pub static ONE_MORE: Step = Step {
     either: false,
     purpose: "one more: a new angle or a useful resource",
     templates: m::ONE_MORE,
+    variants: &[],
+    subject: None,
+    allow_close: false,
 };
+
+/// `A` for 0, `B` for 1, … (`Z` and on stay `Z`: a file has far fewer variants).
+pub fn variant_letter(index: usize) -> String {
+    char::from(b'A' + index.min(25) as u8).to_string()
+}
+
+/// The position of variant `A`, `B`, …
+pub fn variant_index(letter: &str) -> Option<usize> {
+    match letter.as_bytes() {
+        [c @ b'A'..=b'Z'] => Some(usize::from(c - b'A')),
+        _ => None,
+    }
+}
 
 /// Every built-in cadence, in the order `followup cadences` prints them.
 pub static BUILT_IN: &[Cadence] = &[
@@ -351,6 +560,27 @@ pub static BUILT_IN: &[Cadence] = &[
         min_gap: MIN_GAP_DAYS,
     },
 ];
+
+/// What a rep typed for a cadence: a built-in's id, or (kept as typed, for the team's own
+/// cadences to answer) one that could be a team cadence's id.
+pub fn parse_cadence_name(raw: &str) -> Result<Result<CadenceId, String>, DomainError> {
+    match parse_cadence(raw) {
+        Ok(built_in) => Ok(Ok(built_in)),
+        Err(e) => {
+            let typed = raw.trim().to_ascii_lowercase();
+            let shaped = !typed.is_empty()
+                && typed.len() <= 40
+                && typed
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            if shaped {
+                Ok(Err(typed))
+            } else {
+                Err(e)
+            }
+        }
+    }
+}
 
 /// `CadenceId::parse` that also accepts `tenweek`, `10-week` and `10w`.
 pub fn parse_cadence(raw: &str) -> Result<CadenceId, DomainError> {

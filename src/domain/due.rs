@@ -41,7 +41,10 @@ impl DueTouch {
     /// touch past the cadence's end gets its own new attempt, and each nurture touch the next text.
     pub fn suggested_message(&self, today: NaiveDate) -> String {
         fill(
-            self.touch.cadence.cadence().template(self.index()),
+            self.touch
+                .cadence
+                .cadence()
+                .message(self.index(), self.touch.variant.as_deref()),
             TemplateVars {
                 name: &self.prospect.name,
                 company: self.prospect.company.as_deref(),
@@ -52,6 +55,29 @@ impl DueTouch {
 
     fn index(&self) -> usize {
         usize::try_from(self.touch.step_index).unwrap_or(0)
+    }
+
+    /// ` · variant B` when the step has several messages, else nothing.
+    pub fn variant_label(&self) -> String {
+        self.touch.variant_label()
+    }
+
+    /// The step's own email subject, filled in, when its cadence file gives one.
+    pub fn step_subject(&self, today: NaiveDate) -> Option<String> {
+        if self.touch.is_extra() {
+            return None;
+        }
+        let (step, _) = self.touch.cadence.cadence().touch_step(self.index());
+        step.subject.map(|subject| {
+            fill(
+                subject,
+                TemplateVars {
+                    name: &self.prospect.name,
+                    company: self.prospect.company.as_deref(),
+                    send_on: today.max(self.touch.due_on),
+                },
+            )
+        })
     }
 
     /// `call + voicemail + email`.
@@ -107,6 +133,8 @@ pub struct DueReport {
     pub hot_waiting: Vec<Prospect>,
     /// Cadences that ended without a reply: one more, nurture, or close?
     pub awaiting: Vec<Prospect>,
+    /// What each value-add touch of the agenda suggests sending, by touch.
+    pub resources: std::collections::HashMap<super::prospect::TouchId, super::resources::Resource>,
 }
 
 impl DueReport {

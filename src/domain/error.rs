@@ -19,6 +19,8 @@ pub enum DomainError {
     TooLong(&'static str, usize, usize),
     #[error("there is no cadence called `{0}`; the cadences are {known}", known = crate::domain::cadence::CadenceId::known_list())]
     UnknownCadence(String),
+    #[error("there is no cadence called `{typed}`; the cadences are {known} (`/followup cadences` shows them)")]
+    UnknownTeamCadence { typed: String, known: String },
     #[error("`{0}` is not a date; try 2026-12-01, tomorrow, monday, 3d or 2w")]
     BadDate(String),
     #[error("{0} is too far away; pick a date within ten years of today")]

@@ -22,6 +22,10 @@ use super::schedule::{
 pub struct ProspectState {
     pub prospect: Prospect,
     pub touches: Vec<Touch>,
+    /// The newest version of the prospect's team cadence when it was changed since the
+    /// prospect was enrolled: taken after the next touch (see `cadence_change`).
+    #[serde(default, skip)]
+    pub newer: Option<CadenceId>,
 }
 
 /// The moment an action happens, as the rep sees it.
@@ -194,11 +198,25 @@ pub fn enrol(
     today: NaiveDate,
     calendar: &Calendar,
 ) -> Result<(CadenceId, Vec<NewTouch>), DomainError> {
+    enrol_in(
+        new.chosen_cadence(CadenceId::TEAM_DEFAULT),
+        new,
+        today,
+        calendar,
+    )
+}
+
+/// [`enrol`] in a cadence already chosen (a team's, see `TeamCadences::choose`).
+pub fn enrol_in(
+    cadence: CadenceId,
+    new: &NewProspect,
+    today: NaiveDate,
+    calendar: &Calendar,
+) -> Result<(CadenceId, Vec<NewTouch>), DomainError> {
     let start = new.start_on.unwrap_or(today);
     if start < today {
         return Err(DomainError::DateInPast(start));
     }
-    let cadence = new.chosen_cadence(CadenceId::TEAM_DEFAULT);
     let mut touches = planned(cadence, start, new.pace, calendar);
     // The first 24 hours decide: a hot or warm lead's first call is due the day it arrives,
     // weekend or holiday — unless the rep is away.
@@ -287,6 +305,7 @@ pub fn decide(
                 (0, false)
             } else {
                 let caught_up = catch_up(state, &mut change, &done, ctx);
+                super::cadence_change::take_newer(state, &mut change, &done, ctx);
                 (caught_up, finish_if_last(state, &mut change, &done, ctx))
             };
             let next_due = next_pending_due(state, &change, done.id);
@@ -306,6 +325,7 @@ pub fn decide(
             change.touches.push(skipped.clone());
             if !skipped.is_extra() {
                 catch_up(state, &mut change, &skipped, ctx);
+                super::cadence_change::take_newer(state, &mut change, &skipped, ctx);
                 finish_if_last(state, &mut change, &skipped, ctx);
             }
             let next_due = next_pending_due(state, &change, skipped.id);
@@ -815,7 +835,7 @@ fn finish_if_last(
     ctx: &Context,
 ) -> bool {
     let others_pending = pending_after(state, change).any(|t| t.id != handled.id);
-    if others_pending {
+    if others_pending || !change.new_touches.is_empty() {
         return false;
     }
     let p = &state.prospect;

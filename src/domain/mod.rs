@@ -4,6 +4,8 @@
 
 pub mod away;
 pub mod cadence;
+pub mod cadence_change;
+pub mod cadence_file;
 pub mod dates;
 pub mod digest;
 pub mod due;
@@ -16,7 +18,10 @@ mod messages;
 pub mod metrics;
 pub mod prospect;
 pub mod rep;
+pub mod reply_rates;
+pub mod resources;
 pub mod schedule;
+pub mod team_cadences;
 pub mod template;
 
 pub use cadence::{Cadence, CadenceId, Channel, Step};

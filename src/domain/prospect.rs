@@ -429,6 +429,9 @@ pub struct NewProspect {
     pub notes: Option<String>,
     /// The cadence the rep named; `None` lets the lead temperature choose.
     pub cadence: Option<CadenceId>,
+    /// A cadence id the rep named that is not a built-in's: one of the team's own, looked up
+    /// (and refused if unknown) before the prospect is enrolled.
+    pub team_cadence: Option<String>,
     /// The local date of the first touch; `None` means today.
     pub start_on: Option<NaiveDate>,
 }
@@ -447,6 +450,7 @@ impl NewProspect {
             pace: Pace::Normal,
             notes: None,
             cadence: None,
+            team_cadence: None,
             start_on: None,
         }
     }
@@ -530,6 +534,9 @@ pub struct Touch {
     /// What happened (connected, voicemail, …), once done, when the rep said.
     #[serde(default)]
     pub outcome: Option<TouchOutcome>,
+    /// The message variant (`A`, `B`, …) it suggests, on a step with several.
+    #[serde(default)]
+    pub variant: Option<String>,
 }
 
 impl Touch {
@@ -550,5 +557,12 @@ impl Touch {
     }
     pub fn is_snoozed(&self) -> bool {
         self.status == TouchStatus::Pending && self.snoozes > 0
+    }
+    /// ` · variant B` when the step has several messages, else nothing.
+    pub fn variant_label(&self) -> String {
+        match &self.variant {
+            Some(v) if !self.is_extra() => format!(" · variant {v}"),
+            _ => String::new(),
+        }
     }
 }

@@ -42,7 +42,8 @@ pub fn scaled_offsets(cadence: &Cadence, pace: Pace) -> Vec<u32> {
         .enumerate()
         .map(|(i, step)| {
             let gap = scale_gap(step.day - previous_day, pace);
-            offset += if i == 0 {
+            // A step the file allows close to the one before keeps its own gap.
+            offset += if i == 0 || step.allow_close {
                 gap
             } else {
                 gap.max(cadence.min_gap)

@@ -1,7 +1,7 @@
 //! Suggested messages: a step's template filled in from the prospect's fields.
 //!
 //! Placeholders: `{first_name}`, `{name}`, `{company}`, `{close_date}` (a few working days after
-//! the message goes out) and `{personal}`, the marked slot for the rep's own personal sentence.
+//! the message goes out), `{my_items}` and `{their_items}` (slots for the promised items) and `{personal}`, the marked slot for the rep's own personal sentence.
 //! Any `[✍ …]` is a slot the rep fills before sending.
 
 use chrono::{Duration, NaiveDate};
@@ -11,6 +11,10 @@ use super::schedule::is_weekend;
 
 /// Where the rep's personal sentence goes; the rep replaces it before sending.
 pub const PERSONAL_SLOT: &str = "[✍ one personal sentence for {first_name}]";
+
+/// Where a team's message lists the rep's promised items, and softly the prospect's.
+pub const MY_ITEMS_SLOT: &str = "[✍ the items you promised, with dates]";
+pub const THEIR_ITEMS_SLOT: &str = "[✍ what they offered to do]";
 
 /// Marks the start of every slot the rep fills in.
 pub const SLOT_OPEN: &str = "[✍";
@@ -64,6 +68,8 @@ pub fn fill(template: &str, vars: TemplateVars<'_>) -> String {
             "company" => out.push_str(company),
             "close_date" => out.push_str(&close_date),
             "personal" => out.push_str(&PERSONAL_SLOT.replace("{first_name}", first_name)),
+            "my_items" => out.push_str(MY_ITEMS_SLOT),
+            "their_items" => out.push_str(THEIR_ITEMS_SLOT),
             _ => out.push_str(&after[..=end]),
         }
         rest = &after[end + 1..];

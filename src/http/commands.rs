@@ -80,6 +80,22 @@ pub async fn answer(state: &AppState, form: SlashCommand) -> Answer {
             ));
         }
         let reply = state.service.run(&rep, command).await?;
+        if reply == crate::service::Reply::OpenCadenceImport {
+            let Some(trigger_id) = form.trigger_id.clone().filter(|t| !t.is_empty()) else {
+                return Ok(Message::plain(
+                    "Slack sent no trigger to open the form with; try `/followup cadence import` again.",
+                ));
+            };
+            let slack = state.slack.clone();
+            let team = rep.team_id.clone();
+            tokio::spawn(async move {
+                let view = crate::slack::cadence_modal::view();
+                if let Err(e) = slack.open_view(&team, &trigger_id, &view).await {
+                    tracing::error!(error = %e, "views.open for the cadence import failed");
+                }
+            });
+            return Ok(Message::new(""));
+        }
         if let crate::service::Reply::OpenRecap(prospect) = &reply {
             if let Some(trigger_id) = form.trigger_id.clone().filter(|t| !t.is_empty()) {
                 let meta = crate::slack::recap_modal::RecapMeta {
@@ -101,16 +117,31 @@ pub async fn answer(state: &AppState, form: SlashCommand) -> Answer {
     };
     match tokio::time::timeout(WORK_BUDGET, work).await {
         Ok(Ok(message)) if message.blocks.is_empty() => Answer::Empty,
-        Ok(Ok(message)) => Answer::Json(message.ephemeral()),
+        Ok(Ok(message)) => Answer::Ephemeral(message),
         Ok(Err(e)) => {
             tracing::error!(error = ?e, "slash command failed");
-            Answer::Json(render::apology().ephemeral())
+            Answer::Ephemeral(render::apology())
         }
         Err(_) => {
             tracing::error!("slash command ran out of time");
-            Answer::Json(render::apology().ephemeral())
+            Answer::Ephemeral(render::apology())
         }
     }
+}
+
+/// The team's own cadences for the add form's menu; on a store error, the built-ins alone
+/// (the form still opens).
+pub async fn team_cadence_menu(
+    service: &crate::service::Service,
+    team_id: &str,
+) -> Vec<crate::domain::CadenceId> {
+    service
+        .enrollable_team_cadences(team_id)
+        .await
+        .unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "the team's cadences for the add form could not be read");
+            Vec::new()
+        })
 }
 
 /// Opens the add modal after the acknowledgement; an empty message means "nothing to show".
@@ -119,11 +150,13 @@ pub fn open_add_modal(state: &AppState, team_id: &str, trigger_id: Option<&str>)
         return Message::plain("⚠️ I couldn't open the form. Try `/followup add Jane Doe jane@acme.com company:Acme` instead.");
     };
     let slack = state.slack.clone();
+    let service = state.service.clone();
     let trigger_id = trigger_id.to_string();
     let team_id = team_id.to_string();
     tokio::spawn(async move {
+        let team = team_cadence_menu(&service, &team_id).await;
         if let Err(e) = slack
-            .open_view(&team_id, &trigger_id, &add_prospect_view())
+            .open_view(&team_id, &trigger_id, &add_prospect_view(&team))
             .await
         {
             tracing::error!(error = %e, "views.open failed");

@@ -14,7 +14,7 @@ use crate::app::AppState;
 use crate::domain::RepRef;
 use crate::service::Reply;
 use crate::slack::actions::{self, OPEN_ADD_MODAL};
-use crate::slack::blocks::Message;
+use crate::slack::blocks::{Block, Message};
 use crate::slack::manifest::SHORTCUT_CALLBACK_ID;
 use crate::slack::modal::{self, errors_response};
 use crate::slack::payload::{BlockActions, Interaction, MessageAction, ViewSubmission};
@@ -106,11 +106,14 @@ fn message_shortcut(state: &AppState, shortcut: MessageAction) -> Answer {
             .and_then(|t| first_mention(t, &shortcut.user.id)),
     };
     let slack = state.slack.clone();
+    let service = state.service.clone();
     let team = shortcut.team.id;
     tokio::spawn(async move {
         // The form opens at once (a trigger_id lives 3 seconds); the author's name, which may
         // take users.info a while (and its retries), is filled in after with views.update.
-        let view = crate::slack::modal::add_prospect_view_prefilled(None, text.as_deref());
+        let cadences = super::commands::team_cadence_menu(&service, &team).await;
+        let view =
+            crate::slack::modal::add_prospect_view_prefilled(None, text.as_deref(), &cadences);
         let view_id = match slack.open_view_for_update(&team, &trigger_id, &view).await {
             Ok(id) => id,
             Err(e) => {
@@ -126,8 +129,11 @@ fn message_shortcut(state: &AppState, shortcut: MessageAction) -> Answer {
             None
         });
         if let Some(name) = name {
-            let view =
-                crate::slack::modal::add_prospect_view_prefilled(Some(&name), text.as_deref());
+            let view = crate::slack::modal::add_prospect_view_prefilled(
+                Some(&name),
+                text.as_deref(),
+                &cadences,
+            );
             if let Err(e) = slack.update_view(&team, &view_id, &view).await {
                 tracing::warn!(error = %e, "filling in the author's name failed");
             }
@@ -287,12 +293,14 @@ fn section_of(actions_id: &str) -> Option<String> {
     }
 }
 
-fn original_blocks(click: &BlockActions) -> Option<&Vec<Value>> {
+/// The blocks of the message clicked in, as Slack sent them back.
+fn original_blocks(click: &BlockActions) -> Option<Vec<Block>> {
     click
         .message
         .as_ref()
         .and_then(|m| m.get("blocks"))
         .and_then(Value::as_array)
+        .map(|blocks| blocks.iter().cloned().map(Block::Raw).collect())
 }
 
 fn original_text(click: &BlockActions) -> String {
@@ -320,7 +328,7 @@ async fn in_place(
     let ids = block_id.and_then(|b| section_of(b).map(|section| (section, b.to_string())));
     let (blocks, text) = match (original_blocks(click), ids) {
         (Some(blocks), Some((section, actions))) => {
-            let patched = render::patch_blocks(blocks, &section, &actions, result, undo);
+            let patched = render::patch_blocks(&blocks, &section, &actions, result, undo);
             let settled = settle_from_store(state, rep, patched, &agenda).await?;
             (
                 render::refresh_summary(&settled, &agenda),
@@ -348,9 +356,9 @@ async fn in_place(
 async fn settle_from_store(
     state: &AppState,
     rep: &RepRef,
-    blocks: Vec<Value>,
+    blocks: Vec<Block>,
     agenda: &crate::domain::due::DueReport,
-) -> Result<Vec<Value>, crate::service::ServiceError> {
+) -> Result<Vec<Block>, crate::service::ServiceError> {
     let settled = render::settled_touches(&blocks, agenda);
     if settled.is_empty() {
         return Ok(blocks);
@@ -385,7 +393,7 @@ async fn undone_in_place(
             if item.is_empty() {
                 item.push(crate::slack::blocks::section_with_id(&section, &line));
             }
-            let unpatched = render::unpatch_blocks(blocks, &section, &undo_block, item);
+            let unpatched = render::unpatch_blocks(&blocks, &section, &undo_block, item);
             render::refresh_summary(
                 &settle_from_store(state, rep, unpatched, &agenda).await?,
                 &agenda,
@@ -617,6 +625,9 @@ async fn view_submission(state: &AppState, view: ViewSubmission) -> Handled {
     if view.view.callback_id == recap_modal::CALLBACK_ID {
         return recap_submission(state, view).await;
     }
+    if view.view.callback_id == crate::slack::cadence_modal::CALLBACK_ID {
+        return super::cadence_import::submission(state, view).await;
+    }
     if view.view.callback_id != modal::CALLBACK_ID {
         return Ok(Answer::BadRequest(format!(
             "unknown view `{}`",
@@ -629,6 +640,16 @@ async fn view_submission(state: &AppState, view: ViewSubmission) -> Handled {
         Ok(new) => new,
         Err(errors) => return Ok(Answer::Json(errors_response(&errors))),
     };
+    if let Some(typed) = &new.team_cadence {
+        // Offered when the form opened, but a manager may have imported since.
+        let offered = state.service.enrollable_team_cadences(&rep.team_id).await?;
+        if !offered.iter().any(|c| c.as_str() == typed) {
+            let problem = format!(
+                "`{typed}` is not one of the team's cadences any more (a manager changed them): pick another."
+            );
+            return Ok(Answer::Json(errors_response(&[("cadence", problem)])));
+        }
+    }
     let reply = state.service.add(&rep, &new).await?;
     if let Reply::Problem(problem) = &reply {
         return Ok(Answer::Json(errors_response(&[("name", problem.clone())])));

@@ -1,5 +1,6 @@
 //! HTTP routes only: each module has a `router()`, merged here.
 
+mod cadence_import;
 pub mod commands;
 pub mod events;
 mod health;
@@ -19,8 +20,11 @@ use crate::app::AppState;
 pub enum Answer {
     /// Acknowledge with nothing to show.
     Empty,
-    /// Acknowledge with this body (a command's reply, a modal's errors, a challenge).
+    /// Acknowledge with this body (a modal's errors, a challenge).
     Json(serde_json::Value),
+    /// Acknowledge with this message as an ephemeral reply (a command's answer), written
+    /// straight from its blocks.
+    Ephemeral(crate::slack::blocks::Message),
     /// The body was malformed or unknown: 400 with this reason.
     BadRequest(String),
     /// Something on our side failed and Slack should deliver it again (events only).
@@ -33,6 +37,7 @@ impl axum::response::IntoResponse for Answer {
         match self {
             Answer::Empty => StatusCode::OK.into_response(),
             Answer::Json(body) => axum::Json(body).into_response(),
+            Answer::Ephemeral(message) => axum::Json(message.ephemeral_body()).into_response(),
             Answer::BadRequest(reason) => (StatusCode::BAD_REQUEST, reason).into_response(),
             Answer::RetryLater => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
         }

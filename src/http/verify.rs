@@ -23,15 +23,22 @@ impl FromRequest<AppState> for SignedBody {
     type Rejection = Response;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
-        let headers = req.headers().clone();
+        // Only the three headers it needs, not a copy of all of them.
+        let headers = req.headers();
+        let owned = |name| header(headers, name).map(str::to_owned);
+        let (timestamp, signed, retry) = (
+            owned("x-slack-request-timestamp"),
+            owned("x-slack-signature"),
+            header(headers, "x-slack-retry-num").and_then(|n| n.parse().ok()),
+        );
         // Over the body limit this answers 413 before any signature work.
         let body = Bytes::from_request(req, state)
             .await
             .map_err(IntoResponse::into_response)?;
         signature::verify(
             &state.secret,
-            header(&headers, "x-slack-request-timestamp"),
-            header(&headers, "x-slack-signature"),
+            timestamp.as_deref(),
+            signed.as_deref(),
             &body,
             state.clock.now(),
         )
@@ -43,7 +50,6 @@ impl FromRequest<AppState> for SignedBody {
             )
                 .into_response()
         })?;
-        let retry = header(&headers, "x-slack-retry-num").and_then(|n| n.parse().ok());
         Ok(SignedBody { body, retry })
     }
 }

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::connect::HttpConnector;
+use serde::Serialize;
 use serde_json::{json, Value};
 use slack_morphism::errors::SlackClientError;
 use slack_morphism::prelude::*;
@@ -243,7 +244,12 @@ impl SlackApi {
     }
 
     /// Calls a Web API method for a workspace with a JSON body; retries rate limits and server errors.
-    pub async fn call(&self, team_id: &str, method: &str, body: &Value) -> Result<Value, ApiError> {
+    pub async fn call(
+        &self,
+        team_id: &str,
+        method: &str,
+        body: &(impl Serialize + Send + Sync),
+    ) -> Result<Value, ApiError> {
         let result = self.call_once(team_id, method, body).await;
         self.noting(team_id, result)
     }
@@ -258,7 +264,7 @@ impl SlackApi {
         &self,
         team_id: &str,
         method: &str,
-        body: &Value,
+        body: &(impl Serialize + Send + Sync),
     ) -> Result<Value, ApiError> {
         let token = self.token(team_id).await?;
         self.post_with(&token, method, body).await
@@ -269,7 +275,7 @@ impl SlackApi {
         &self,
         token: &SlackApiToken,
         method: &str,
-        body: &Value,
+        body: &(impl Serialize + Send + Sync),
     ) -> Result<Value, ApiError> {
         let span = tracing::debug_span!("slack_api", method);
         self.retrying(method, || {
@@ -282,7 +288,7 @@ impl SlackApi {
             self.client
                 .http_api
                 .connector
-                .http_post::<Value, Value>(method, body, context)
+                .http_post::<_, Value>(method, body, context)
         })
         .await
     }
@@ -357,9 +363,18 @@ impl SlackApi {
         message: &Message,
     ) -> Result<Value, ApiError> {
         self.pace(channel).await;
-        // The blocks are moved in, not put through `json!` (which would copy them once more).
-        let mut body = json!({"channel": channel, "text": message.text});
-        body["blocks"] = Value::Array(message.capped());
+        // Written straight from the typed blocks: no JSON value tree in between.
+        #[derive(Serialize)]
+        struct PostMessage<'a> {
+            channel: &'a str,
+            text: &'a str,
+            blocks: &'a [crate::slack::blocks::Block],
+        }
+        let body = PostMessage {
+            channel,
+            text: &message.text,
+            blocks: message.capped_slice(),
+        };
         self.call(team_id, "chat.postMessage", &body).await
     }
 

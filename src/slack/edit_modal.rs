@@ -11,7 +11,7 @@ use crate::domain::{
     Stage,
 };
 
-use super::blocks::option;
+use super::blocks::option_json as option;
 use super::mrkdwn::truncate;
 use super::payload::ViewState;
 

@@ -7,54 +7,19 @@
 //! typed, with no escape characters or invisible spaces around `_`, `*` or `~`.
 
 use chrono::NaiveDate;
-use serde_json::{json, Value};
 
 use crate::domain::dates::short_date;
 use crate::domain::due::DueTouch;
 use crate::domain::Channel;
 
-use super::mrkdwn::truncate;
+use super::blocks::Block;
+pub use super::blocks::{
+    quote_part, rich as text, rich_bold as bold, rich_italic as italic, rich_link as link,
+    rich_text, section_part,
+};
 
-/// Slack's limit for a text element is generous; a message longer than a section's is cut.
-const MAX_TEXT: usize = 3000;
 /// A `mailto:` link whose body would make it longer than this carries the subject only.
 const MAX_MAILTO: usize = 1800;
-
-/// Plain text, shown as typed.
-pub fn text(text: &str) -> Value {
-    json!({"type": "text", "text": truncate(text, MAX_TEXT)})
-}
-
-pub fn bold(text: &str) -> Value {
-    json!({"type": "text", "text": truncate(text, MAX_TEXT), "style": {"bold": true}})
-}
-
-pub fn italic(text: &str) -> Value {
-    json!({"type": "text", "text": truncate(text, MAX_TEXT), "style": {"italic": true}})
-}
-
-pub fn link(url: &str, label: &str) -> Value {
-    json!({"type": "link", "url": url, "text": truncate(label, MAX_TEXT)})
-}
-
-/// A `rich_text` block of sections (`rich_text_section`) and quotes (`rich_text_quote`).
-pub fn rich_text(block_id: &str, parts: Vec<Value>) -> Value {
-    let mut block = json!({"type": "rich_text", "block_id": block_id});
-    block["elements"] = Value::Array(parts);
-    block
-}
-
-pub fn section_part(elements: Vec<Value>) -> Value {
-    let mut part = json!({"type": "rich_text_section"});
-    part["elements"] = Value::Array(elements);
-    part
-}
-
-pub fn quote_part(elements: Vec<Value>) -> Value {
-    let mut part = json!({"type": "rich_text_quote"});
-    part["elements"] = Value::Array(elements);
-    part
-}
 
 /// Percent-encoding for a URI component: everything but RFC 3986's unreserved characters.
 fn encode(raw: &str) -> String {
@@ -64,7 +29,12 @@ fn encode(raw: &str) -> String {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
                 out.push(byte as char)
             }
-            _ => out.push_str(&format!("%{byte:02X}")),
+            _ => {
+                const HEX: &[u8; 16] = b"0123456789ABCDEF";
+                out.push('%');
+                out.push(HEX[usize::from(byte >> 4)] as char);
+                out.push(HEX[usize::from(byte & 0xF)] as char);
+            }
         }
     }
     out
@@ -95,6 +65,9 @@ pub fn tel(phone: &str) -> String {
 
 /// The subject an email touch is opened with.
 pub fn subject(t: &DueTouch) -> String {
+    if let Some(own) = t.step_subject(t.touch.due_on) {
+        return own;
+    }
     match &t.prospect.company {
         Some(company) => format!("{company} — following up"),
         None => "Following up".to_string(),
@@ -113,7 +86,7 @@ fn prefers_label(channel: Channel) -> &'static str {
 
 /// The entry's `rich_text` block: who, which step and how late, the ways to reach them, the
 /// suggested message as a quote, and the last contact with its note.
-pub fn entry(t: &DueTouch, today: NaiveDate, message: &str) -> Value {
+pub fn entry(t: &DueTouch, today: NaiveDate, message: &str) -> Block {
     let p = &t.prospect;
     let mut head = vec![bold(&p.name)];
     if let Some(company) = &p.company {
@@ -129,7 +102,7 @@ pub fn entry(t: &DueTouch, today: NaiveDate, message: &str) -> Value {
     } else {
         t.channels()
     };
-    let mut step = format!("\n{} · {channels}", t.touch.position());
+    let mut step = format!("\n{} · {channels}{}", t.touch.position(), t.variant_label());
     match t.days_late(today) {
         0 => {}
         1 => step.push_str(" · ⏰ 1 day late"),

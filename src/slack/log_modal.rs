@@ -8,7 +8,7 @@ use crate::domain::lifecycle::{Action, TouchRef};
 use crate::domain::prospect::parse_note;
 use crate::domain::{Channel, ProspectId, TouchId, TouchOutcome};
 
-use super::blocks::option;
+use super::blocks::option_json as option;
 use super::mrkdwn::truncate;
 use super::payload::ViewState;
 

@@ -3,6 +3,8 @@
 pub mod actions;
 pub mod api;
 pub mod blocks;
+pub mod cadence_list;
+pub mod cadence_modal;
 pub mod edit_modal;
 pub mod entry;
 pub mod log_modal;
@@ -13,4 +15,6 @@ pub mod payload;
 pub mod recap;
 pub mod recap_modal;
 pub mod render;
+pub mod resources_render;
 pub mod signature;
+pub mod stats_render;

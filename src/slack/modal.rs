@@ -4,11 +4,11 @@
 use chrono::NaiveDate;
 use serde_json::{json, Value};
 
-use crate::domain::cadence::{parse_cadence, BUILT_IN};
+use crate::domain::cadence::{parse_cadence_name, CadenceId, BUILT_IN};
 use crate::domain::prospect::{parse_company, parse_linkedin, parse_note};
 use crate::domain::{DomainError, Email, LeadTemp, Money, NewProspect, Phone, ProspectName, Stage};
 
-use super::blocks::option;
+use super::blocks::option_json as option;
 use super::payload::ViewState;
 
 pub const CALLBACK_ID: &str = "add_prospect";
@@ -44,17 +44,37 @@ fn text_input(action_id: &str, placeholder: &str, multiline: bool) -> Value {
     })
 }
 
-/// The modal `views.open` shows for `/followup add`.
-pub fn add_prospect_view() -> Value {
-    add_prospect_view_prefilled(None, None)
+/// Most options a static select holds (Block Kit).
+const MAX_OPTIONS: usize = 100;
+/// Longest text of an option (Block Kit: 75 characters).
+const MAX_OPTION_TEXT: usize = 75;
+
+/// The modal `views.open` shows for `/followup add`; `team` is the team's own cadences a rep
+/// can enrol in, offered after the built-ins.
+pub fn add_prospect_view(team: &[CadenceId]) -> Value {
+    add_prospect_view_prefilled(None, None, team)
 }
 
 /// The add modal with a name and notes filled in (the "Follow up on this" shortcut passes the
 /// message's author and text).
-pub fn add_prospect_view_prefilled(name: Option<&str>, notes: Option<&str>) -> Value {
+pub fn add_prospect_view_prefilled(
+    name: Option<&str>,
+    notes: Option<&str>,
+    team: &[CadenceId],
+) -> Value {
+    let label = |id: &str, name: &str, whose: &str| {
+        super::mrkdwn::truncate(&format!("{id} — {name}{whose}"), MAX_OPTION_TEXT)
+    };
     let cadence_options: Vec<Value> = BUILT_IN
         .iter()
-        .map(|c| option(&format!("{} — {}", c.id, c.name), c.id.as_str()))
+        .map(|c| option(&label(c.id.as_str(), c.name, ""), c.id.as_str()))
+        .chain(team.iter().map(|id| {
+            option(
+                &label(id.as_str(), id.cadence().name, " (the team's)"),
+                id.as_str(),
+            )
+        }))
+        .take(MAX_OPTIONS)
         .collect();
     json!({
         "type": "modal",
@@ -142,7 +162,9 @@ pub fn parse_submission(
     let linkedin =
         field("linkedin").and_then(|l| check(&mut errors, "linkedin", parse_linkedin(&l)));
     let lead = field("lead").and_then(|l| check(&mut errors, "lead", LeadTemp::parse(&l)));
-    let cadence = field("cadence").and_then(|c| check(&mut errors, "cadence", parse_cadence(&c)));
+    // A built-in, or one of the team's own by id (the service checks it is still offered).
+    let cadence =
+        field("cadence").and_then(|c| check(&mut errors, "cadence", parse_cadence_name(&c)));
     let stage = field("stage").and_then(|s| {
         let stage = check(&mut errors, "stage", Stage::parse(&s))?;
         if !ADD_STAGES.contains(&stage) {
@@ -172,7 +194,11 @@ pub fn parse_submission(
             new.phone = phone;
             new.linkedin = linkedin;
             new.lead = lead;
-            new.cadence = cadence;
+            match cadence {
+                Some(Ok(built_in)) => new.cadence = Some(built_in),
+                Some(Err(team)) => new.team_cadence = Some(team),
+                None => {}
+            }
             new.value = value;
             new.stage = stage.unwrap_or(Stage::Inquiry);
             new.start_on = start;

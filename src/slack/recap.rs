@@ -2,7 +2,6 @@
 //! promise due today in the digest with its Delivered button.
 
 use chrono::NaiveDate;
-use serde_json::Value;
 
 use crate::domain::dates::short_date;
 use crate::domain::items::{ActionItem, NewItem};
@@ -142,7 +141,7 @@ pub fn items(items: &[ActionItem], today: NaiveDate) -> Message {
 }
 
 /// A promise due by today, in the digest: what, for whom, and Delivered.
-pub fn item_blocks(item: &ActionItem, today: NaiveDate) -> Vec<Value> {
+pub fn item_blocks(item: &ActionItem, today: NaiveDate) -> Vec<super::blocks::Block> {
     let late = match item.due_on {
         Some(d) if d < today => format!(" · ⏰ due {}", short_date(d)),
         _ => String::new(),

@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 
-use crate::domain::cadence::{AfterEnd, BUILT_IN};
+use crate::domain::cadence::AfterEnd;
 use crate::domain::dates::short_date;
 use crate::domain::due::{DueReport, DueTouch, ProspectNext};
 use crate::domain::lifecycle::{Outcome, ProspectState};
@@ -13,7 +13,7 @@ use crate::service::Reply;
 use super::actions::{self, MORE_CHOICES, SNOOZE_CHOICES};
 use super::blocks::{
     self, actions as actions_block, button, context, divider, fields, header, option, overflow,
-    section, section_with_id, static_select, Message,
+    section, section_with_id, static_select, Block, Message,
 };
 use super::mrkdwn::{escape, escape_entities};
 
@@ -27,7 +27,8 @@ pub const USAGE: &str = "*How to use followup*\n\
 • `/followup recap jane` — after a meeting: items, next meeting, the recap email · `/followup items`\n\
 • `/followup week` — the next seven days · `/followup replied jane` · `/followup won jane 12k` · `/followup lost jane went with X`\n\
 • `/followup pause jane` · `resume` · `nurture` · `stop` — anything can be undone for 10 minutes with its Undo button\n\
-• `/followup cadences` · `/followup stats 90d`\n\
+• `/followup cadences` · `/followup stats 90d` · `/followup resources` — the team's value-add library (`resources add \"Case study\" https://example.com/case tags`)\n\
+• managers: `/followup cadence import` (the team's own cadences) · `settings default-cadence <id>`\n\
 • `/followup settings digest 07:30 tz Europe/Berlin weekends off` · managers (admins and owners, and whom they name): `/followup settings managers @dana` · `settings holidays 2026-12-24 2026-12-25` · `settings team-channel #sales`\n\
 • `/followup away monday 2w` — time off (or two dates): no digests, nothing dated inside it · `/followup away` shows it · `/followup back` (or `away off`) ends it early\n\
 Name a prospect by `#12` or any part of the name. Fields for `add`: `company:` `cadence:` `lead:hot|warm|cold` `value:` `start:` `stage:` `pace:fast|normal|slow` `email:` `phone:` `linkedin:` `note:`";
@@ -35,7 +36,10 @@ Name a prospect by `#12` or any part of the name. Fields for `add`: `company:` `
 pub fn reply(reply: &Reply, today: NaiveDate) -> Message {
     match reply {
         Reply::Help => Message::plain(USAGE),
-        Reply::Cadences => cadences(),
+        Reply::Cadences { team, default } => super::cadence_list::cadences(team, *default),
+        Reply::OpenCadenceImport => Message::plain("Opening the cadence import form…"),
+        Reply::CadencesImported(done) => super::cadence_list::imported(done),
+        Reply::DefaultCadence(id) => super::cadence_list::default_set(*id),
         Reply::Added { state, same_company } => added(state, same_company, today),
         Reply::List(items) => list(items),
         Reply::Due(report) => due(report),
@@ -97,7 +101,11 @@ pub fn reply(reply: &Reply, today: NaiveDate) -> Message {
             "I couldn't find `{}` among your prospects. `/followup list` shows them; `#12` names one by number.",
             escape_entities(what)
         )),
-        Reply::Stats { metrics, window } => stats(metrics, *window),
+        Reply::Stats { metrics, window, rates } => {
+            let mut m = stats(metrics, *window);
+            super::stats_render::push_rates(&mut m, rates);
+            m
+        }
         Reply::Settings { settings, default_digest, changed } => {
             let digest = settings.digest_time.unwrap_or(*default_digest).format("%H:%M");
             let zone = settings.tz.map(|tz| tz.name().to_string()).unwrap_or_else(|| "UTC (not set yet)".into());
@@ -139,7 +147,14 @@ pub fn reply(reply: &Reply, today: NaiveDate) -> Message {
             short_date(*to)
         )),
         Reply::Away { window: None, .. } => Message::plain("👋 Welcome back: away mode is off."),
-        Reply::TeamStats { team, by_rep, window } => team_stats(team, by_rep, *window),
+        Reply::TeamStats { team, by_rep, window, rates } => {
+            let mut m = team_stats(team, by_rep, *window);
+            super::stats_render::push_rates(&mut m, rates);
+            m
+        }
+        Reply::Resources(library) => super::resources_render::library(library),
+        Reply::ResourceAdded(r) => super::resources_render::added(r),
+        Reply::ResourceRemoved(r) => super::resources_render::removed(r),
         Reply::Week { today, touches } => week(*today, touches),
         Reply::OpenRecap(p) => Message::plain(format!(
             "The recap form for {} opens from Slack: type `/followup recap #{}` there.",
@@ -153,6 +168,7 @@ pub fn reply(reply: &Reply, today: NaiveDate) -> Message {
         Reply::Delivered(true) => Message::plain("📦 Delivered — the promise is kept."),
         Reply::Delivered(false) => Message::plain("Nothing to change: that item was already delivered."),
         Reply::Reassigned { id, to } => Message::plain(format!("🔀 #{id} is now <@{to}>'s, with its cadence and history.")),
+        Reply::AlreadyOwned { id, owner } => Message::plain(format!("⚠️ #{id} is already <@{}>'s: nothing changed.", escape_entities(owner))),
         Reply::Problem(text) => Message::plain(format!("⚠️ {}\n_`/followup help` shows every command._", escape_entities(text))),
     }
 }
@@ -301,7 +317,7 @@ pub fn team_week(lines: &[(String, crate::store::Activity)]) -> Message {
 }
 
 /// The Monday section of the digest: what the rep did last week.
-pub fn last_week(activity: &crate::store::Activity) -> serde_json::Value {
+pub fn last_week(activity: &crate::store::Activity) -> Block {
     let won = crate::domain::Money::from_cents(activity.won_value_cents).unwrap_or_default();
     let count = |n: i64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     context(&format!(
@@ -380,15 +396,17 @@ fn schedule_line(t: &Touch) -> String {
             .unwrap_or_default();
         let outcome = t.outcome.map(|o| format!(" · {o}")).unwrap_or_default();
         return format!(
-            "{mark} {} · {}{how}{outcome}{note}",
+            "{mark} {} · {}{}{how}{outcome}{note}",
             short_date(day),
-            t.position()
+            t.position(),
+            t.variant_label()
         );
     }
     format!(
-        "{mark} {} · {} · {}{status}{note}",
+        "{mark} {} · {}{} · {}{status}{note}",
         short_date(t.due_on),
         t.position(),
+        t.variant_label(),
         channels_of(t)
     )
 }
@@ -474,7 +492,7 @@ fn added(state: &ProspectState, same_company: &[Prospect], today: NaiveDate) -> 
 
 /// For a hot or warm lead whose first touch is due now: the first step, with the number to
 /// dial and the opening line — the first 24 hours decide.
-fn call_now(state: &ProspectState, today: NaiveDate) -> Option<serde_json::Value> {
+fn call_now(state: &ProspectState, today: NaiveDate) -> Option<Block> {
     use super::entry::{bold, link, quote_part, rich_text, section_part, tel, text};
     let p = &state.prospect;
     let hot = matches!(
@@ -600,9 +618,7 @@ fn agenda(report: &DueReport, title: &str) -> Message {
         ));
         return m;
     }
-    let mut title_block = header(title);
-    title_block["block_id"] = serde_json::json!(HEADER_BLOCK);
-    m.push(title_block);
+    m.push(header(title).with_id(HEADER_BLOCK));
     m.push(counts(report));
     // Keep room for the extra sections and the "more" line.
     let reserved = 8;
@@ -668,7 +684,7 @@ fn agenda(report: &DueReport, title: &str) -> Message {
 }
 
 /// A cadence that ended without a reply: one more, nurture, or close.
-fn awaiting_blocks(p: &Prospect) -> Vec<serde_json::Value> {
+fn awaiting_blocks(p: &Prospect) -> Vec<Block> {
     vec![
         section_with_id(
             &format!("awaiting.{}", p.id),
@@ -709,7 +725,7 @@ const STALE_BLOCK: &str = "agenda.stale";
 const AWAY_BLOCK: &str = "agenda.away";
 
 /// `3 due today · 1 overdue`, with the touches behind when a prospect has several.
-fn counts(report: &DueReport) -> serde_json::Value {
+fn counts(report: &DueReport) -> Block {
     let behind: usize = report
         .overdue
         .iter()
@@ -721,44 +737,27 @@ fn counts(report: &DueReport) -> serde_json::Value {
         1 => " · 1 more touch behind".to_string(),
         n => format!(" · {n} more touches behind"),
     };
-    let mut block = context(&format!(
+    context(&format!(
         "{} due today · {} overdue{behind}",
         report.due_today.len(),
         report.overdue.len()
-    ));
-    block["block_id"] = serde_json::json!(COUNTS_BLOCK);
-    block
+    ))
+    .with_id(COUNTS_BLOCK)
 }
 
 /// The agenda's summary blocks — header, counts and the flag lines — redrawn from `fresh` in a
 /// message drawn earlier, so after each click they say what is left, not what was there at 8am.
 /// Blocks of the message that are not summaries stay as they are.
-pub fn refresh_summary(
-    original: &[serde_json::Value],
-    report: &DueReport,
-) -> Vec<serde_json::Value> {
+pub fn refresh_summary(original: &[Block], report: &DueReport) -> Vec<Block> {
     let fresh = due(report);
-    let id_of = |b: &serde_json::Value| {
-        b.get("block_id")
-            .and_then(|i| i.as_str())
-            .map(str::to_string)
-    };
-    let fresh_block = |id: &str| {
-        fresh
-            .blocks
-            .iter()
-            .find(|b| id_of(b).as_deref() == Some(id))
-    };
+    let fresh_block = |id: &str| fresh.blocks.iter().find(|b| b.id() == Some(id));
     let mut out = Vec::with_capacity(original.len());
     for block in original {
-        match id_of(block).as_deref() {
+        match block.id() {
             Some(HEADER_BLOCK) => {
                 // Keep the header's own words (digest or `due`), with the count brought up to date.
-                let text = block["text"]["text"].as_str().unwrap_or_default();
-                let mut updated = block.clone();
-                updated["text"]["text"] =
-                    serde_json::json!(recount_header(text, report.touch_count()));
-                out.push(updated);
+                let text = block.text().unwrap_or_default();
+                out.push(header(&recount_header(text, report.touch_count())).with_id(HEADER_BLOCK));
             }
             Some(id @ (COUNTS_BLOCK | HOT_BLOCK | STALE_BLOCK)) => {
                 if let Some(b) = fresh_block(id) {
@@ -807,7 +806,7 @@ fn recount_header(text: &str, left: usize) -> String {
 }
 
 /// The Undo button shown after an action.
-pub fn undo_actions(block_id: &str, undo_id: i64) -> serde_json::Value {
+pub fn undo_actions(block_id: &str, undo_id: i64) -> Block {
     actions_block(
         block_id,
         vec![button("↩️ Undo", actions::UNDO, &undo_id.to_string(), None)],
@@ -815,7 +814,7 @@ pub fn undo_actions(block_id: &str, undo_id: i64) -> serde_json::Value {
 }
 
 /// One touch in the agenda: what to do and say, and the buttons.
-fn touch_blocks(t: &DueTouch, report: &DueReport) -> Vec<serde_json::Value> {
+fn touch_blocks(t: &DueTouch, report: &DueReport) -> Vec<Block> {
     let today = report.today;
     let p = &t.prospect;
     // A next step the rep set carries the rep's own words, not a template.
@@ -833,6 +832,8 @@ fn touch_blocks(t: &DueTouch, report: &DueReport) -> Vec<serde_json::Value> {
             None => t.suggested_message(today),
         }
     };
+    let message =
+        super::resources_render::with_suggestion(&message, report.resources.get(&t.touch.id));
     let value = actions::touch_value(p.id, t.touch.id);
     vec![
         super::entry::entry(t, today, &message),
@@ -1163,33 +1164,6 @@ fn choose(verb: &str, candidates: &[Prospect]) -> Message {
     ))
 }
 
-fn cadences() -> Message {
-    let mut m = Message::new("The built-in cadences");
-    m.push(header("Cadences"));
-    for c in BUILT_IN {
-        let days: Vec<String> = c
-            .steps
-            .iter()
-            .map(|s| format!("{} ({})", s.day, s.channel_label()))
-            .collect();
-        let then = match c.after {
-            AfterEnd::AskRep => "then: one more, nurture or close".to_string(),
-            AfterEnd::MoveTo(next) => format!("then: moves to `{next}`"),
-            AfterEnd::Repeat { every_days } => format!("repeats every {every_days} days"),
-        };
-        m.push(section(&format!(
-            "*`{}`* — {}\n_{}_\nDays: {}\n_{}_\n{then}",
-            c.id,
-            c.name,
-            c.when,
-            days.join(", "),
-            crate::domain::schedule::days_by_pace(c)
-        )));
-    }
-    m.push(context("Pick one with `cadence:<id>` when adding; `lead:hot|warm` picks `hot`, `lead:cold` picks `cold`, otherwise `proposal`."));
-    m
-}
-
 /// `n` with the noun that fits it: "1 reply", "2 replies".
 fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
@@ -1279,24 +1253,22 @@ fn stats(m: &Metrics, window: Window) -> Message {
 /// Replaces one item of a message (its section and its buttons) with a one-line result and, when
 /// given, an Undo button under it, keeping the rest of the message as it was.
 pub fn patch_blocks(
-    original: &[serde_json::Value],
+    original: &[Block],
     section_id: &str,
     actions_id: &str,
     result: &str,
     undo: Option<i64>,
-) -> Vec<serde_json::Value> {
+) -> Vec<Block> {
     let mut out = Vec::with_capacity(original.len() + 1);
     for block in original {
-        match block.get("block_id").and_then(|b| b.as_str()) {
+        match block.id() {
             Some(id) if id == section_id => {
                 // A section keeps its first line (who) above the result; an agenda entry (rich
                 // text) gives way to the result, which names the prospect.
-                let done = match block["text"]["text"].as_str() {
+                let done = match block.text() {
                     Some(text) => {
                         let first_line = text.lines().next().unwrap_or_default();
-                        let mut done = block.clone();
-                        done["text"]["text"] = serde_json::json!(format!("{first_line}\n{result}"));
-                        done
+                        section_with_id(section_id, &format!("{first_line}\n{result}"))
                     }
                     None => section_with_id(section_id, result),
                 };
@@ -1356,7 +1328,7 @@ pub fn settled_line(state: Option<&ProspectState>, touch_id: crate::domain::Touc
 /// The touches of a message (by their `act.<touch>` buttons) that `report` no longer has due,
 /// with the prospect each belongs to: handled since the message was drawn.
 pub fn settled_touches(
-    blocks: &[serde_json::Value],
+    blocks: &[Block],
     report: &DueReport,
 ) -> Vec<(crate::domain::TouchId, crate::domain::ProspectId)> {
     let due: std::collections::HashSet<crate::domain::TouchId> = report
@@ -1368,16 +1340,12 @@ pub fn settled_touches(
     blocks
         .iter()
         .filter_map(|b| {
-            let touch: crate::domain::TouchId = b
-                .get("block_id")?
-                .as_str()?
-                .strip_prefix("act.")?
-                .parse()
-                .ok()?;
+            let touch: crate::domain::TouchId = b.id()?.strip_prefix("act.")?.parse().ok()?;
             if due.contains(&touch) {
                 return None;
             }
             // Every button of a touch carries `prospect.touch` as its value.
+            let b = b.to_value();
             let prospect = b["elements"]
                 .as_array()?
                 .iter()
@@ -1388,10 +1356,7 @@ pub fn settled_touches(
 }
 
 /// [`patch_blocks`] for each settled touch: its entry becomes `lines`' line, without buttons.
-pub fn settle_blocks(
-    blocks: Vec<serde_json::Value>,
-    lines: &[(crate::domain::TouchId, String)],
-) -> Vec<serde_json::Value> {
+pub fn settle_blocks(blocks: Vec<Block>, lines: &[(crate::domain::TouchId, String)]) -> Vec<Block> {
     lines.iter().fold(blocks, |blocks, (touch, line)| {
         patch_blocks(
             &blocks,
@@ -1409,15 +1374,15 @@ pub const UNDO_PREFIX: &str = "undo.";
 /// After an undo: the item's section and Undo button replaced by `replacement` (the item drawn
 /// again from the store), the rest of the message as it was.
 pub fn unpatch_blocks(
-    original: &[serde_json::Value],
+    original: &[Block],
     section_id: &str,
     undo_id: &str,
-    replacement: Vec<serde_json::Value>,
-) -> Vec<serde_json::Value> {
+    replacement: Vec<Block>,
+) -> Vec<Block> {
     let mut replacement = Some(replacement);
     let mut out = Vec::with_capacity(original.len() + 1);
     for block in original {
-        match block.get("block_id").and_then(|b| b.as_str()) {
+        match block.id() {
             Some(id) if id == section_id => out.extend(replacement.take().unwrap_or_default()),
             Some(id) if id == undo_id => {}
             _ => out.push(block.clone()),
@@ -1429,10 +1394,7 @@ pub fn unpatch_blocks(
 
 /// The blocks an agenda draws for one prospect — its touch with the buttons, or its "cadence
 /// ended" choice — or none when the prospect has nothing in it.
-pub fn agenda_item(
-    report: &DueReport,
-    prospect: crate::domain::ProspectId,
-) -> Vec<serde_json::Value> {
+pub fn agenda_item(report: &DueReport, prospect: crate::domain::ProspectId) -> Vec<Block> {
     if let Some(t) = report
         .overdue
         .iter()

@@ -55,6 +55,9 @@ pub(super) async fn handle(state: &AppState, envelope: Envelope) -> Option<Value
     let envelope_id = envelope.envelope_id?;
     match answer {
         Answer::Json(payload) => Some(json!({"envelope_id": envelope_id, "payload": payload})),
+        Answer::Ephemeral(message) => {
+            Some(json!({"envelope_id": envelope_id, "payload": message.ephemeral_body()}))
+        }
         Answer::Empty => Some(json!({"envelope_id": envelope_id})),
         Answer::BadRequest(reason) => {
             // Acknowledged all the same: a redelivery would be refused again.

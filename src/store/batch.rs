@@ -1,6 +1,6 @@
 //! Group commit: one writer task takes every add waiting at that moment and commits them in one
-//! transaction, so a burst of `/followup add` pays for one transaction (and, on SQLite, for one
-//! trip to sqlx's worker thread per statement) instead of one per request. Nobody waits for a
+//! transaction, so a burst of `/followup add` pays for one transaction (and, on SQLite, for two
+//! trips to sqlx's worker thread: see `add_batch_in_two_trips`) instead of one per request. Nobody waits for a
 //! batch to fill: the task runs whatever is queued the moment the previous batch is done.
 //!
 //! Each caller gets its own answer. If the whole batch fails, every job in it is run again

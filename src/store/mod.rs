@@ -4,6 +4,9 @@
 //! one transaction. `sqlx::Error` stays in here: callers see [`StoreError`].
 
 mod batch;
+mod cadence_cache;
+mod cadence_sql;
+mod library;
 mod postgres;
 mod rows;
 mod sql;
@@ -15,13 +18,16 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use thiserror::Error;
 
+use crate::domain::cadence_file::CadenceDef;
 use crate::domain::due::{Cutoffs, DueTouch, ProspectNext};
 use crate::domain::lifecycle::{Action, Context, NewTouch, Outcome, ProspectState};
 use crate::domain::metrics::History;
+use crate::domain::team_cadences::TeamCadences;
 use crate::domain::{
     CadenceId, DomainError, NewProspect, Prospect, ProspectId, RepRef, RepSettings,
 };
 
+pub use library::Library;
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
@@ -100,6 +106,16 @@ pub struct Applied {
     pub undo: Option<i64>,
 }
 
+/// What an import of cadences did, by id.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CadenceImport {
+    pub added: Vec<String>,
+    pub changed: Vec<String>,
+    pub unchanged: Vec<String>,
+    /// Left out of the file: nobody new joins them.
+    pub retired: Vec<String>,
+}
+
 /// How long an action can be taken back.
 pub const UNDO_MINUTES: i64 = 10;
 
@@ -117,7 +133,7 @@ pub enum Undone {
 }
 
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: Library + Send + Sync + 'static {
     fn backend(&self) -> Backend;
     /// Applies every pending migration for this backend.
     async fn migrate(&self) -> StoreResult<()>;
@@ -391,6 +407,28 @@ pub trait Store: Send + Sync + 'static {
 
     /// Marks an OAuth `state`'s nonce used at `now`; `true` only the first time, on any replica.
     /// Forgets nonces used more than a day before `now` (a state lives 10 minutes).
+    /// The team's own cadences (every version) and its default cadence; kept in memory and
+    /// read again after an import.
+    async fn team_cadences(&self, team_id: &str) -> StoreResult<Arc<TeamCadences>>;
+    /// Adds or replaces the team's cadences with a checked file's, in one transaction: a new
+    /// version of each that changed; the ones the file leaves out are retired (their
+    /// enrolments run to the end).
+    async fn import_cadences(
+        &self,
+        team_id: &str,
+        defs: &[CadenceDef],
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<CadenceImport>;
+    /// Sets the team's default cadence (`None`: back to `proposal`).
+    async fn set_default_cadence(
+        &self,
+        team_id: &str,
+        cadence: Option<&str>,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+
     async fn claim_oauth_state(&self, nonce: &str, now: DateTime<Utc>) -> StoreResult<bool>;
 }
 

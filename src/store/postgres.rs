@@ -12,24 +12,39 @@ pub struct PgStore {
     reader: PgPool,
     writer: PgPool,
     adds: super::batch::Batcher<super::AddJob, super::Added>,
+    cadences: super::cadence_cache::CadenceCache,
 }
 
 impl PgStore {
     pub async fn connect(url: &str) -> StoreResult<Self> {
-        let pool = PgPoolOptions::new()
-            .max_connections(10)
-            .acquire_timeout(Duration::from_secs(2))
-            // No round trip to check a connection before each query (it doubled the trips of
-            // every read): a connection broken by a restart fails its query, is closed by sqlx,
-            // and the next request gets a fresh one (tests/faults.rs takes Postgres away and back).
-            .test_before_acquire(false)
-            // Batched adds prepare one text per batch size: keep them all.
-            .connect_with(PgConnectOptions::from_str(url)?.statement_cache_capacity(1024))
+        // Batched adds prepare one text per batch size: keep them all.
+        let options = PgConnectOptions::from_str(url)?.statement_cache_capacity(1024);
+        let pool = |size: u32| {
+            PgPoolOptions::new()
+                .max_connections(size)
+                .acquire_timeout(Duration::from_secs(2))
+                // No round trip to check a connection before each query (it doubled the trips
+                // of every read): a connection broken by a restart fails its query, is closed by
+                // sqlx, and the next request gets a fresh one (tests/faults.rs takes Postgres
+                // away and back).
+                .test_before_acquire(false)
+        };
+        let shared = pool(10).connect_with(options.clone()).await?;
+        // The group-commit writer has a connection of its own: its statements (one text per
+        // batch size) stay prepared on it, instead of being prepared again on whichever of the
+        // shared connections it is handed — a parse and plan of a statement with hundreds of
+        // parameters, in the middle of a batch that 32 callers wait on.
+        let batch_writer = pool(1)
+            .min_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .connect_with(options)
             .await?;
         Ok(Self {
-            reader: pool.clone(),
-            adds: Self::spawn_add_writer(pool.clone()),
-            writer: pool,
+            reader: shared.clone(),
+            adds: Self::spawn_add_writer(batch_writer),
+            writer: shared,
+            cadences: Default::default(),
         })
     }
 }

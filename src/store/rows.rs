@@ -1,7 +1,7 @@
 //! Turning stored text back into domain values; a value no version of the code wrote is corrupt.
 
 use crate::domain::rep::TzSource;
-use crate::domain::{CadenceId, Channel, LeadTemp, Pace, ProspectStatus, Stage, TouchStatus};
+use crate::domain::{Channel, LeadTemp, Pace, ProspectStatus, Stage, TouchStatus};
 
 use super::StoreError;
 
@@ -17,9 +17,6 @@ pub fn status(raw: &str) -> Result<ProspectStatus, StoreError> {
 }
 pub fn touch_status(raw: &str) -> Result<TouchStatus, StoreError> {
     TouchStatus::parse(raw).map_err(|_| corrupt("touch status", raw))
-}
-pub fn cadence(raw: &str) -> Result<CadenceId, StoreError> {
-    CadenceId::parse(raw).map_err(|_| corrupt("cadence", raw))
 }
 pub fn pace(raw: &str) -> Result<Pace, StoreError> {
     Pace::parse(raw).map_err(|_| corrupt("pace", raw))
@@ -72,10 +69,11 @@ pub const PROSPECT_COLUMNS: &str = "p.id, p.team_id, p.user_id, p.name, p.email,
     p.company, p.stage, p.value_cents, p.lead, p.pace, p.notes, p.status, p.cadence_id, p.enrolment_id, \
     p.enrolled_at, p.touches_done, p.first_touch_at, p.last_contact_at, p.last_channel, \
     p.replied_after_touch, p.replied_at, p.paused_on, p.closed_at, p.close_reason, p.created_at, p.version, \
-    p.prefers, p.last_note";
+    p.prefers, p.last_note, p.cadence_version";
 
 pub const TOUCH_COLUMNS: &str = "t.id AS t_id, t.prospect_id AS t_prospect_id, \
     t.enrolment_id AS t_enrolment_id, t.cadence_id AS t_cadence_id, t.step_index AS t_step_index, \
     t.step_count AS t_step_count, t.due_on AS t_due_on, t.original_due_on AS t_original_due_on, \
     t.status AS t_status, t.snoozes AS t_snoozes, t.done_at AS t_done_at, t.channel AS t_channel, \
-    t.note AS t_note, t.outcome AS t_outcome";
+    t.note AS t_note, t.outcome AS t_outcome, t.cadence_version AS t_cadence_version, \
+    t.variant AS t_variant";

@@ -17,6 +17,7 @@ macro_rules! sql_store {
                 CadenceId, Money, NewProspect, Prospect, ProspectId, ProspectStatus, RepRef,
                 RepSettings, Touch, TouchStatus,
             };
+            use crate::domain::team_cadences::TeamCadences;
             use crate::store::rows::{self, PROSPECT_COLUMNS, TOUCH_COLUMNS};
             use crate::store::{
                 Activity, AddJob, Added, Applied, Backend, DigestOutcome, DigestRun, Purged, Revocation, Store,
@@ -27,7 +28,10 @@ macro_rules! sql_store {
 
             const OPEN_STATUSES: &str = "('active', 'paused', 'awaiting', 'replied')";
 
-            fn prospect_from_row(row: &$row) -> StoreResult<Prospect> {
+            crate::store::library::library_items!($store, $db, $row, $begin);
+            crate::store::cadence_sql::cadence_sql!($db);
+
+            fn prospect_from_row(row: &$row, cadences: &TeamCadences) -> StoreResult<Prospect> {
                 let value: Option<i64> = row.try_get("value_cents")?;
                 Ok(Prospect {
                     id: row.try_get("id")?,
@@ -52,7 +56,10 @@ macro_rules! sql_store {
                     pace: rows::pace(&row.try_get::<String, _>("pace")?)?,
                     notes: row.try_get("notes")?,
                     status: rows::status(&row.try_get::<String, _>("status")?)?,
-                    cadence: rows::cadence(&row.try_get::<String, _>("cadence_id")?)?,
+                    cadence: cadences.resolve_lenient(
+                        &row.try_get::<String, _>("cadence_id")?,
+                        row.try_get("cadence_version")?,
+                    ),
                     enrolment_id: row.try_get("enrolment_id")?,
                     enrolled_at: row.try_get("enrolled_at")?,
                     touches_done: row.try_get("touches_done")?,
@@ -72,7 +79,7 @@ macro_rules! sql_store {
             }
 
             /// A touch from the `t_`-prefixed columns; `None` where a LEFT JOIN found none.
-            fn touch_from_row(row: &$row) -> StoreResult<Option<Touch>> {
+            fn touch_from_row(row: &$row, cadences: &TeamCadences) -> StoreResult<Option<Touch>> {
                 let Some(id) = row.try_get::<Option<i64>, _>("t_id")? else {
                     return Ok(None);
                 };
@@ -80,7 +87,10 @@ macro_rules! sql_store {
                     id,
                     prospect_id: row.try_get("t_prospect_id")?,
                     enrolment_id: row.try_get("t_enrolment_id")?,
-                    cadence: rows::cadence(&row.try_get::<String, _>("t_cadence_id")?)?,
+                    cadence: cadences.resolve_lenient(
+                        &row.try_get::<String, _>("t_cadence_id")?,
+                        row.try_get("t_cadence_version")?,
+                    ),
                     step_index: row.try_get("t_step_index")?,
                     step_count: row.try_get("t_step_count")?,
                     due_on: row.try_get("t_due_on")?,
@@ -91,6 +101,7 @@ macro_rules! sql_store {
                     channel: rows::channel(row.try_get("t_channel")?)?,
                     note: row.try_get("t_note")?,
                     outcome: rows::outcome(row.try_get("t_outcome")?)?,
+                    variant: row.try_get("t_variant")?,
                 }))
             }
 
@@ -194,10 +205,10 @@ macro_rules! sql_store {
                 Ok(histories)
             }
 
-            fn prospect_next_from_row(row: &$row) -> StoreResult<ProspectNext> {
+            fn prospect_next_from_row(row: &$row, cadences: &TeamCadences) -> StoreResult<ProspectNext> {
                 Ok(ProspectNext {
-                    prospect: prospect_from_row(row)?,
-                    next: touch_from_row(row)?,
+                    prospect: prospect_from_row(row, cadences)?,
+                    next: touch_from_row(row, cadences)?,
                 })
             }
 
@@ -205,6 +216,7 @@ macro_rules! sql_store {
                 conn: &mut Conn,
                 rep: &RepRef,
                 id: ProspectId,
+                cadences: &TeamCadences,
             ) -> StoreResult<Option<ProspectState>> {
                 let sql = format!(
                     "SELECT {PROSPECT_COLUMNS} FROM prospects p \
@@ -219,7 +231,7 @@ macro_rules! sql_store {
                 else {
                     return Ok(None);
                 };
-                let prospect = prospect_from_row(&row)?;
+                let prospect = prospect_from_row(&row, cadences)?;
                 let sql = format!(
                     "SELECT {TOUCH_COLUMNS} FROM touches t \
                      WHERE t.prospect_id = $1 AND t.enrolment_id = $2 ORDER BY t.step_index"
@@ -230,27 +242,38 @@ macro_rules! sql_store {
                     .fetch_all(&mut *conn)
                     .await?
                     .iter()
-                    .filter_map(|row| touch_from_row(row).transpose())
+                    .filter_map(|row| touch_from_row(row, cadences).transpose())
                     .collect::<StoreResult<Vec<Touch>>>()?;
-                Ok(Some(ProspectState { prospect, touches }))
+                let newer = cadences.current(prospect.cadence).filter(|c| *c != prospect.cadence);
+                Ok(Some(ProspectState { prospect, touches, newer }))
             }
 
             /// Gives reps a row in `reps` (with default settings) if they have none, so the digest
             /// finds every rep who owns prospects.
+            type Query<'q> = sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments<'q>>;
+
+            /// The INSERT of `n` reps (none already there is written twice), placeholders from `first`.
+            fn reps_sql(n: usize, first: usize) -> String {
+                format!(
+                    "INSERT INTO reps (team_id, user_id, created_at, updated_at) VALUES {} \
+                     ON CONFLICT (team_id, user_id) DO NOTHING",
+                    placeholders(n, 4, first)
+                )
+            }
+
+            fn bind_reps<'q>(mut query: Query<'q>, reps: &[(&'q RepRef, DateTime<Utc>)]) -> Query<'q> {
+                for (rep, now) in reps {
+                    query = query.bind(&rep.team_id).bind(&rep.user_id).bind(*now).bind(*now);
+                }
+                query
+            }
+
             async fn insert_reps(conn: &mut Conn, reps: &[(&RepRef, DateTime<Utc>)]) -> StoreResult<()> {
                 if reps.is_empty() {
                     return Ok(());
                 }
-                let sql = format!(
-                    "INSERT INTO reps (team_id, user_id, created_at, updated_at) VALUES {} \
-                     ON CONFLICT (team_id, user_id) DO NOTHING",
-                    placeholders(reps.len(), 4, 1)
-                );
-                let mut query = sqlx::query(&sql);
-                for (rep, now) in reps {
-                    query = query.bind(&rep.team_id).bind(&rep.user_id).bind(*now).bind(*now);
-                }
-                query.execute(&mut *conn).await?;
+                let sql = reps_sql(reps.len(), 1);
+                bind_reps(sqlx::query(&sql), reps).execute(&mut *conn).await?;
                 Ok(())
             }
 
@@ -264,16 +287,21 @@ macro_rules! sql_store {
                 now: DateTime<Utc>,
             }
 
-            /// Writes the enrolments and points each prospect at its own; their ids, in order.
-            async fn insert_enrolments(conn: &mut Conn, enrolments: &[NewEnrolment<'_>]) -> StoreResult<Vec<i64>> {
-                let sql = format!(
-                    "INSERT INTO enrolments (prospect_id, team_id, user_id, cadence_id, pace, start_on, \
-                     started_at) VALUES {}{}",
-                    placeholders(enrolments.len(), 7, 1),
-                    $returning_id
-                );
-                let mut query = sqlx::query(&sql);
-                for e in enrolments {
+            /// The INSERT of `n` enrolments, with their ids given (`explicit_ids`) or not.
+            fn enrolments_sql(n: usize, first: usize, explicit_ids: bool) -> String {
+                let (id, cols) = if explicit_ids { ("id, ", 8) } else { ("", 7) };
+                format!(
+                    "INSERT INTO enrolments ({id}prospect_id, team_id, user_id, cadence_id, pace, start_on, \
+                     started_at) VALUES {}",
+                    placeholders(n, cols, first)
+                )
+            }
+
+            fn bind_enrolments<'q>(mut query: Query<'q>, enrolments: &[NewEnrolment<'q>], ids: Option<&[i64]>) -> Query<'q> {
+                for (k, e) in enrolments.iter().enumerate() {
+                    if let Some(id) = ids.and_then(|ids| ids.get(k)) {
+                        query = query.bind(*id);
+                    }
                     let start = e.touches.first().map(|t| t.due_on).unwrap_or(e.now.date_naive());
                     query = query
                         .bind(e.prospect_id)
@@ -284,6 +312,13 @@ macro_rules! sql_store {
                         .bind(start)
                         .bind(e.now);
                 }
+                query
+            }
+
+            /// Writes the enrolments and points each prospect at its own; their ids, in order.
+            async fn insert_enrolments(conn: &mut Conn, enrolments: &[NewEnrolment<'_>]) -> StoreResult<Vec<i64>> {
+                let sql = format!("{}{}", enrolments_sql(enrolments.len(), 1, false), $returning_id);
+                let query = bind_enrolments(sqlx::query(&sql), enrolments, None);
                 let ids = $inserted_ids(&mut *conn, query, enrolments.len()).await?;
                 let sql = format!(
                     "UPDATE prospects SET enrolment_id = (SELECT MAX(e.id) FROM enrolments e \
@@ -298,34 +333,54 @@ macro_rules! sql_store {
                 Ok(ids)
             }
 
-            /// Most touches one multi-row INSERT carries (9 values each, well under both
+            /// Most touches one multi-row INSERT carries (11 values each, well under both
             /// databases' bind limits).
             const TOUCHES_PER_INSERT: usize = 1000;
+
+            /// The INSERT of `n` planned touches, with their ids given (`explicit_ids`) or not.
+            fn touches_sql(n: usize, first: usize, explicit_ids: bool) -> String {
+                let (id, cols) = if explicit_ids { ("id, ", 12) } else { ("", 11) };
+                format!(
+                    "INSERT INTO touches ({id}team_id, user_id, prospect_id, enrolment_id, cadence_id, \
+                     step_index, step_count, due_on, original_due_on, cadence_version, variant, \
+                     status, snoozes) VALUES {}",
+                    placeholders_then(n, cols, first, ", 'pending', 0")
+                )
+            }
+
+            fn bind_touches<'q>(
+                mut query: Query<'q>,
+                planned: &[(&'q RepRef, ProspectId, i64, &'q NewTouch)],
+                ids: Option<&[i64]>,
+            ) -> Query<'q> {
+                for (k, (rep, prospect_id, enrolment_id, t)) in planned.iter().enumerate() {
+                    if let Some(id) = ids.and_then(|ids| ids.get(k)) {
+                        query = query.bind(*id);
+                    }
+                    query = query
+                        .bind(&rep.team_id)
+                        .bind(&rep.user_id)
+                        .bind(*prospect_id)
+                        .bind(*enrolment_id)
+                        .bind(t.cadence.as_str())
+                        .bind(t.step_index)
+                        .bind(t.step_count)
+                        .bind(t.due_on)
+                        .bind(t.due_on)
+                        .bind(t.cadence.version())
+                        // Each enrolment takes a step's variants in turn, by its number.
+                        .bind(t.cadence.variant_for(t.step_index, *enrolment_id));
+                }
+                query
+            }
 
             /// Writes planned touches (rep, prospect, enrolment, touch), as few statements as the
             /// bind limit allows; their ids, in order.
             async fn insert_touches(conn: &mut Conn, planned: &[(&RepRef, ProspectId, i64, &NewTouch)]) -> StoreResult<Vec<i64>> {
                 let mut ids: Vec<i64> = Vec::with_capacity(planned.len());
                 for chunk in planned.chunks(TOUCHES_PER_INSERT) {
-                    let sql = format!(
-                        "INSERT INTO touches (team_id, user_id, prospect_id, enrolment_id, cadence_id, \
-                         step_index, step_count, due_on, original_due_on, status, snoozes) VALUES {}{}",
-                        placeholders_then(chunk.len(), 9, 1, ", 'pending', 0"),
-                        $returning_id
-                    );
-                    let mut query = sqlx::query(&sql);
-                    for (rep, prospect_id, enrolment_id, t) in chunk {
-                        query = query
-                            .bind(&rep.team_id)
-                            .bind(&rep.user_id)
-                            .bind(*prospect_id)
-                            .bind(*enrolment_id)
-                            .bind(t.cadence.as_str())
-                            .bind(t.step_index)
-                            .bind(t.step_count)
-                            .bind(t.due_on)
-                            .bind(t.due_on);
-                    }
+                    let sql = format!("{}{}", touches_sql(chunk.len(), 1, false), $returning_id);
+                    let query = bind_touches(sqlx::query(&sql), chunk, None);
                     ids.extend($inserted_ids(&mut *conn, query, chunk.len()).await?);
                 }
                 Ok(ids)
@@ -414,8 +469,8 @@ macro_rules! sql_store {
                 for extra in &change.extras {
                     sqlx::query(
                         "INSERT INTO touches (team_id, user_id, prospect_id, enrolment_id, cadence_id, step_index, \
-                         step_count, due_on, original_due_on, status, snoozes, channel, note) \
-                         VALUES ($1, $2, $3, $4, $5, $6, NULL, $7, $7, 'pending', 0, $8, $9)",
+                         step_count, due_on, original_due_on, status, snoozes, channel, note, cadence_version) \
+                         VALUES ($1, $2, $3, $4, $5, $6, NULL, $7, $7, 'pending', 0, $8, $9, $10)",
                     )
                     .bind(&old.rep.team_id)
                     .bind(&old.rep.user_id)
@@ -426,6 +481,7 @@ macro_rules! sql_store {
                     .bind(extra.due_on)
                     .bind(extra.channel.map(|c| c.as_str()))
                     .bind(&extra.note)
+                    .bind(p.cadence.version())
                     .execute(&mut *conn)
                     .await?;
                 }
@@ -447,7 +503,7 @@ macro_rules! sql_store {
                      cadence_id = $5, touches_done = $6, first_touch_at = $7, last_contact_at = $8, \
                      last_channel = $9, replied_after_touch = $10, paused_on = $11, closed_at = $12, \
                      close_reason = $13, updated_at = $14, version = $15, replied_at = $16, \
-                     enrolment_id = $17, last_note = $18 \
+                     enrolment_id = $17, last_note = $18, cadence_version = $23 \
                      WHERE id = $19 AND team_id = $20 AND user_id = $21 AND version = $22",
                 )
                 .bind(p.stage.as_str())
@@ -472,6 +528,7 @@ macro_rules! sql_store {
                 .bind(&p.rep.team_id)
                 .bind(&p.rep.user_id)
                 .bind(from_version)
+                .bind(p.cadence.version())
                 .execute(&mut *conn)
                 .await?
                 .rows_affected();
@@ -483,7 +540,8 @@ macro_rules! sql_store {
                 for t in touches {
                     sqlx::query(
                         "UPDATE touches SET due_on = $1, status = $2, snoozes = $3, done_at = $4, \
-                         channel = $5, note = $6, outcome = $9 WHERE id = $7 AND prospect_id = $8",
+                         channel = $5, note = $6, outcome = $9, cadence_version = $10, step_count = $11, \
+                         variant = $12 WHERE id = $7 AND prospect_id = $8",
                     )
                     .bind(t.due_on)
                     .bind(t.status.as_str())
@@ -494,6 +552,9 @@ macro_rules! sql_store {
                     .bind(t.id)
                     .bind(prospect_id)
                     .bind(t.outcome.map(|o| o.as_str()))
+                    .bind(t.cadence.version())
+                    .bind(t.step_count)
+                    .bind(&t.variant)
                     .execute(&mut *conn)
                     .await?;
                 }
@@ -614,6 +675,7 @@ macro_rules! sql_store {
                     .execute(&mut *conn)
                     .await?;
                 update_touches(&mut *conn, p.id, &before.touches).await?;
+                forget_resources_sent(&mut *conn, p.id, undone_at).await?;
                 Ok(true)
             }
 
@@ -672,110 +734,22 @@ macro_rules! sql_store {
                     && rows::fold(job.new.name.as_str()) == rows::fold(other.new.name.as_str())
             }
 
-            /// Writes a batch of adds on `conn`, inside the caller's transaction: duplicates (in the
-            /// database or earlier in the batch) are answered with what they match; the rest are
-            /// inserted with a handful of multi-row statements, whatever the batch size.
-            async fn add_batch(
-                conn: &mut Conn,
-                jobs: &[AddJob],
-                known_reps: &std::collections::HashSet<RepRef>,
-            ) -> StoreResult<Vec<Added>> {
-                // 1. Who is already in the workspace (by email, or by name at the company).
-                let sql = format!(
-                    "WITH c (k, team_id, email, name_folded, company) AS (VALUES {values}) \
-                     SELECT c.k AS batch_k, {PROSPECT_COLUMNS} FROM c \
-                     JOIN prospects p ON p.team_id = c.team_id AND p.email = c.email \
-                     UNION \
-                     SELECT c.k AS batch_k, {PROSPECT_COLUMNS} FROM c \
-                     JOIN prospects p ON c.company IS NOT NULL AND p.team_id = c.team_id \
-                     AND p.name_folded = c.name_folded AND LOWER(p.company) = LOWER(c.company)",
-                    values = placeholders(jobs.len(), 5, 1)
-                );
-                let mut query = sqlx::query(&sql);
-                for (k, job) in jobs.iter().enumerate() {
-                    query = query
-                        .bind(k as i64)
-                        .bind(&job.rep.team_id)
-                        .bind(job.new.email.as_ref().map(|e| e.as_str().to_lowercase()))
-                        .bind(rows::fold(job.new.name.as_str()))
-                        .bind(job.new.company.clone());
-                }
-                let mut existing: Vec<Vec<Prospect>> = vec![Vec::new(); jobs.len()];
-                for row in query.fetch_all(&mut *conn).await? {
-                    let k: i64 = row.try_get("batch_k")?;
-                    if let Some(found) = usize::try_from(k).ok().and_then(|k| existing.get_mut(k)) {
-                        found.push(prospect_from_row(&row)?);
-                    }
-                }
-                for found in &mut existing {
-                    found.sort_by_key(|p| p.id);
-                    found.truncate(10);
-                }
-
-                // 2. Within the batch, a later job naming an earlier accepted one is a duplicate too.
-                let mut accepted: Vec<usize> = Vec::with_capacity(jobs.len());
-                let mut twin_of: Vec<Option<usize>> = vec![None; jobs.len()];
-                for (k, job) in jobs.iter().enumerate() {
-                    if !existing[k].is_empty() {
-                        continue;
-                    }
-                    match accepted.iter().copied().find(|&a| same_person(job, &jobs[a])) {
-                        Some(a) => twin_of[k] = Some(a),
-                        None => accepted.push(k),
-                    }
-                }
-                let mut states: Vec<Option<ProspectState>> = vec![None; jobs.len()];
-                if !accepted.is_empty() {
-                    let added = insert_batch(&mut *conn, jobs, &accepted, known_reps).await?;
-                    for (k, state) in accepted.iter().copied().zip(added) {
-                        states[k] = Some(state);
-                    }
-                }
-                jobs.iter()
-                    .enumerate()
-                    .map(|(k, _)| {
-                        if let Some(state) = states[k].take() {
-                            return Ok(Added::Enrolled(Box::new(state)));
-                        }
-                        if let Some(a) = twin_of[k] {
-                            let twin = states[a]
-                                .as_ref()
-                                .map(|s| s.prospect.clone())
-                                .ok_or_else(|| StoreError::Corrupt("a batched twin has no prospect".into()))?;
-                            return Ok(Added::Duplicate(vec![twin]));
-                        }
-                        Ok(Added::Duplicate(std::mem::take(&mut existing[k])))
-                    })
-                    .collect()
+            /// The INSERT of `n` new prospects, with their ids given (`explicit_ids`) or not.
+            fn prospects_sql(n: usize, first: usize, explicit_ids: bool) -> String {
+                let (id, cols) = if explicit_ids { ("id, ", 21) } else { ("", 20) };
+                format!(
+                    "INSERT INTO prospects ({id}team_id, user_id, name, name_folded, email, phone, \
+                     phone_e164, linkedin, company, stage, value_cents, lead, pace, notes, status, \
+                     cadence_id, enrolled_at, created_at, updated_at, cadence_version) VALUES {}",
+                    placeholders(n, cols, first)
+                )
             }
 
-            /// Inserts the `accepted` jobs (reps, prospects, enrolments, touches) and reads them back.
-            async fn insert_batch(
-                conn: &mut Conn,
-                jobs: &[AddJob],
-                accepted: &[usize],
-                known_reps: &std::collections::HashSet<RepRef>,
-            ) -> StoreResult<Vec<ProspectState>> {
-                // Reps not known to have a row, each once (rows in `reps` are never deleted).
-                let mut reps: Vec<(&RepRef, DateTime<Utc>)> = Vec::new();
-                for &k in accepted {
-                    let rep = &jobs[k].rep;
-                    if !known_reps.contains(rep) && !reps.iter().any(|(r, _)| *r == rep) {
-                        reps.push((rep, jobs[k].now));
+            fn bind_prospects<'q>(mut query: Query<'q>, jobs: &'q [AddJob], accepted: &[usize], ids: Option<&[i64]>) -> Query<'q> {
+                for (n, &k) in accepted.iter().enumerate() {
+                    if let Some(id) = ids.and_then(|ids| ids.get(n)) {
+                        query = query.bind(*id);
                     }
-                }
-                insert_reps(&mut *conn, &reps).await?;
-
-                // Prospects, their ids in VALUES order (see `inserted_ids` of each backend).
-                let sql = format!(
-                    "INSERT INTO prospects (team_id, user_id, name, name_folded, email, phone, \
-                     phone_e164, linkedin, company, stage, value_cents, lead, pace, notes, status, \
-                     cadence_id, enrolled_at, created_at, updated_at) VALUES {}{}",
-                    placeholders(accepted.len(), 19, 1),
-                    $returning_id
-                );
-                let mut query = sqlx::query(&sql);
-                for &k in accepted {
                     let (rep, new, now) = (&jobs[k].rep, &jobs[k].new, jobs[k].now);
                     query = query
                         .bind(&rep.team_id)
@@ -796,13 +770,16 @@ macro_rules! sql_store {
                         .bind(jobs[k].cadence.as_str())
                         .bind(now)
                         .bind(now)
-                        .bind(now);
+                        .bind(now)
+                        .bind(jobs[k].cadence.version());
                 }
-                let ids = $inserted_ids(&mut *conn, query, accepted.len()).await?;
+                query
+            }
 
-                let enrolments: Vec<NewEnrolment> = accepted
+            fn new_enrolments<'a>(jobs: &'a [AddJob], accepted: &[usize], ids: &[i64]) -> Vec<NewEnrolment<'a>> {
+                accepted
                     .iter()
-                    .zip(&ids)
+                    .zip(ids)
                     .map(|(&k, &id)| NewEnrolment {
                         rep: &jobs[k].rep,
                         prospect_id: id,
@@ -811,13 +788,307 @@ macro_rules! sql_store {
                         touches: &jobs[k].touches,
                         now: jobs[k].now,
                     })
-                    .collect();
-                let enrolment_ids = insert_enrolments(&mut *conn, &enrolments).await?;
-                let mut planned: Vec<(&RepRef, i64, i64, &NewTouch)> = Vec::new();
-                for ((&k, &id), &enrolment) in accepted.iter().zip(&ids).zip(&enrolment_ids) {
+                    .collect()
+            }
+
+            fn planned_touches<'a>(
+                jobs: &'a [AddJob],
+                accepted: &[usize],
+                ids: &[i64],
+                enrolment_ids: &[i64],
+            ) -> Vec<(&'a RepRef, i64, i64, &'a NewTouch)> {
+                let mut planned = Vec::new();
+                for ((&k, &id), &enrolment) in accepted.iter().zip(ids).zip(enrolment_ids) {
                     planned.extend(jobs[k].touches.iter().map(|t| (&jobs[k].rep, id, enrolment, t)));
                 }
-                let touch_ids = insert_touches(&mut *conn, &planned).await?;
+                planned
+            }
+
+            /// The highest id SQLite has given in each table a batch writes (AUTOINCREMENT: the
+            /// next row gets the one after), read inside the batch's write transaction.
+            #[derive(Debug, Clone, Copy)]
+            struct LastIds {
+                prospect: i64,
+                enrolment: i64,
+                touch: i64,
+            }
+
+            /// Reads [`LastIds`]; the first statement of the duplicate check on SQLite.
+            const LAST_IDS_SQL: &str = "SELECT \
+                 MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'prospects'), 0), \
+                 COALESCE((SELECT MAX(id) FROM prospects), 0)) AS last_prospect, \
+                 MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'enrolments'), 0), \
+                 COALESCE((SELECT MAX(id) FROM enrolments), 0)) AS last_enrolment, \
+                 MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'touches'), 0), \
+                 COALESCE((SELECT MAX(id) FROM touches), 0)) AS last_touch";
+
+            /// `n` ids after `last`.
+            fn ids_after(last: i64, n: usize) -> Vec<i64> {
+                (1..=n as i64).map(|i| last + i).collect()
+            }
+
+            /// The rows a batch wrote, with their ids: prospects and their enrolments in the order
+            /// of the accepted jobs, the touches in the order of `planned`.
+            struct Written<'a> {
+                ids: Vec<i64>,
+                enrolment_ids: Vec<i64>,
+                planned: Vec<(&'a RepRef, i64, i64, &'a NewTouch)>,
+                touch_ids: Vec<i64>,
+            }
+
+            /// SQLite: the whole batch — reps, prospects, enrolments and their link, touches — and
+            /// COMMIT as one multi-statement query with the ids given, so sqlx's worker thread runs
+            /// it in one trip instead of one per statement (a lone add paid six trips for them).
+            /// The ids are the ones AUTOINCREMENT would have given: the transaction holds the write
+            /// lock since it read [`LastIds`].
+            async fn write_in_one_trip<'a>(
+                conn: &mut Conn,
+                jobs: &'a [AddJob],
+                accepted: &[usize],
+                reps: &[(&'a RepRef, DateTime<Utc>)],
+                last: LastIds,
+            ) -> StoreResult<Written<'a>> {
+                let ids = ids_after(last.prospect, accepted.len());
+                let enrolment_ids = ids_after(last.enrolment, accepted.len());
+                let enrolments = new_enrolments(jobs, accepted, &ids);
+                let planned = planned_touches(jobs, accepted, &ids, &enrolment_ids);
+                let touch_ids = ids_after(last.touch, planned.len());
+                let mut sql = String::new();
+                if !reps.is_empty() {
+                    sql.push_str(&reps_sql(reps.len(), 1));
+                    sql.push_str(";\n");
+                }
+                sql.push_str(&prospects_sql(accepted.len(), 1, true));
+                sql.push_str(";\n");
+                sql.push_str(&enrolments_sql(accepted.len(), 1, true));
+                // Prospect k gets enrolment k: both are numbered in the same order.
+                sql.push_str(";\nUPDATE prospects SET enrolment_id = id + ? WHERE id >= ? AND id <= ?");
+                for chunk in planned.chunks(TOUCHES_PER_INSERT) {
+                    sql.push_str(";\n");
+                    sql.push_str(&touches_sql(chunk.len(), 1, true));
+                }
+                sql.push_str(";\nCOMMIT");
+                let mut query = bind_reps(sqlx::query(&sql), reps);
+                query = bind_prospects(query, jobs, accepted, Some(&ids));
+                query = bind_enrolments(query, &enrolments, Some(&enrolment_ids));
+                let (first, last_id) = match (ids.first(), ids.last()) {
+                    (Some(&f), Some(&l)) => (f, l),
+                    _ => return Err(StoreError::Corrupt("a batch of adds with nobody to add".into())),
+                };
+                query = query.bind(last.enrolment - last.prospect).bind(first).bind(last_id);
+                for (chunk, chunk_ids) in planned.chunks(TOUCHES_PER_INSERT).zip(touch_ids.chunks(TOUCHES_PER_INSERT)) {
+                    query = bind_touches(query, chunk, Some(chunk_ids));
+                }
+                let done = query.execute(&mut *conn).await?;
+                // Reps may already be there; everything else is written exactly once (an insert
+                // with its id given writes its row or fails the statement). Only a note: with
+                // COMMIT in the same trip, the rows are in by now.
+                let expected = (3 * accepted.len() + planned.len()) as u64;
+                if done.rows_affected() < expected {
+                    tracing::error!(written = done.rows_affected(), expected, "a batch of adds wrote fewer rows than it carried");
+                }
+                Ok(Written { ids, enrolment_ids, planned, touch_ids })
+            }
+
+            /// Sets one text column of the team's settings row, creating the row; `column` is
+            /// one of this file's literals, never input.
+            async fn set_team_setting(
+                writer: &sqlx::Pool<$db>,
+                column: &'static str,
+                team_id: &str,
+                value: Option<&str>,
+                by: &str,
+                now: DateTime<Utc>,
+            ) -> StoreResult<()> {
+                let sql = format!(
+                    "INSERT INTO team_settings (team_id, {column}, updated_by, updated_at) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (team_id) DO UPDATE SET {column} = excluded.{column}, \
+                     updated_by = excluded.updated_by, updated_at = excluded.updated_at"
+                );
+                sqlx::query(&sql)
+                    .bind(team_id)
+                    .bind(value)
+                    .bind(by)
+                    .bind(now)
+                    .execute(writer)
+                    .await?;
+                Ok(())
+            }
+
+            /// A writer connection inside a transaction this code began with SQL (not sqlx's
+            /// `Transaction`): if it is dropped still open — the batch's future was abandoned past
+            /// its budget, or a rollback failed — the connection is closed, which rolls back.
+            struct OpenTransaction(Option<sqlx::pool::PoolConnection<$db>>);
+
+            impl Drop for OpenTransaction {
+                fn drop(&mut self) {
+                    if let Some(conn) = self.0.take() {
+                        drop(conn.detach());
+                    }
+                }
+            }
+
+            /// SQLite: a batch of adds in two trips to sqlx's worker thread — BEGIN, the last ids and
+            /// the duplicate check; then every insert and COMMIT — instead of one per statement.
+            async fn add_batch_in_two_trips(
+                writer: &sqlx::Pool<$db>,
+                jobs: &[AddJob],
+                known: &std::collections::HashSet<RepRef>,
+            ) -> StoreResult<Vec<Added>> {
+                let mut open = OpenTransaction(Some(writer.acquire().await?));
+                let conn = open
+                    .0
+                    .as_mut()
+                    .ok_or_else(|| StoreError::Corrupt("the writer connection went missing".into()))?;
+                let written = add_batch(&mut *conn, jobs, known).await;
+                let clean = match &written {
+                    Ok(_) => true,
+                    Err(_) => sqlx::query("ROLLBACK").execute(&mut **conn).await.is_ok(),
+                };
+                if clean {
+                    // Committed, or rolled back: the connection goes back to the pool as it came.
+                    drop(open.0.take());
+                }
+                written
+            }
+
+            /// Writes a batch of adds on `conn`: duplicates (in the database or earlier in the batch)
+            /// are answered with what they match; the rest are inserted with a handful of multi-row
+            /// statements, whatever the batch size. On Postgres inside the caller's transaction; on
+            /// SQLite the batch begins and commits its own, in its two trips
+            /// ([`add_batch_in_two_trips`] rolls back on error).
+            async fn add_batch(
+                conn: &mut Conn,
+                jobs: &[AddJob],
+                known_reps: &std::collections::HashSet<RepRef>,
+            ) -> StoreResult<Vec<Added>> {
+                // 1. Who is already in the workspace (by email, or by name at the company).
+                let sql = format!(
+                    "WITH c (k, team_id, email, name_folded, company) AS (VALUES {values}) \
+                     SELECT c.k AS batch_k, {PROSPECT_COLUMNS} FROM c \
+                     JOIN prospects p ON p.team_id = c.team_id AND p.email = c.email \
+                     UNION \
+                     SELECT c.k AS batch_k, {PROSPECT_COLUMNS} FROM c \
+                     JOIN prospects p ON c.company IS NOT NULL AND p.team_id = c.team_id \
+                     AND p.name_folded = c.name_folded AND LOWER(p.company) = LOWER(c.company)",
+                    values = placeholders(jobs.len(), 5, 1)
+                );
+                // On SQLite the same trip begins the transaction and reads the last ids given, so
+                // the inserts can name theirs and go, with COMMIT, in one trip too
+                // (`write_in_one_trip`).
+                let sql = if POSITIONAL {
+                    format!("{};\n{LAST_IDS_SQL};\n{sql}", $begin)
+                } else {
+                    sql
+                };
+                let mut query = sqlx::query(&sql);
+                for (k, job) in jobs.iter().enumerate() {
+                    query = query
+                        .bind(k as i64)
+                        .bind(&job.rep.team_id)
+                        .bind(job.new.email.as_ref().map(|e| e.as_str().to_lowercase()))
+                        .bind(rows::fold(job.new.name.as_str()))
+                        .bind(job.new.company.clone());
+                }
+                let mut existing: Vec<Vec<Prospect>> = vec![Vec::new(); jobs.len()];
+                // Only shown as "already there": a team cadence reads as its id alone.
+                let no_cadences = TeamCadences::default();
+                let mut rows = query.fetch_all(&mut *conn).await?.into_iter();
+                let last_ids = if POSITIONAL {
+                    let row = rows
+                        .next()
+                        .ok_or_else(|| StoreError::Corrupt("no last ids before a batch of adds".into()))?;
+                    Some(LastIds {
+                        prospect: row.try_get("last_prospect")?,
+                        enrolment: row.try_get("last_enrolment")?,
+                        touch: row.try_get("last_touch")?,
+                    })
+                } else {
+                    None
+                };
+                for row in rows {
+                    let k: i64 = row.try_get("batch_k")?;
+                    if let Some(found) = usize::try_from(k).ok().and_then(|k| existing.get_mut(k)) {
+                        found.push(prospect_from_row(&row, &no_cadences)?);
+                    }
+                }
+                for found in &mut existing {
+                    found.sort_by_key(|p| p.id);
+                    found.truncate(10);
+                }
+
+                // 2. Within the batch, a later job naming an earlier accepted one is a duplicate too.
+                let mut accepted: Vec<usize> = Vec::with_capacity(jobs.len());
+                let mut twin_of: Vec<Option<usize>> = vec![None; jobs.len()];
+                for (k, job) in jobs.iter().enumerate() {
+                    if !existing[k].is_empty() {
+                        continue;
+                    }
+                    match accepted.iter().copied().find(|&a| same_person(job, &jobs[a])) {
+                        Some(a) => twin_of[k] = Some(a),
+                        None => accepted.push(k),
+                    }
+                }
+                let mut states: Vec<Option<ProspectState>> = vec![None; jobs.len()];
+                if accepted.is_empty() && POSITIONAL {
+                    sqlx::query("COMMIT").execute(&mut *conn).await?;
+                }
+                if !accepted.is_empty() {
+                    let added = insert_batch(&mut *conn, jobs, &accepted, known_reps, last_ids).await?;
+                    for (k, state) in accepted.iter().copied().zip(added) {
+                        states[k] = Some(state);
+                    }
+                }
+                // A twin is answered with the prospect its first was stored as; read before the
+                // answers take the states. Nothing here can fail: on SQLite the batch is
+                // committed by now.
+                let twins: Vec<Option<Prospect>> = twin_of
+                    .iter()
+                    .map(|a| a.and_then(|a| states[a].as_ref()).map(|s| s.prospect.clone()))
+                    .collect();
+                let answers = twins
+                    .into_iter()
+                    .enumerate()
+                    .map(|(k, twin)| match (states[k].take(), twin) {
+                        (Some(state), _) => Added::Enrolled(Box::new(state)),
+                        (None, Some(twin)) => Added::Duplicate(vec![twin]),
+                        (None, None) => Added::Duplicate(std::mem::take(&mut existing[k])),
+                    })
+                    .collect();
+                Ok(answers)
+            }
+
+            /// Inserts the `accepted` jobs (reps, prospects, enrolments, touches) and reads them back.
+            async fn insert_batch(
+                conn: &mut Conn,
+                jobs: &[AddJob],
+                accepted: &[usize],
+                known_reps: &std::collections::HashSet<RepRef>,
+                last_ids: Option<LastIds>,
+            ) -> StoreResult<Vec<ProspectState>> {
+                // Reps not known to have a row, each once (rows in `reps` are never deleted).
+                let mut reps: Vec<(&RepRef, DateTime<Utc>)> = Vec::new();
+                for &k in accepted {
+                    let rep = &jobs[k].rep;
+                    if !known_reps.contains(rep) && !reps.iter().any(|(r, _)| *r == rep) {
+                        reps.push((rep, jobs[k].now));
+                    }
+                }
+                let Written { ids, enrolment_ids, planned, touch_ids } = match last_ids {
+                    Some(last) => write_in_one_trip(&mut *conn, jobs, accepted, &reps, last).await?,
+                    None => {
+                        insert_reps(&mut *conn, &reps).await?;
+                        // Prospects, their ids in VALUES order (see `inserted_ids` of each backend).
+                        let sql = format!("{}{}", prospects_sql(accepted.len(), 1, false), $returning_id);
+                        let query = bind_prospects(sqlx::query(&sql), jobs, accepted, None);
+                        let ids = $inserted_ids(&mut *conn, query, accepted.len()).await?;
+                        let enrolments = new_enrolments(jobs, accepted, &ids);
+                        let enrolment_ids = insert_enrolments(&mut *conn, &enrolments).await?;
+                        let planned = planned_touches(jobs, accepted, &ids, &enrolment_ids);
+                        let touch_ids = insert_touches(&mut *conn, &planned).await?;
+                        Written { ids, enrolment_ids, planned, touch_ids }
+                    }
+                };
 
                 // The reply is built from what was just written (no second read): the same values,
                 // with the ids the database gave. tests/group_commit.rs holds it to a later read.
@@ -875,14 +1146,25 @@ macro_rules! sql_store {
                             channel: None,
                             note: None,
                             outcome: None,
+                            variant: t.cadence.variant_for(t.step_index, enrolment_id),
                         })
                         .collect();
-                    states.push(ProspectState { prospect, touches: planned_touches });
+                    states.push(ProspectState { prospect, touches: planned_touches, newer: None });
                 }
                 Ok(states)
             }
 
             impl $store {
+                /// The team's cadences, from memory when this process has them (see `cadence_cache`).
+                async fn cadences_of(&self, team_id: &str) -> StoreResult<std::sync::Arc<TeamCadences>> {
+                    if let Some(cached) = self.cadences.get(team_id) {
+                        return Ok(cached);
+                    }
+                    let loaded = std::sync::Arc::new(load_team_cadences(&self.reader, team_id).await?);
+                    self.cadences.put(team_id, loaded.clone());
+                    Ok(loaded)
+                }
+
                 /// The group-commit writer for adds (see `store::batch`), on the writer pool.
                 fn spawn_add_writer(writer: sqlx::Pool<$db>) -> crate::store::batch::Batcher<AddJob, Added> {
                     // Reps whose row this writer has seen committed: no insert for them. Only this
@@ -893,13 +1175,17 @@ macro_rules! sql_store {
                         let known_reps = known_reps.clone();
                         async move {
                             let mut known = known_reps.lock().await;
-                            let written = async {
-                                let mut tx = writer.begin_with($begin).await?;
-                                let added = add_batch(&mut tx, &jobs, &known).await?;
-                                tx.commit().await?;
-                                Ok::<_, StoreError>(added)
-                            }
-                            .await;
+                            let written = if POSITIONAL {
+                                add_batch_in_two_trips(&writer, &jobs, &known).await
+                            } else {
+                                async {
+                                    let mut tx = writer.begin_with($begin).await?;
+                                    let added = add_batch(&mut tx, &jobs, &known).await?;
+                                    tx.commit().await?;
+                                    Ok::<_, StoreError>(added)
+                                }
+                                .await
+                            };
                             if let Ok(added) = &written {
                                 if known.len() > 100_000 {
                                     known.clear();
@@ -1005,8 +1291,9 @@ macro_rules! sql_store {
                 }
 
                 async fn prospect_state(&self, rep: &RepRef, id: ProspectId) -> StoreResult<Option<ProspectState>> {
+                    let cadences = self.cadences_of(&rep.team_id).await?;
                     let mut conn = self.reader.acquire().await?;
-                    load_state(&mut conn, rep, id).await
+                    load_state(&mut conn, rep, id, &cadences).await
                 }
 
                 async fn find_prospects(
@@ -1026,6 +1313,7 @@ macro_rules! sql_store {
                          WHERE p.team_id = $1 AND p.user_id = $2 AND p.name_folded LIKE $3 ESCAPE '\\' {only_open} \
                          ORDER BY CASE WHEN p.status IN {OPEN_STATUSES} THEN 0 ELSE 1 END, p.id LIMIT $4"
                     );
+                    let cadences = self.cadences_of(&rep.team_id).await?;
                     sqlx::query(&sql)
                         .bind(&rep.team_id)
                         .bind(&rep.user_id)
@@ -1034,7 +1322,7 @@ macro_rules! sql_store {
                         .fetch_all(&self.reader)
                         .await?
                         .iter()
-                        .map(prospect_from_row)
+                        .map(|row| prospect_from_row(row, &cadences))
                         .collect()
                 }
 
@@ -1047,13 +1335,14 @@ macro_rules! sql_store {
                          WHERE p.team_id = $1 AND p.user_id = $2 AND p.status IN {OPEN_STATUSES} \
                          ORDER BY p.id"
                     );
+                    let cadences = self.cadences_of(&rep.team_id).await?;
                     sqlx::query(&sql)
                         .bind(&rep.team_id)
                         .bind(&rep.user_id)
                         .fetch_all(&self.reader)
                         .await?
                         .iter()
-                        .map(prospect_next_from_row)
+                        .map(|row| prospect_next_from_row(row, &cadences))
                         .collect()
                 }
 
@@ -1064,10 +1353,11 @@ macro_rules! sql_store {
                     action: &Action,
                     ctx: &Context,
                 ) -> StoreResult<Applied> {
+                    let cadences = self.cadences_of(&rep.team_id).await?;
                     // A lost race re-reads and decides again; a few rounds settle any double click.
                     for _ in 0..5 {
                         let mut tx = self.writer.begin_with($begin).await?;
-                        let state = load_state(&mut tx, rep, id).await?.ok_or(StoreError::NotFound(id))?;
+                        let state = load_state(&mut tx, rep, id, &cadences).await?.ok_or(StoreError::NotFound(id))?;
                         let change = decide(&state, action, ctx)?;
                         if change.is_noop() {
                             tx.rollback().await?;
@@ -1078,7 +1368,8 @@ macro_rules! sql_store {
                             tx.rollback().await?;
                             continue;
                         }
-                        let state = load_state(&mut tx, rep, id).await?.ok_or(StoreError::NotFound(id))?;
+                        record_resources_sent(&mut tx, &state, &change, ctx.now).await?;
+                        let state = load_state(&mut tx, rep, id, &cadences).await?.ok_or(StoreError::NotFound(id))?;
                         tx.commit().await?;
                         return Ok(Applied { state, outcome: change.outcome, undo: Some(undo) });
                     }
@@ -1092,6 +1383,7 @@ macro_rules! sql_store {
                          WHERE t.team_id = $1 AND t.user_id = $2 AND t.status = 'pending' AND t.due_on <= $3 \
                          ORDER BY t.due_on, t.id"
                     );
+                    let cadences = self.cadences_of(&rep.team_id).await?;
                     sqlx::query(&sql)
                         .bind(&rep.team_id)
                         .bind(&rep.user_id)
@@ -1100,9 +1392,9 @@ macro_rules! sql_store {
                         .await?
                         .iter()
                         .map(|row| {
-                            let touch = touch_from_row(row)?
+                            let touch = touch_from_row(row, &cadences)?
                                 .ok_or_else(|| StoreError::Corrupt("due touch without id".into()))?;
-                            Ok(DueTouch::new(prospect_from_row(row)?, touch))
+                            Ok(DueTouch::new(prospect_from_row(row, &cadences)?, touch))
                         })
                         .collect()
                 }
@@ -1122,6 +1414,7 @@ macro_rules! sql_store {
                          AND l.enrolment_id = p.enrolment_id AND l.status = 'pending' AND l.due_on < $5))) \
                          ORDER BY p.id"
                     );
+                    let cadences = self.cadences_of(&rep.team_id).await?;
                     // Only what `due::build` keeps: awaiting; replied and gone quiet; hot and
                     // untouched; active, quiet and late (a planned rest is not stale) — so the
                     // rows grow with what the digest shows, not with the pipeline.
@@ -1134,7 +1427,7 @@ macro_rules! sql_store {
                         .fetch_all(&self.reader)
                         .await?
                         .iter()
-                        .map(prospect_next_from_row)
+                        .map(|row| prospect_next_from_row(row, &cadences))
                         .collect()
                 }
 
@@ -1221,8 +1514,12 @@ macro_rules! sql_store {
                     if reps.is_empty() {
                         return Ok(());
                     }
+                    // In key order, so two replicas' passes lock the rows in the same order and
+                    // cannot deadlock on Postgres (each waiting for a row the other updated).
+                    let mut ordered: Vec<&(RepRef, DateTime<Utc>)> = reps.iter().collect();
+                    ordered.sort_by(|a, b| (&a.0.team_id, &a.0.user_id).cmp(&(&b.0.team_id, &b.0.user_id)));
                     let mut tx = self.writer.begin_with($begin).await?;
-                    for (rep, at) in reps {
+                    for (rep, at) in ordered {
                         // A settings change made while the pass ran cleared it: keep that.
                         sqlx::query(
                             "UPDATE reps SET digest_after = $1 WHERE team_id = $2 AND user_id = $3 AND updated_at <= $4",
@@ -1471,7 +1768,7 @@ macro_rules! sql_store {
                         .execute(&mut *tx)
                         .await?
                         .rows_affected();
-                    for table in ["digest_runs", "managers", "team_holidays", "team_settings"] {
+                    for table in ["digest_runs", "managers", "team_holidays", "team_settings", "resources", "team_cadences"] {
                         sqlx::query(&format!("DELETE FROM {table} WHERE team_id = $1"))
                             .bind(team_id)
                             .execute(&mut *tx)
@@ -1499,6 +1796,7 @@ macro_rules! sql_store {
                     .execute(&mut *tx)
                     .await?;
                     tx.commit().await?;
+                    self.cadences.forget(team_id);
                     Ok(Purged { prospects, touches, reps, token })
                 }
 
@@ -1517,18 +1815,7 @@ macro_rules! sql_store {
                     by: &str,
                     now: DateTime<Utc>,
                 ) -> StoreResult<()> {
-                    sqlx::query(
-                        "INSERT INTO team_settings (team_id, team_channel, updated_by, updated_at) VALUES ($1, $2, $3, $4) \
-                         ON CONFLICT (team_id) DO UPDATE SET team_channel = excluded.team_channel, \
-                         updated_by = excluded.updated_by, updated_at = excluded.updated_at",
-                    )
-                    .bind(team_id)
-                    .bind(channel)
-                    .bind(by)
-                    .bind(now)
-                    .execute(&self.writer)
-                    .await?;
-                    Ok(())
+                    set_team_setting(&self.writer, "team_channel", team_id, channel, by, now).await
                 }
 
                 async fn team_zones(&self) -> StoreResult<Vec<(String, Option<String>, i64)>> {
@@ -1547,13 +1834,14 @@ macro_rules! sql_store {
                         "SELECT {PROSPECT_COLUMNS} FROM prospects p WHERE p.team_id = $1 \
                          AND ($2 IS NULL OR p.user_id = $2) ORDER BY p.id"
                     );
+                    let cadences = self.cadences_of(team_id).await?;
                     sqlx::query(&sql)
                         .bind(team_id)
                         .bind(user_id)
                         .fetch_all(&self.reader)
                         .await?
                         .iter()
-                        .map(prospect_from_row)
+                        .map(|row| prospect_from_row(row, &cadences))
                         .collect()
                 }
 
@@ -1562,13 +1850,14 @@ macro_rules! sql_store {
                         "SELECT {PROSPECT_COLUMNS} FROM prospects p WHERE p.team_id = $1 \
                          AND LOWER(p.company) = LOWER($2) AND p.status IN {OPEN_STATUSES} ORDER BY p.id LIMIT 20"
                     );
+                    let cadences = self.cadences_of(team_id).await?;
                     sqlx::query(&sql)
                         .bind(team_id)
                         .bind(company)
                         .fetch_all(&self.reader)
                         .await?
                         .iter()
-                        .map(prospect_from_row)
+                        .map(|row| prospect_from_row(row, &cadences))
                         .collect()
                 }
 
@@ -1612,6 +1901,7 @@ macro_rules! sql_store {
                          WHERE t.team_id = $1 AND t.user_id = $2 AND t.status = 'pending' \
                          ORDER BY t.due_on, t.id"
                     );
+                    let cadences = self.cadences_of(&rep.team_id).await?;
                     sqlx::query(&sql)
                         .bind(&rep.team_id)
                         .bind(&rep.user_id)
@@ -1619,9 +1909,9 @@ macro_rules! sql_store {
                         .await?
                         .iter()
                         .map(|row| {
-                            let touch = touch_from_row(row)?
+                            let touch = touch_from_row(row, &cadences)?
                                 .ok_or_else(|| StoreError::Corrupt("pending touch without id".into()))?;
-                            Ok(DueTouch::new(prospect_from_row(row)?, touch))
+                            Ok(DueTouch::new(prospect_from_row(row, &cadences)?, touch))
                         })
                         .collect()
                 }
@@ -1740,6 +2030,7 @@ macro_rules! sql_store {
                 }
 
                 async fn undo(&self, rep: &RepRef, undo_id: i64, now: DateTime<Utc>) -> StoreResult<Undone> {
+                    let cadences = self.cadences_of(&rep.team_id).await?;
                     let mut tx = self.writer.begin_with($begin).await?;
                     let Some(row) = sqlx::query(
                         "SELECT version_after, max_touch_id, enrolment_ended_at, enrolment_end_reason, snapshot, \
@@ -1781,7 +2072,7 @@ macro_rules! sql_store {
                         .bind(undo_id)
                         .execute(&mut *tx)
                         .await?;
-                    let state = load_state(&mut tx, rep, before.prospect.id)
+                    let state = load_state(&mut tx, rep, before.prospect.id, &cadences)
                         .await?
                         .ok_or(StoreError::NotFound(before.prospect.id))?;
                     tx.commit().await?;
@@ -1962,6 +2253,36 @@ macro_rules! sql_store {
                         })
                     })
                     .transpose()
+                }
+
+                async fn team_cadences(&self, team_id: &str) -> StoreResult<std::sync::Arc<TeamCadences>> {
+                    self.cadences_of(team_id).await
+                }
+
+                async fn import_cadences(
+                    &self,
+                    team_id: &str,
+                    defs: &[crate::domain::cadence_file::CadenceDef],
+                    by: &str,
+                    now: DateTime<Utc>,
+                ) -> StoreResult<crate::store::CadenceImport> {
+                    let mut tx = self.writer.begin_with($begin).await?;
+                    let done = import_team_cadences(&mut tx, team_id, defs, by, now).await?;
+                    tx.commit().await?;
+                    self.cadences.forget(team_id);
+                    Ok(done)
+                }
+
+                async fn set_default_cadence(
+                    &self,
+                    team_id: &str,
+                    cadence: Option<&str>,
+                    by: &str,
+                    now: DateTime<Utc>,
+                ) -> StoreResult<()> {
+                    set_team_setting(&self.writer, "default_cadence", team_id, cadence, by, now).await?;
+                    self.cadences.forget(team_id);
+                    Ok(())
                 }
 
                 async fn claim_oauth_state(&self, nonce: &str, now: DateTime<Utc>) -> StoreResult<bool> {

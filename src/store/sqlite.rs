@@ -13,6 +13,7 @@ pub struct SqliteStore {
     reader: SqlitePool,
     writer: SqlitePool,
     adds: super::batch::Batcher<super::AddJob, super::Added>,
+    cadences: super::cadence_cache::CadenceCache,
 }
 
 impl SqliteStore {
@@ -45,6 +46,7 @@ impl SqliteStore {
             reader,
             writer,
             adds,
+            cadences: Default::default(),
         })
     }
 }

@@ -15,8 +15,8 @@ use serde_json::Value;
 
 use super::fake_slack::FakeSlack;
 use super::slack_requests::{
-    interaction_form_body, SignedPost, SlashCommand, COMMANDS_PATH, EVENTS_PATH, FORM_CONTENT_TYPE,
-    INTERACTIONS_PATH, JSON_CONTENT_TYPE,
+    block_actions, bot_message, interaction_form_body, message_container, SignedPost, SlashCommand,
+    COMMANDS_PATH, EVENTS_PATH, FORM_CONTENT_TYPE, INTERACTIONS_PATH, JSON_CONTENT_TYPE,
 };
 use super::TestDb;
 
@@ -39,6 +39,42 @@ pub struct TestApp {
 }
 
 impl TestApp {
+    /// Alice's click on her DM message holding `blocks`, answered through `response_url`
+    /// `url_name`.
+    pub fn alice_click(&self, action: Value, blocks: &Value, url_name: &str) -> Value {
+        block_actions(
+            TEAM,
+            ALICE,
+            vec![action],
+            Some(&self.slack.response_url(url_name)),
+            Some(bot_message(
+                "1700000000.000100",
+                "Your follow-ups",
+                blocks.clone(),
+            )),
+            Some("D0ALICE"),
+            message_container("D0ALICE", "1700000000.000100", false),
+        )
+    }
+
+    /// Sends [`alice_click`](Self::alice_click) and answers the message as the app updated it.
+    pub async fn click_and_update(&self, action: Value, blocks: &Value, url_name: &str) -> Value {
+        let method = FakeSlack::response_url_method(url_name);
+        let before = self.slack.calls_to(&method).len();
+        let (status, body) = self
+            .interact(&self.alice_click(action, blocks, url_name))
+            .await;
+        assert_eq!(status, 200, "{body}");
+        let updates = self
+            .slack
+            .wait_for(&method, before + 1, Duration::from_secs(5))
+            .await;
+        updates
+            .last()
+            .map(|u| u.body.clone())
+            .expect("the message was updated")
+    }
+
     /// The server at `now`, with a bot token and a fast retry policy.
     pub async fn start(db: TestDb, now: DateTime<Utc>) -> TestApp {
         Self::start_with(db, now, None).await

@@ -577,3 +577,26 @@ impl SignedPost {
         }
     }
 }
+
+/// The element with `action_id` anywhere in `blocks` whose value (or one of whose options'
+/// values) starts with `value_prefix`, with the id of its block.
+pub fn find_element(blocks: &Value, action_id: &str, value_prefix: &str) -> (String, Value) {
+    for block in blocks.as_array().expect("blocks") {
+        for e in block["elements"].as_array().into_iter().flatten() {
+            let value = e["value"].as_str().unwrap_or_default();
+            let in_options = e["options"].as_array().into_iter().flatten().any(|o| {
+                o["value"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .starts_with(value_prefix)
+            });
+            if e["action_id"] == action_id && (value.starts_with(value_prefix) || in_options) {
+                return (
+                    block["block_id"].as_str().unwrap_or_default().to_string(),
+                    e.clone(),
+                );
+            }
+        }
+    }
+    panic!("no `{action_id}` for `{value_prefix}` in {blocks}")
+}
