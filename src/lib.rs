@@ -12,6 +12,7 @@ pub mod csv_io;
 pub mod demo;
 pub mod digest;
 pub mod domain;
+pub mod handlers;
 pub mod http;
 pub mod oauth;
 pub mod retention;

@@ -1,5 +1,5 @@
 //! What followup keeps after a workspace uninstalls it, and for how long: everything for
-//! [`PURGE_AFTER_DAYS`](crate::http::events::PURGE_AFTER_DAYS) days (so a team that reinstalls
+//! [`PURGE_AFTER_DAYS`](crate::handlers::events::PURGE_AFTER_DAYS) days (so a team that reinstalls
 //! finds its pipeline), then nothing but the date it was purged.
 
 use chrono::{DateTime, Utc};

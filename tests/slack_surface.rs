@@ -332,6 +332,16 @@ on_both_apps! {
         // Oversize body.
         let huge = format!("team_id={TEAM}&user_id={ALICE}&text=add+{}", "x".repeat(100_000));
         assert_eq!(app.send(SignedPost::signed(SECRET, app.now_unix(), COMMANDS_PATH, FORM_CONTENT_TYPE, huge)).await.status(), 413);
+        // Every Slack route sits behind the one signature layer, and each has its own size limit:
+        // a click may carry a large message back (up to 1 MiB), a command may not.
+        for path in [COMMANDS_PATH, INTERACTIONS_PATH, "/slack/events"] {
+            let unsigned = app.http.post(format!("{}{path}", app.base)).header("content-type", FORM_CONTENT_TYPE).body("payload=%7B%7D").send().await.unwrap();
+            assert_eq!(unsigned.status(), 401, "{path}");
+        }
+        let large_click = format!("payload=%7B%22type%22%3A%22block_actions%22%7D&pad={}", "x".repeat(100_000));
+        assert_eq!(app.send(SignedPost::signed(SECRET, app.now_unix(), INTERACTIONS_PATH, FORM_CONTENT_TYPE, large_click)).await.status(), 400);
+        let too_large_click = format!("payload=%7B%7D&pad={}", "x".repeat(1_100_000));
+        assert_eq!(app.send(SignedPost::signed(SECRET, app.now_unix(), INTERACTIONS_PATH, FORM_CONTENT_TYPE, too_large_click)).await.status(), 413);
         // Malformed bodies, each with a reason.
         for (path, ctype, bad, reason) in [
             (COMMANDS_PATH, FORM_CONTENT_TYPE, "text=add+Mallory".to_string(), "not a slash command"),

@@ -4,7 +4,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::app::AppState;
-use crate::http::{commands, events, interactions, Answer};
+use crate::handlers::{commands, events, interactions, Answer};
 use crate::slack::payload::{EventEnvelope, Interaction, SlashCommand};
 
 #[derive(Debug, Deserialize)]

@@ -1,13 +1,7 @@
-//! `POST /slack/interactions`: button and menu clicks, and the add modal's submission.
+//! Interactivity: button and menu clicks, the message shortcut, and modal submissions.
 //! The database change happens before the acknowledgement (it takes milliseconds); the message
 //! update goes to Slack after it.
 
-use std::collections::HashMap;
-
-use axum::extract::State;
-use axum::response::{IntoResponse, Response};
-use axum::routing::post;
-use axum::Router;
 use serde_json::{json, Value};
 
 use crate::app::AppState;
@@ -22,26 +16,7 @@ use crate::slack::render;
 use crate::slack::{edit_modal, log_modal, recap_modal};
 
 use super::commands::{open_add_modal, WORK_BUDGET};
-use super::verify::{bad_request, SignedBody};
 use super::Answer;
-
-pub fn router() -> Router<AppState> {
-    Router::new().route(crate::slack::manifest::INTERACTIONS_PATH, post(interaction))
-}
-
-async fn interaction(State(state): State<AppState>, signed: SignedBody) -> Response {
-    let form: HashMap<String, String> = match serde_urlencoded::from_bytes(&signed.body) {
-        Ok(form) => form,
-        Err(e) => return bad_request(format!("not a form body: {e}")),
-    };
-    let Some(payload) = form.get("payload") else {
-        return bad_request("missing the `payload` field");
-    };
-    match serde_json::from_str::<Interaction>(payload) {
-        Ok(interaction) => answer(&state, interaction).await.into_response(),
-        Err(e) => bad_request(format!("`payload` is not an interaction: {e}")),
-    }
-}
 
 /// Answers a click or a modal submission. When our side fails, the rep is told so: a click gets
 /// an apology next to the message (which keeps its buttons, to try again), and the add form stays
@@ -238,7 +213,7 @@ async fn block_actions(state: &AppState, click: BlockActions) -> Handled {
         .and_then(Value::as_str)
         == Some("view");
     if from_home {
-        crate::http::events::publish_home(state, &rep);
+        super::events::publish_home(state, &rep);
     }
     if let Some(url) = click.response_url.clone() {
         respond_later(state, url, update, "the clicked message, updated");

@@ -1,12 +1,7 @@
-//! `POST /slack/commands`: `/followup …`, answered in the HTTP reply (that is the acknowledgement);
-//! only opening the modal calls the Web API, after the acknowledgement.
+//! `/followup …`: answered in the acknowledgement (the HTTP reply, or Socket Mode's ack); only
+//! opening a modal calls the Web API, after the acknowledgement.
 
 use std::time::Duration;
-
-use axum::extract::State;
-use axum::response::{IntoResponse, Response};
-use axum::routing::post;
-use axum::Router;
 
 use crate::app::AppState;
 use crate::command::{self, Command};
@@ -16,22 +11,10 @@ use crate::slack::modal::add_prospect_view;
 use crate::slack::payload::SlashCommand;
 use crate::slack::render;
 
-use super::verify::{bad_request, SignedBody};
 use super::Answer;
 
 /// Slack waits 3 seconds; the database gets most of that, the reply the rest.
 pub const WORK_BUDGET: Duration = Duration::from_millis(2500);
-
-pub fn router() -> Router<AppState> {
-    Router::new().route(crate::slack::manifest::COMMANDS_PATH, post(slash_command))
-}
-
-async fn slash_command(State(state): State<AppState>, signed: SignedBody) -> Response {
-    match serde_urlencoded::from_bytes::<SlashCommand>(&signed.body) {
-        Ok(form) => answer(&state, form).await.into_response(),
-        Err(e) => bad_request(format!("not a slash command: {e}")),
-    }
-}
 
 /// Answers `/followup …`: the reply is the acknowledgement.
 pub async fn answer(state: &AppState, form: SlashCommand) -> Answer {

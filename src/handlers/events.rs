@@ -1,33 +1,15 @@
-//! `POST /slack/events`: the Events API. Answers `url_verification`; accepts `app_home_opened`.
+//! The Events API. Answers `url_verification`; accepts `app_home_opened`.
 
-use axum::extract::State;
-use axum::response::{IntoResponse, Response};
-use axum::routing::post;
-use axum::Router;
 use serde_json::json;
 
 use crate::app::AppState;
 use crate::domain::RepRef;
 use crate::slack::payload::{EventCallback, EventEnvelope};
 
-use super::verify::{bad_request, SignedBody};
 use super::Answer;
 
 /// How long a workspace's data is kept after it uninstalls followup, in case it comes back.
 pub const PURGE_AFTER_DAYS: i64 = 30;
-
-pub fn router() -> Router<AppState> {
-    Router::new().route(crate::slack::manifest::EVENTS_PATH, post(events))
-}
-
-async fn events(State(state): State<AppState>, signed: SignedBody) -> Response {
-    match serde_json::from_slice::<EventEnvelope>(&signed.body) {
-        Ok(envelope) => answer(&state, envelope, signed.retry.is_some())
-            .await
-            .into_response(),
-        Err(e) => bad_request(format!("not an Events API body: {e}")),
-    }
-}
 
 /// Draws the rep's Home tab after the acknowledgement.
 pub fn publish_home(state: &AppState, rep: &RepRef) {
