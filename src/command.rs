@@ -19,6 +19,8 @@ use crate::domain::{
 
 mod add;
 mod resources;
+#[cfg(test)]
+mod tests;
 pub use add::MAX_NAME_WORDS;
 pub use resources::ResourcesCommand;
 

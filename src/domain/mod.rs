@@ -23,6 +23,8 @@ pub mod resources;
 pub mod schedule;
 pub mod team_cadences;
 pub mod template;
+#[cfg(test)]
+mod tests;
 
 pub use cadence::{Cadence, CadenceId, Channel, Step};
 pub use error::DomainError;

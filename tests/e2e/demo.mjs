@@ -1,7 +1,7 @@
 // End-to-end run of `followup demo` in headless Chromium: add a prospect through the add form,
 // go to the next morning, click Done on the digest, and see the message updated in place.
 // Usage: node tests/e2e/demo.mjs <demo url> <screenshot path>
-// Run by tests/demo_e2e.rs; needs /usr/bin/chromium and `npm ci` in tests/e2e.
+// Run by tests/it/demo_e2e.rs; needs /usr/bin/chromium and `npm ci` in tests/e2e.
 import { chromium } from "playwright-core";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
