@@ -1,5 +1,12 @@
 //! Replies as Block Kit: short, readable on a phone, and with every person's text escaped.
 
+pub mod cadences;
+pub mod entry;
+pub mod modals;
+pub mod recap;
+pub mod resources;
+pub mod stats;
+
 use chrono::NaiveDate;
 
 use crate::domain::cadence::AfterEnd;
@@ -36,10 +43,10 @@ Name a prospect by `#12` or any part of the name. Fields for `add`: `company:` `
 pub fn reply(reply: &Reply, today: NaiveDate) -> Message {
     match reply {
         Reply::Help => Message::plain(USAGE),
-        Reply::Cadences { team, default } => super::cadence_list::cadences(team, *default),
+        Reply::Cadences { team, default } => cadences::cadences(team, *default),
         Reply::OpenCadenceImport => Message::plain("Opening the cadence import form…"),
-        Reply::CadencesImported(done) => super::cadence_list::imported(done),
-        Reply::DefaultCadence(id) => super::cadence_list::default_set(*id),
+        Reply::CadencesImported(done) => cadences::imported(done),
+        Reply::DefaultCadence(id) => cadences::default_set(*id),
         Reply::Added { state, same_company } => added(state, same_company, today),
         Reply::List(items) => list(items),
         Reply::Due(report) => due(report),
@@ -103,7 +110,7 @@ pub fn reply(reply: &Reply, today: NaiveDate) -> Message {
         )),
         Reply::Stats { metrics, window, rates } => {
             let mut m = stats(metrics, *window);
-            super::stats_render::push_rates(&mut m, rates);
+            stats::push_rates(&mut m, rates);
             m
         }
         Reply::Settings { settings, default_digest, changed } => {
@@ -149,12 +156,12 @@ pub fn reply(reply: &Reply, today: NaiveDate) -> Message {
         Reply::Away { window: None, .. } => Message::plain("👋 Welcome back: away mode is off."),
         Reply::TeamStats { team, by_rep, window, rates } => {
             let mut m = team_stats(team, by_rep, *window);
-            super::stats_render::push_rates(&mut m, rates);
+            stats::push_rates(&mut m, rates);
             m
         }
-        Reply::Resources(library) => super::resources_render::library(library),
-        Reply::ResourceAdded(r) => super::resources_render::added(r),
-        Reply::ResourceRemoved(r) => super::resources_render::removed(r),
+        Reply::Resources(library) => resources::library(library),
+        Reply::ResourceAdded(r) => resources::added(r),
+        Reply::ResourceRemoved(r) => resources::removed(r),
         Reply::Week { today, touches } => week(*today, touches),
         Reply::OpenRecap(p) => Message::plain(format!(
             "The recap form for {} opens from Slack: type `/followup recap #{}` there.",
@@ -162,9 +169,9 @@ pub fn reply(reply: &Reply, today: NaiveDate) -> Message {
             p.id
         )),
         Reply::Recapped { state, items, discussed, next_meeting } => {
-            super::recap::recapped(state, items, discussed.as_deref(), *next_meeting)
+            recap::recapped(state, items, discussed.as_deref(), *next_meeting)
         }
-        Reply::Items { items, today } => super::recap::items(items, *today),
+        Reply::Items { items, today } => recap::items(items, *today),
         Reply::Delivered(true) => Message::plain("📦 Delivered — the promise is kept."),
         Reply::Delivered(false) => Message::plain("Nothing to change: that item was already delivered."),
         Reply::Reassigned { id, to } => Message::plain(format!("🔀 #{id} is now <@{to}>'s, with its cadence and history.")),
@@ -493,7 +500,7 @@ fn added(state: &ProspectState, same_company: &[Prospect], today: NaiveDate) -> 
 /// For a hot or warm lead whose first touch is due now: the first step, with the number to
 /// dial and the opening line — the first 24 hours decide.
 fn call_now(state: &ProspectState, today: NaiveDate) -> Option<Block> {
-    use super::entry::{bold, link, quote_part, rich_text, section_part, tel, text};
+    use entry::{bold, link, quote_part, rich_text, section_part, tel, text};
     let p = &state.prospect;
     let hot = matches!(
         p.lead,
@@ -627,7 +634,7 @@ fn agenda(report: &DueReport, title: &str) -> Message {
         if m.room() < reserved + 2 {
             break;
         }
-        for block in super::recap::item_blocks(item, report.today) {
+        for block in recap::item_blocks(item, report.today) {
             m.push(block);
         }
     }
@@ -832,11 +839,10 @@ fn touch_blocks(t: &DueTouch, report: &DueReport) -> Vec<Block> {
             None => t.suggested_message(today),
         }
     };
-    let message =
-        super::resources_render::with_suggestion(&message, report.resources.get(&t.touch.id));
+    let message = resources::with_suggestion(&message, report.resources.get(&t.touch.id));
     let value = actions::touch_value(p.id, t.touch.id);
     vec![
-        super::entry::entry(t, today, &message),
+        entry::entry(t, today, &message),
         actions_block(
             &format!("act.{}", t.touch.id),
             vec![

@@ -3,8 +3,8 @@
 
 use crate::domain::reply_rates::{self, StepRates, Tally};
 
-use super::blocks::{section, Message};
-use super::mrkdwn::escape;
+use crate::slack::blocks::{section, Message};
+use crate::slack::mrkdwn::escape;
 
 /// At most this many cadences get a section of their own; the rest are summed up in one line.
 const MAX_CADENCE_SECTIONS: usize = 8;
