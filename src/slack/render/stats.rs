@@ -1,10 +1,150 @@
-//! Reply rates by cadence step and variant as Block Kit: in `/followup stats` (a rep's own, or a
-//! manager's team) and the best and worst step in the Monday team summary.
+//! `/followup stats` (a rep's own numbers, or a manager's team by rep) with the reply rates by
+//! cadence step and variant, and the team channel's Monday message with the best and worst step.
 
+use crate::domain::metrics::{Metrics, Window};
 use crate::domain::reply_rates::{self, StepRates, Tally};
-
-use crate::slack::blocks::{section, Message};
+use crate::slack::blocks::{fields, header, section, Message};
 use crate::slack::mrkdwn::escape;
+
+/// The numbers of a window (see `domain::metrics` for what each counts).
+pub(super) fn stats(m: &Metrics, window: Window) -> Message {
+    let period = period(window);
+    let mut out = Message::new(format!("Your follow-up numbers, {period}"));
+    out.push(header(&format!("Your numbers · {period}")));
+    if m.active == 0 {
+        out.push(section(&match window {
+            Window::All => "Nothing recorded yet: add a prospect with `/followup add`.".to_string(),
+            Window::Days(_) => format!("Nothing happened in the {period}: no prospect added, touched, answered, won or lost."),
+        }));
+        return out;
+    }
+    out.push(section(&format!(
+        "{} logged · {} · {} added · *{} won ({})*",
+        count(m.touches_logged, "touch", "touches"),
+        count(m.replies, "reply", "replies"),
+        count(m.added, "prospect", "prospects"),
+        m.won,
+        m.won_value.display(),
+    )));
+    let bars: Vec<String> = m
+        .response_by_touch
+        .iter()
+        .map(|r| {
+            let pct = (r.rate() * 100.0).round() as usize;
+            format!(
+                "`touch {:>2}` {} {pct}% ({}/{})",
+                r.touch,
+                "█".repeat(pct / 5).to_string() + if pct % 5 >= 3 { "▌" } else { "" },
+                r.replied,
+                r.reached
+            )
+        })
+        .collect();
+    out.push(section(&format!(
+        "*Response rate by touch*\n{}",
+        if bars.is_empty() {
+            "no touches logged in this period".into()
+        } else {
+            bars.join("\n")
+        }
+    )));
+    out.push(fields(&[
+        format!("*Won*\n{} · {}", m.won, m.won_value.display()),
+        format!(
+            "*Conversion from follow-up*\n{:.0}% ({} of {})",
+            m.conversion_from_follow_up() * 100.0,
+            m.won_after_follow_up,
+            m.needed_follow_up
+        ),
+        format!(
+            "*Average touches to close*\n{}",
+            m.avg_touches_to_close
+                .map(|a| format!("{a:.1}"))
+                .unwrap_or_else(|| "—".into())
+        ),
+        format!(
+            "*Revenue recovered*\n{} (won at touch 3+)",
+            m.revenue_recovered.display()
+        ),
+        format!(
+            "*Speed to lead*\n{}",
+            m.speed_to_lead_hours
+                .map(|h| format!("{h:.1} h median"))
+                .unwrap_or_else(|| "—".into())
+        ),
+        format!(
+            "*Funnel*\n{} inquiry → {} sales-ready → {} qualified → {} won",
+            m.funnel.inquiry, m.funnel.sales_ready, m.funnel.qualified, m.funnel.won
+        ),
+    ]));
+    out
+}
+
+pub(super) fn team_stats(team: &Metrics, by_rep: &[(String, Metrics)], window: Window) -> Message {
+    let mut m = stats(team, window);
+    m.blocks[0] = header(&format!("Team numbers · {}", period(window)));
+    let lines: Vec<String> = by_rep
+        .iter()
+        .map(|(user, r)| {
+            format!(
+                "• <@{user}>: {} · {} · {} won ({}) · {} recovered · {} avg touches to close",
+                count(r.touches_logged, "touch", "touches"),
+                count(r.replies, "reply", "replies"),
+                r.won,
+                r.won_value.display(),
+                r.revenue_recovered.display(),
+                r.avg_touches_to_close
+                    .map(|a| format!("{a:.1}"))
+                    .unwrap_or_else(|| "—".into())
+            )
+        })
+        .collect();
+    if !lines.is_empty() && m.room() > 1 {
+        m.push(section(&format!("*By rep*\n{}", lines.join("\n"))));
+    }
+    m
+}
+
+/// The team channel's Monday message: last week's numbers by rep.
+pub fn team_week(lines: &[(String, crate::store::Activity)]) -> Message {
+    let mut m = Message::new("Last week's follow-up numbers");
+    m.push(header("📈 Last week's follow-ups"));
+    if lines.is_empty() {
+        m.push(section("No touches logged last week."));
+        return m;
+    }
+    let total: i64 = lines.iter().map(|(_, a)| a.touches_done).sum();
+    let won: i64 = lines.iter().map(|(_, a)| a.won_value_cents).sum();
+    m.push(section(&format!(
+        "*{total}* touches logged, *{}* won",
+        crate::domain::Money::from_cents(won)
+            .unwrap_or_default()
+            .display()
+    )));
+    let rows: Vec<String> = lines
+        .iter()
+        .map(|(user, a)| {
+            format!(
+                "• <@{user}>: {} touches · {} replies · {} won · {} added",
+                a.touches_done, a.replies, a.won, a.added
+            )
+        })
+        .collect();
+    m.push(section(&rows.join("\n")));
+    m
+}
+
+/// `n` with the noun that fits it: "1 reply", "2 replies".
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn period(window: Window) -> String {
+    match window {
+        Window::All => "all time".to_string(),
+        Window::Days(d) => format!("last {d} days"),
+    }
+}
 
 /// At most this many cadences get a section of their own; the rest are summed up in one line.
 const MAX_CADENCE_SECTIONS: usize = 8;
