@@ -56,7 +56,7 @@ pub async fn run(action: Option<CadencesAction>, team: Option<String>) -> anyhow
             };
             match imported {
                 Ok(done) => {
-                    let text = crate::slack::cadence_list::imported_text(&done);
+                    let text = crate::slack::render::cadences::imported_text(&done);
                     out.write_all(format!("{}\n", text.replace('`', "")).as_bytes())?;
                 }
                 Err(problems) => {

@@ -201,7 +201,7 @@ impl Digester {
             let past = store
                 .done_touches(&team, None, Some(now - Duration::days(90)))
                 .await?;
-            crate::slack::stats_render::push_best_and_worst(
+            crate::slack::render::stats::push_best_and_worst(
                 &mut message,
                 &crate::domain::reply_rates::by_step(&past),
             );

@@ -7,8 +7,9 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
+use followup::slack::actions;
 use followup::slack::payload::{EventEnvelope, Interaction, SlashCommand};
-use followup::slack::{actions, modal};
+use followup::slack::render::modals::add_prospect;
 use libfuzzer_sys::fuzz_target;
 
 fn today() -> NaiveDate {
@@ -24,7 +25,7 @@ fn interaction(json: &[u8]) {
             }
         }
         Ok(Interaction::ViewSubmission(view)) => {
-            let _ = modal::parse_submission(&view.view.state, today());
+            let _ = add_prospect::parse_submission(&view.view.state, today());
         }
         _ => {}
     }

@@ -2,9 +2,8 @@
 
 use crate::app::AppState;
 use crate::domain::RepRef;
-use crate::slack::cadence_modal;
-use crate::slack::modal::errors_response;
 use crate::slack::payload::ViewSubmission;
+use crate::slack::render::modals::{cadence_import as cadence_modal, errors_response};
 
 use super::Answer;
 
@@ -22,7 +21,7 @@ pub async fn submission(
             ))))
         }
     };
-    let message = crate::slack::cadence_list::imported(&done);
+    let message = crate::slack::render::cadences::imported(&done);
     let slack = state.slack.clone();
     tokio::spawn(async move {
         if let Err(e) = slack.post_dm(&rep.team_id, &rep.user_id, &message).await {

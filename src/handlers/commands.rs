@@ -7,9 +7,9 @@ use crate::app::AppState;
 use crate::command::{self, Command};
 use crate::domain::RepRef;
 use crate::slack::blocks::Message;
-use crate::slack::modal::add_prospect_view;
 use crate::slack::payload::SlashCommand;
 use crate::slack::render;
+use crate::slack::render::modals::add_prospect::add_prospect_view;
 
 use super::Answer;
 
@@ -72,7 +72,7 @@ pub async fn answer(state: &AppState, form: SlashCommand) -> Answer {
             let slack = state.slack.clone();
             let team = rep.team_id.clone();
             tokio::spawn(async move {
-                let view = crate::slack::cadence_modal::view();
+                let view = crate::slack::render::modals::cadence_import::view();
                 if let Err(e) = slack.open_view(&team, &trigger_id, &view).await {
                     tracing::error!(error = %e, "views.open for the cadence import failed");
                 }
@@ -81,11 +81,11 @@ pub async fn answer(state: &AppState, form: SlashCommand) -> Answer {
         }
         if let crate::service::Reply::OpenRecap(prospect) = &reply {
             if let Some(trigger_id) = form.trigger_id.clone().filter(|t| !t.is_empty()) {
-                let meta = crate::slack::recap_modal::RecapMeta {
+                let meta = crate::slack::render::modals::meeting_recap::RecapMeta {
                     prospect: prospect.id,
                     response_url: form.response_url.clone(),
                 };
-                let view = crate::slack::recap_modal::view(&meta, &prospect.name);
+                let view = crate::slack::render::modals::meeting_recap::view(&meta, &prospect.name);
                 let slack = state.slack.clone();
                 let team = rep.team_id.clone();
                 tokio::spawn(async move {

@@ -10,10 +10,12 @@ use crate::service::Reply;
 use crate::slack::actions::{self, OPEN_ADD_MODAL};
 use crate::slack::blocks::{Block, Message};
 use crate::slack::manifest::SHORTCUT_CALLBACK_ID;
-use crate::slack::modal::{self, errors_response};
 use crate::slack::payload::{BlockActions, Interaction, MessageAction, ViewSubmission};
 use crate::slack::render;
-use crate::slack::{edit_modal, log_modal, recap_modal};
+use crate::slack::render::modals::{
+    add_prospect, edit_prospect as edit_modal, errors_response, log_touch as log_modal,
+    meeting_recap as recap_modal,
+};
 
 use super::commands::{open_add_modal, WORK_BUDGET};
 use super::Answer;
@@ -87,8 +89,7 @@ fn message_shortcut(state: &AppState, shortcut: MessageAction) -> Answer {
         // The form opens at once (a trigger_id lives 3 seconds); the author's name, which may
         // take users.info a while (and its retries), is filled in after with views.update.
         let cadences = super::commands::team_cadence_menu(&service, &team).await;
-        let view =
-            crate::slack::modal::add_prospect_view_prefilled(None, text.as_deref(), &cadences);
+        let view = add_prospect::add_prospect_view_prefilled(None, text.as_deref(), &cadences);
         let view_id = match slack.open_view_for_update(&team, &trigger_id, &view).await {
             Ok(id) => id,
             Err(e) => {
@@ -104,11 +105,8 @@ fn message_shortcut(state: &AppState, shortcut: MessageAction) -> Answer {
             None
         });
         if let Some(name) = name {
-            let view = crate::slack::modal::add_prospect_view_prefilled(
-                Some(&name),
-                text.as_deref(),
-                &cadences,
-            );
+            let view =
+                add_prospect::add_prospect_view_prefilled(Some(&name), text.as_deref(), &cadences);
             if let Err(e) = slack.update_view(&team, &view_id, &view).await {
                 tracing::warn!(error = %e, "filling in the author's name failed");
             }
@@ -600,10 +598,10 @@ async fn view_submission(state: &AppState, view: ViewSubmission) -> Handled {
     if view.view.callback_id == recap_modal::CALLBACK_ID {
         return recap_submission(state, view).await;
     }
-    if view.view.callback_id == crate::slack::cadence_modal::CALLBACK_ID {
+    if view.view.callback_id == crate::slack::render::modals::cadence_import::CALLBACK_ID {
         return super::cadence_import::submission(state, view).await;
     }
-    if view.view.callback_id != modal::CALLBACK_ID {
+    if view.view.callback_id != add_prospect::CALLBACK_ID {
         return Ok(Answer::BadRequest(format!(
             "unknown view `{}`",
             view.view.callback_id
@@ -611,7 +609,7 @@ async fn view_submission(state: &AppState, view: ViewSubmission) -> Handled {
     }
     let rep = RepRef::new(view.team.id.clone(), view.user.id.clone());
     let today = applied_today(state, &rep).await?;
-    let new = match modal::parse_submission(&view.view.state, today) {
+    let new = match add_prospect::parse_submission(&view.view.state, today) {
         Ok(new) => new,
         Err(errors) => return Ok(Answer::Json(errors_response(&errors))),
     };

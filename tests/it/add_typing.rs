@@ -321,7 +321,7 @@ fn every_add_example_in_the_readme_and_the_modals_phone_placeholder_parse() {
     }
     assert!(examples >= 2, "README's add examples were not found");
 
-    let modal = include_str!("../../src/slack/modal.rs");
+    let modal = include_str!("../../src/slack/render/modals/add_prospect.rs");
     let placeholder = modal
         .split("input(\"phone\"")
         .nth(1)

@@ -1078,10 +1078,13 @@ fn modal_submissions_and_shortcuts_that_add_nothing_for_alice_are_answered_below
                 // Alice, with a modal that is not the add modal.
                 slackish_string()
                     .prop_filter("not the add modal", |c| c
-                        != followup::slack::modal::CALLBACK_ID)
+                        != followup::slack::render::modals::add_prospect::CALLBACK_ID)
                     .prop_map(|c| (TEAM, c)),
                 // The add modal, from the other workspace: may add there, never here.
-                Just((OTHER_TEAM, followup::slack::modal::CALLBACK_ID.to_string())),
+                Just((
+                    OTHER_TEAM,
+                    followup::slack::render::modals::add_prospect::CALLBACK_ID.to_string()
+                )),
             ],
             prop::collection::vec(field, 0..6),
             any_command_text(),

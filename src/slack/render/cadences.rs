@@ -4,8 +4,8 @@
 use crate::domain::cadence::{AfterEnd, Cadence, CadenceId, BUILT_IN};
 use crate::store::CadenceImport;
 
-use super::blocks::{context, header, section, Message};
-use super::mrkdwn::{escape, truncate};
+use crate::slack::blocks::{context, header, section, Message};
+use crate::slack::mrkdwn::{escape, truncate};
 
 /// Most team cadences shown in full; the rest are listed by id (Block Kit's 50 blocks).
 const MAX_SHOWN: usize = 40;

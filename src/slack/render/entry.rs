@@ -12,8 +12,8 @@ use crate::domain::dates::short_date;
 use crate::domain::due::DueTouch;
 use crate::domain::Channel;
 
-use super::blocks::Block;
-pub use super::blocks::{
+use crate::slack::blocks::Block;
+pub use crate::slack::blocks::{
     quote_part, rich as text, rich_bold as bold, rich_italic as italic, rich_link as link,
     rich_text, section_part,
 };

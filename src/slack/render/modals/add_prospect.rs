@@ -8,8 +8,8 @@ use crate::domain::cadence::{parse_cadence_name, CadenceId, BUILT_IN};
 use crate::domain::prospect::{parse_company, parse_linkedin, parse_note};
 use crate::domain::{DomainError, Email, LeadTemp, Money, NewProspect, Phone, ProspectName, Stage};
 
-use super::blocks::option_json as option;
-use super::payload::ViewState;
+use crate::slack::blocks::option_json as option;
+use crate::slack::payload::ViewState;
 
 pub const CALLBACK_ID: &str = "add_prospect";
 
@@ -63,7 +63,7 @@ pub fn add_prospect_view_prefilled(
     team: &[CadenceId],
 ) -> Value {
     let label = |id: &str, name: &str, whose: &str| {
-        super::mrkdwn::truncate(&format!("{id} — {name}{whose}"), MAX_OPTION_TEXT)
+        crate::slack::mrkdwn::truncate(&format!("{id} — {name}{whose}"), MAX_OPTION_TEXT)
     };
     let cadence_options: Vec<Value> = BUILT_IN
         .iter()
@@ -122,7 +122,7 @@ fn stage_select() -> Value {
 fn name_input(name: Option<&str>) -> Value {
     let mut element = text_input("value", "Jane Doe", false);
     if let Some(name) = name.map(str::trim).filter(|n| !n.is_empty()) {
-        element["initial_value"] = json!(super::mrkdwn::truncate(name, 200));
+        element["initial_value"] = json!(crate::slack::mrkdwn::truncate(name, 200));
     }
     element
 }
@@ -131,7 +131,7 @@ fn notes_input(notes: Option<&str>) -> Value {
     let mut element = text_input("value", "What was discussed, what you sent", true);
     if let Some(notes) = notes.map(str::trim).filter(|n| !n.is_empty()) {
         // Slack caps a text input's initial value at 3000 characters; notes keep 2000.
-        element["initial_value"] = json!(super::mrkdwn::truncate(notes, 2000));
+        element["initial_value"] = json!(crate::slack::mrkdwn::truncate(notes, 2000));
     }
     element
 }
@@ -207,13 +207,4 @@ pub fn parse_submission(
         }
         _ => Err(errors),
     }
-}
-
-/// The answer that keeps the modal open and shows each problem under its field.
-pub fn errors_response(errors: &[(&'static str, String)]) -> Value {
-    let map: serde_json::Map<String, Value> = errors
-        .iter()
-        .map(|(block, message)| (block.to_string(), json!(message)))
-        .collect();
-    json!({"response_action": "errors", "errors": map})
 }

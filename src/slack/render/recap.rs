@@ -8,10 +8,12 @@ use crate::domain::items::{ActionItem, NewItem};
 use crate::domain::lifecycle::ProspectState;
 use crate::domain::TouchStatus;
 
-use super::actions;
-use super::blocks::{actions as actions_block, button, context, section, section_with_id, Message};
 use super::entry::{bold, link, mailto, quote_part, rich_text, section_part, text};
-use super::mrkdwn::escape;
+use crate::slack::actions;
+use crate::slack::blocks::{
+    actions as actions_block, button, context, section, section_with_id, Message,
+};
+use crate::slack::mrkdwn::escape;
 
 fn dated(text: &str, due_on: Option<NaiveDate>) -> String {
     match due_on {
@@ -141,7 +143,7 @@ pub fn items(items: &[ActionItem], today: NaiveDate) -> Message {
 }
 
 /// A promise due by today, in the digest: what, for whom, and Delivered.
-pub fn item_blocks(item: &ActionItem, today: NaiveDate) -> Vec<super::blocks::Block> {
+pub fn item_blocks(item: &ActionItem, today: NaiveDate) -> Vec<crate::slack::blocks::Block> {
     let late = match item.due_on {
         Some(d) if d < today => format!(" · ⏰ due {}", short_date(d)),
         _ => String::new(),

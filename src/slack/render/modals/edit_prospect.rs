@@ -11,9 +11,9 @@ use crate::domain::{
     Stage,
 };
 
-use super::blocks::option_json as option;
-use super::mrkdwn::truncate;
-use super::payload::ViewState;
+use crate::slack::blocks::option_json as option;
+use crate::slack::mrkdwn::truncate;
+use crate::slack::payload::ViewState;
 
 pub const CALLBACK_ID: &str = "edit_prospect";
 

@@ -2,8 +2,8 @@
 
 use crate::domain::resources::{suggestion_line, Resource};
 
-use super::blocks::{context, section, Message};
-use super::mrkdwn::escape;
+use crate::slack::blocks::{context, section, Message};
+use crate::slack::mrkdwn::escape;
 
 /// Characters of lines one section takes (Slack's limit is 3000).
 const SECTION_CHARS: usize = 2800;

@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use crate::domain::cadence_file::{describe, Problem};
 
-use super::payload::ViewState;
+use crate::slack::payload::ViewState;
 
 pub const CALLBACK_ID: &str = "cadence_import";
 /// The boxes the file is pasted into: Slack caps one text input at 3,000 characters.

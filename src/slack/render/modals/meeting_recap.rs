@@ -9,8 +9,8 @@ use crate::domain::items::{parse_items, RecapForm};
 use crate::domain::prospect::parse_note;
 use crate::domain::{DomainError, ProspectId};
 
-use super::mrkdwn::truncate;
-use super::payload::ViewState;
+use crate::slack::mrkdwn::truncate;
+use crate::slack::payload::ViewState;
 
 pub const CALLBACK_ID: &str = "meeting_recap";
 

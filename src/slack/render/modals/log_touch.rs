@@ -8,9 +8,9 @@ use crate::domain::lifecycle::{Action, TouchRef};
 use crate::domain::prospect::parse_note;
 use crate::domain::{Channel, ProspectId, TouchId, TouchOutcome};
 
-use super::blocks::option_json as option;
-use super::mrkdwn::truncate;
-use super::payload::ViewState;
+use crate::slack::blocks::option_json as option;
+use crate::slack::mrkdwn::truncate;
+use crate::slack::payload::ViewState;
 
 pub const CALLBACK_ID: &str = "log_touch";
 
