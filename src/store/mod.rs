@@ -19,7 +19,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use thiserror::Error;
 
-use crate::domain::lifecycle::{NewTouch, Outcome, ProspectState};
+use crate::domain::lifecycle::{Change, NewTouch, Outcome, ProspectState};
 use crate::domain::{CadenceId, DomainError, NewProspect, Prospect, ProspectId, RepRef};
 
 pub use library::Library;
@@ -92,6 +92,10 @@ pub(crate) struct AddJob {
     pub touches: Vec<NewTouch>,
     pub now: DateTime<Utc>,
 }
+
+/// How an action changes a prospect, worked out from the prospect as stored: the domain's
+/// decision (`domain::lifecycle::decide`), which the service hands to [`Prospects::apply`].
+pub type Decide<'a> = dyn Fn(&ProspectState) -> Result<Change, DomainError> + Send + Sync + 'a;
 
 /// What an action did, and the prospect as it now stands.
 #[derive(Debug, Clone, PartialEq)]

@@ -41,7 +41,7 @@ macro_rules! sql_store {
             use sqlx::Row;
 
             use crate::domain::due::{Cutoffs, DueTouch, ProspectNext};
-            use crate::domain::lifecycle::{decide, Action, Change, Context, NewTouch, ProspectState};
+            use crate::domain::lifecycle::{Change, NewTouch, ProspectState};
             use crate::domain::metrics::History;
             use crate::domain::{
                 CadenceId, Money, NewProspect, Prospect, ProspectId, ProspectStatus, RepRef,
@@ -50,7 +50,7 @@ macro_rules! sql_store {
             use crate::domain::team_cadences::TeamCadences;
             use crate::store::rows::{self, PROSPECT_COLUMNS, TOUCH_COLUMNS};
             use crate::store::{
-                Activity, AddJob, Added, Applied, Backend, DigestOutcome, DigestRun, Purged, Revocation, Store,
+                Activity, AddJob, Added, Applied, Backend, Decide, DigestOutcome, DigestRun, Purged, Revocation, Store,
                 StoreError, StoreResult, Undone, Workspace,
             };
 

@@ -1,13 +1,14 @@
-//! A rep's prospects: adding one (written by the group commit, `adds`), reading them, an
-//! action on one (written by `actions`) and taking it back, and their recaps' action items.
+//! A rep's prospects: adding one (written by the group commit, `adds`), reading them, writing
+//! the change an action makes (decided by the domain, written by `actions`) and taking it back,
+//! and their recaps' action items.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use crate::domain::due::ProspectNext;
-use crate::domain::lifecycle::{Action, Context, NewTouch, ProspectState};
+use crate::domain::lifecycle::{NewTouch, ProspectState};
 use crate::domain::{CadenceId, NewProspect, Prospect, ProspectId, RepRef};
-use crate::store::{Added, Applied, StoreResult, Undone};
+use crate::store::{Added, Applied, Decide, StoreResult, Undone};
 
 /// One rep's prospects, their actions and their action items.
 #[async_trait]
@@ -44,13 +45,17 @@ pub trait Prospects: Send + Sync {
     /// The rep's open prospects with their next touch.
     async fn open_prospects(&self, rep: &RepRef) -> StoreResult<Vec<ProspectNext>>;
 
-    /// Decides `action` on the prospect's current state and writes the result atomically.
+    /// Writes, atomically and at `now`, the change `decide` works out from the prospect's current
+    /// state: the service passes the domain's decision on the rep's action
+    /// (`domain::lifecycle::decide`). A change that changes nothing writes nothing; a change that
+    /// lost a race with another write is not written: the state is read again and `decide`
+    /// asked again.
     async fn apply(
         &self,
         rep: &RepRef,
         id: ProspectId,
-        action: &Action,
-        ctx: &Context,
+        now: DateTime<Utc>,
+        decide: &Decide<'_>,
     ) -> StoreResult<Applied>;
 
     /// Takes back the change an undo record names, if it is the rep's, not yet undone, not
@@ -163,25 +168,25 @@ macro_rules! prospect_sql {
                 &self,
                 rep: &RepRef,
                 id: ProspectId,
-                action: &Action,
-                ctx: &Context,
+                now: DateTime<Utc>,
+                decide: &Decide<'_>,
             ) -> StoreResult<Applied> {
                 let cadences = self.cadences_of(&rep.team_id).await?;
                 // A lost race re-reads and decides again; a few rounds settle any double click.
                 for _ in 0..5 {
                     let mut tx = self.writer.begin_with($begin).await?;
                     let state = load_state(&mut tx, rep, id, &cadences).await?.ok_or(StoreError::NotFound(id))?;
-                    let change = decide(&state, action, ctx)?;
+                    let change = decide(&state)?;
                     if change.is_noop() {
                         tx.rollback().await?;
                         return Ok(Applied { state, outcome: change.outcome, undo: None });
                     }
-                    let undo = record_undo(&mut tx, &state, &change, ctx.now).await?;
-                    if !write_change(&mut tx, &state.prospect, &change, ctx.now).await? {
+                    let undo = record_undo(&mut tx, &state, &change, now).await?;
+                    if !write_change(&mut tx, &state.prospect, &change, now).await? {
                         tx.rollback().await?;
                         continue;
                     }
-                    record_resources_sent(&mut tx, &state, &change, ctx.now).await?;
+                    record_resources_sent(&mut tx, &state, &change, now).await?;
                     let state = load_state(&mut tx, rep, id, &cadences).await?.ok_or(StoreError::NotFound(id))?;
                     tx.commit().await?;
                     return Ok(Applied { state, outcome: change.outcome, undo: Some(undo) });
