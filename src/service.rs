@@ -11,7 +11,7 @@ use crate::clock::Clock;
 use crate::command::{Command, SettingsChange, Target};
 use crate::domain::away;
 use crate::domain::due::{self, DueReport, ProspectNext};
-use crate::domain::lifecycle::{enrol_in, Action, Outcome, ProspectState, TouchRef};
+use crate::domain::lifecycle::{self, enrol_in, Action, Outcome, ProspectState, TouchRef};
 use crate::domain::metrics::{self, Metrics, Window};
 use crate::domain::prospect::parse_note;
 use crate::domain::{NewProspect, Prospect, ProspectId, RepRef, RepSettings, TzSource};
@@ -474,7 +474,10 @@ impl Service {
     ) -> Result<Reply, ServiceError> {
         let settings = self.settings(rep).await?;
         let ctx = settings.context(self.clock.now());
-        match self.store.apply(rep, id, action, &ctx).await {
+        // The domain decides on the prospect as stored; the store reads it, writes the change
+        // and, when another write got there first, asks again on what it then reads.
+        let decide = |state: &ProspectState| lifecycle::decide(state, action, &ctx);
+        match self.store.apply(rep, id, ctx.now, &decide).await {
             Ok(applied) => Ok(Reply::Applied {
                 state: applied.state,
                 outcome: applied.outcome,

@@ -1,8 +1,8 @@
 //! What each action does to a prospect and its touches, decided without I/O.
 //!
-//! The store loads a [`ProspectState`], [`decide`] returns a [`Change`], and the store writes it
-//! in one transaction guarded by the prospect's version, so a double click decides twice but
-//! changes once.
+//! The store loads a [`ProspectState`], [`decide`] (which the service hands the store) returns a
+//! [`Change`], and the store writes it in one transaction guarded by the prospect's version, so a
+//! double click decides twice but changes once.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 

@@ -1,9 +1,10 @@
 //! Storage of the team's value-add library (which resource went to which prospect) and of the
 //! done touches the reply rates are counted from.
 //!
-//! The SQL is written once for both backends, as in `sql.rs`: [`library_items!`] is expanded
-//! inside `sql_store!`, so the helpers that run in an action's transaction (recording a resource
-//! sent when a value-add touch is done, forgetting it on undo) share its connection type.
+//! The SQL is written once for both backends, as in `sql.rs` and `sql/`: [`library_items!`] is
+//! expanded inside `sql_store!`, so the helpers that run in an action's transaction (recording a
+//! resource sent when a value-add touch is done, forgetting it on undo) share its connection
+//! type.
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};

@@ -15,7 +15,7 @@ use followup::clock::{Clock, FixedClock};
 use followup::command::Command;
 use followup::digest::Digester;
 use followup::domain::digest::{latest_local_date, weekly_numbers_since};
-use followup::domain::lifecycle::{enrol, Action, TouchRef};
+use followup::domain::lifecycle::{decide, enrol, Action, TouchRef};
 use followup::domain::schedule::local_date;
 use followup::domain::{CadenceId, NewProspect, ProspectName, RepRef, RepSettings, TzSource};
 use followup::service::Service;
@@ -109,7 +109,9 @@ impl Rig {
                 note: None,
             };
             self.store
-                .apply(&settings.rep, due.prospect.id, &done, &ctx)
+                .apply(&settings.rep, due.prospect.id, ctx.now, &|state| {
+                    decide(state, &done, &ctx)
+                })
                 .await
                 .unwrap();
         }

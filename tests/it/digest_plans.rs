@@ -106,7 +106,7 @@ async fn the_reps_with_a_digest_are_found_by_one_pending_probe_each() {
 #[tokio::test]
 async fn on_monday_the_reps_with_anything_done_last_week_are_found_through_indexes() {
     let db = common::TestDb::sqlite().await;
-    // The shape `digest_candidates` sends on a Monday (src/store/sql.rs).
+    // The shape `digest_candidates` sends on a Monday (src/store/sql/digests.rs).
     let plan = sqlite_plan(
         &db.url,
         "SELECT r.team_id, r.user_id FROM reps r WHERE r.unreachable_since IS NULL AND (EXISTS \

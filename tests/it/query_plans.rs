@@ -38,7 +38,7 @@ async fn which_reps_have_anything_due_probes_the_pending_index_once_per_rep() {
 async fn the_duplicate_check_of_a_batch_of_adds_looks_each_one_up_by_email_and_by_name_at_company()
 {
     let db = common::TestDb::sqlite().await;
-    // The shape `add_batch` sends (src/store/sql.rs), for two adds.
+    // The shape `add_batch` sends (src/store/sql/adds.rs), for two adds.
     let plan = sqlite_plan(
         &db.url,
         "WITH c (k, team_id, email, name_folded, company) AS (VALUES \
@@ -122,7 +122,7 @@ async fn the_purge_finds_its_workspaces_and_their_rows_through_indexes() {
 #[tokio::test]
 async fn forgetting_used_install_links_reads_only_the_old_ones_through_an_index() {
     let db = common::TestDb::sqlite().await;
-    // The prune `claim_oauth_state` runs before each claim (src/store/sql.rs).
+    // The prune `claim_oauth_state` runs before each claim (src/store/sql/workspaces.rs).
     let plan = sqlite_plan(
         &db.url,
         "DELETE FROM oauth_states WHERE used_at < '2026-11-01 14:00:00+00:00'",

@@ -7,14 +7,14 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use common::{at, date};
 use followup::domain::due::{self, DueReport};
-use followup::domain::lifecycle::{enrol, Action, Context, NewTouch, Outcome, TouchRef};
+use followup::domain::lifecycle::{decide, enrol, Action, Context, NewTouch, Outcome, TouchRef};
 use followup::domain::metrics::{self, Window};
 use followup::domain::schedule::SnoozeFor;
 use followup::domain::{
     CadenceId, Channel, DomainError, Email, LeadTemp, Money, NewProspect, Pace, Phone,
     ProspectName, ProspectStatus, RepRef, RepSettings, Stage, TouchStatus, TzSource,
 };
-use followup::store::{Store, StoreError};
+use followup::store::{Applied, Store, StoreError};
 
 fn alice() -> RepRef {
     RepRef::new("T1", "U_ALICE")
@@ -27,6 +27,20 @@ fn monday() -> DateTime<Utc> {
 
 fn ctx(now: DateTime<Utc>) -> Context {
     RepSettings::new(alice()).context(now)
+}
+
+/// Takes `action` on a prospect as the service does: the domain decides on the prospect as
+/// stored, the store writes the change.
+async fn act(
+    store: &Arc<dyn Store>,
+    rep: &RepRef,
+    id: i64,
+    action: &Action,
+    ctx: &Context,
+) -> Result<Applied, StoreError> {
+    store
+        .apply(rep, id, ctx.now, &|state| decide(state, action, ctx))
+        .await
 }
 
 /// Logs the next `n` touches of Alice's prospect, each on the day it is due at 09:00 UTC.
@@ -47,8 +61,7 @@ async fn done_each_on_its_day(store: &Arc<dyn Store>, id: i64, n: usize) {
             .min()
             .expect("a pending touch");
         let on_the_day = due.and_hms_opt(9, 0, 0).expect("09:00").and_utc();
-        store
-            .apply(&alice(), id, &done, &ctx(on_the_day))
+        act(store, &alice(), id, &done, &ctx(on_the_day))
             .await
             .unwrap();
     }
@@ -142,10 +155,10 @@ on_both_databases! {
             assert!(store.open_prospects(intruder).await.unwrap().is_empty());
             assert!(store.due_touches(intruder, date(2026, 12, 31)).await.unwrap().is_empty());
             let done = Action::Done { touch: TouchRef::Next, channel: None, outcome: None, note: None };
-            let err = store.apply(intruder, id, &done, &ctx(monday())).await.unwrap_err();
+            let err = act(&store, intruder, id, &done, &ctx(monday())).await.unwrap_err();
             assert!(matches!(err, StoreError::NotFound(n) if n == id), "got {err:?}");
             let won = Action::Won { value: None };
-            assert!(store.apply(intruder, id, &won, &ctx(monday())).await.is_err());
+            assert!(act(&store, intruder, id, &won, &ctx(monday())).await.is_err());
         }
         assert_eq!(store.prospect_state(&alice(), id).await.unwrap(), before);
     }
@@ -155,7 +168,7 @@ on_both_databases! {
         assert_eq!(due_names(&report(&store, &alice(), monday()).await), vec!["Jane Doe"]);
 
         let done = Action::Done { touch: TouchRef::Next, channel: Some(Channel::Email), outcome: None, note: Some("sent deck".into()) };
-        let applied = store.apply(&alice(), id, &done, &ctx(monday() + Duration::hours(1))).await.unwrap();
+        let applied = act(&store, &alice(), id, &done, &ctx(monday() + Duration::hours(1))).await.unwrap();
         let Outcome::Done { touch, next_due, cadence_ended, .. } = applied.outcome else { panic!("not done") };
         assert_eq!(touch.step_index, 0);
         assert_eq!(next_due, Some(date(2026, 11, 4)));
@@ -184,9 +197,9 @@ on_both_databases! {
         let id = add(&store, &alice(), prospect("Jane Doe"), monday()).await;
         let first = store.prospect_state(&alice(), id).await.unwrap().unwrap().touches[0].id;
         let click = Action::Done { touch: TouchRef::Id(first), channel: None, outcome: None, note: None };
-        let once = store.apply(&alice(), id, &click, &ctx(monday())).await.unwrap();
+        let once = act(&store, &alice(), id, &click, &ctx(monday())).await.unwrap();
         assert!(matches!(once.outcome, Outcome::Done { .. }));
-        let twice = store.apply(&alice(), id, &click, &ctx(monday() + Duration::seconds(1))).await.unwrap();
+        let twice = act(&store, &alice(), id, &click, &ctx(monday() + Duration::seconds(1))).await.unwrap();
         assert!(matches!(twice.outcome, Outcome::AlreadyDone(_)), "got {:?}", twice.outcome);
         assert_eq!(twice.state, once.state, "nothing changed the second time");
         assert_eq!(twice.state.prospect.touches_done, 1);
@@ -199,7 +212,7 @@ on_both_databases! {
             let store = store.clone();
             tokio::spawn(async move {
                 let click = Action::Done { touch: TouchRef::Id(first), channel: None, outcome: None, note: None };
-                store.apply(&alice(), id, &click, &ctx(monday() + Duration::seconds(i))).await
+                act(&store, &alice(), id, &click, &ctx(monday() + Duration::seconds(i))).await
             })
         });
         let mut done = 0;
@@ -219,7 +232,7 @@ on_both_databases! {
     async fn a_snoozed_touch_leaves_todays_digest_and_returns_on_its_day(store) {
         let id = add(&store, &alice(), prospect("Jane Doe"), monday()).await;
         let snooze = Action::Snooze { touch: TouchRef::Next, by: SnoozeFor::Days(1), shift_rest: false };
-        let applied = store.apply(&alice(), id, &snooze, &ctx(monday())).await.unwrap();
+        let applied = act(&store, &alice(), id, &snooze, &ctx(monday())).await.unwrap();
         assert!(matches!(applied.outcome, Outcome::Snoozed { .. }));
         assert!(report(&store, &alice(), monday()).await.is_empty());
         let tuesday = report(&store, &alice(), at(2026, 11, 3, 9, 0)).await;
@@ -236,7 +249,7 @@ on_both_databases! {
         let before: Vec<NaiveDate> = store.prospect_state(&alice(), id).await.unwrap().unwrap()
             .touches.iter().map(|t| t.due_on).collect();
         let snooze = Action::Snooze { touch: TouchRef::Next, by: SnoozeFor::Days(7), shift_rest: true };
-        store.apply(&alice(), id, &snooze, &ctx(monday())).await.unwrap();
+        act(&store, &alice(), id, &snooze, &ctx(monday())).await.unwrap();
         let after: Vec<NaiveDate> = store.prospect_state(&alice(), id).await.unwrap().unwrap()
             .touches.iter().map(|t| t.due_on).collect();
         for (b, a) in before.iter().zip(&after) {
@@ -248,11 +261,11 @@ on_both_databases! {
         let id = add(&store, &alice(), prospect("Jane Doe"), monday()).await;
         let before = store.prospect_state(&alice(), id).await.unwrap();
         let past = Action::Snooze { touch: TouchRef::Next, by: SnoozeFor::Until(date(2026, 10, 1)), shift_rest: false };
-        let err = store.apply(&alice(), id, &past, &ctx(monday())).await.unwrap_err();
+        let err = act(&store, &alice(), id, &past, &ctx(monday())).await.unwrap_err();
         assert!(matches!(err, StoreError::Domain(DomainError::SnoozeNotLater(_))), "got {err:?}");
-        let resume = store.apply(&alice(), id, &Action::Resume, &ctx(monday())).await.unwrap();
+        let resume = act(&store, &alice(), id, &Action::Resume, &ctx(monday())).await.unwrap();
         assert!(matches!(resume.outcome, Outcome::AlreadyDone(_)));
-        let one_more = store.apply(&alice(), id, &Action::OneMore, &ctx(monday())).await.unwrap();
+        let one_more = act(&store, &alice(), id, &Action::OneMore, &ctx(monday())).await.unwrap();
         assert!(matches!(one_more.outcome, Outcome::AlreadyDone(_)));
         assert_eq!(store.prospect_state(&alice(), id).await.unwrap(), before);
     }
@@ -272,10 +285,10 @@ on_both_databases! {
     async fn replied_stops_the_cadence_and_counts_the_touch_it_answered(store) {
         let id = add(&store, &alice(), prospect("Jane Doe"), monday()).await;
         let done = Action::Done { touch: TouchRef::Next, channel: None, outcome: None, note: None };
-        store.apply(&alice(), id, &done, &ctx(monday())).await.unwrap();
-        store.apply(&alice(), id, &done, &ctx(at(2026, 11, 4, 10, 0))).await.unwrap();
+        act(&store, &alice(), id, &done, &ctx(monday())).await.unwrap();
+        act(&store, &alice(), id, &done, &ctx(at(2026, 11, 4, 10, 0))).await.unwrap();
         let replied = Action::Replied { note: Some("wants a call next week".into()) };
-        store.apply(&alice(), id, &replied, &ctx(at(2026, 11, 5, 10, 0))).await.unwrap();
+        act(&store, &alice(), id, &replied, &ctx(at(2026, 11, 5, 10, 0))).await.unwrap();
 
         let state = store.prospect_state(&alice(), id).await.unwrap().unwrap();
         assert_eq!(state.prospect.status, ProspectStatus::Replied);
@@ -283,7 +296,7 @@ on_both_databases! {
         assert!(state.prospect.notes.as_deref().unwrap_or("").contains("wants a call next week"));
         assert!(state.touches.iter().all(|t| t.status != TouchStatus::Pending));
         assert!(store.due_touches(&alice(), date(2027, 6, 1)).await.unwrap().is_empty());
-        let again = store.apply(&alice(), id, &replied, &ctx(at(2026, 11, 5, 11, 0))).await.unwrap();
+        let again = act(&store, &alice(), id, &replied, &ctx(at(2026, 11, 5, 11, 0))).await.unwrap();
         assert!(matches!(again.outcome, Outcome::AlreadyDone(_)));
         let listed = store.open_prospects(&alice()).await.unwrap();
         assert_eq!(listed.len(), 1, "a replied prospect is still in the pipeline");
@@ -294,8 +307,8 @@ on_both_databases! {
         let won_id = add(&store, &alice(), prospect("Winner Co"), monday()).await;
         let lost_id = add(&store, &alice(), prospect("Loser Co"), monday()).await;
         let value = Money::parse("40000").unwrap();
-        store.apply(&alice(), won_id, &Action::Won { value: Some(value) }, &ctx(monday())).await.unwrap();
-        store.apply(&alice(), lost_id, &Action::Lost { reason: Some("went with a competitor".into()) }, &ctx(monday())).await.unwrap();
+        act(&store, &alice(), won_id, &Action::Won { value: Some(value) }, &ctx(monday())).await.unwrap();
+        act(&store, &alice(), lost_id, &Action::Lost { reason: Some("went with a competitor".into()) }, &ctx(monday())).await.unwrap();
         let won = store.prospect_state(&alice(), won_id).await.unwrap().unwrap().prospect;
         assert_eq!((won.status, won.stage, won.value), (ProspectStatus::Won, Stage::Won, Some(value)));
         assert_eq!(won.closed_at, Some(monday()));
@@ -304,7 +317,7 @@ on_both_databases! {
         assert_eq!(lost.close_reason.as_deref(), Some("went with a competitor"));
         assert!(store.open_prospects(&alice()).await.unwrap().is_empty());
         assert!(report(&store, &alice(), monday()).await.is_empty());
-        let err = store.apply(&alice(), lost_id, &Action::Pause, &ctx(monday())).await.unwrap_err();
+        let err = act(&store, &alice(), lost_id, &Action::Pause, &ctx(monday())).await.unwrap_err();
         assert!(matches!(err, StoreError::Domain(DomainError::WrongStatus { .. })));
     }
 
@@ -312,14 +325,14 @@ on_both_databases! {
         let id = add(&store, &alice(), prospect("Jane Doe"), monday()).await;
         let before: Vec<NaiveDate> = store.prospect_state(&alice(), id).await.unwrap().unwrap()
             .touches.iter().map(|t| t.due_on).collect();
-        store.apply(&alice(), id, &Action::Pause, &ctx(monday())).await.unwrap();
+        act(&store, &alice(), id, &Action::Pause, &ctx(monday())).await.unwrap();
         assert!(report(&store, &alice(), monday()).await.is_empty());
         assert!(store.reps_with_due(date(2027, 1, 1)).await.unwrap().is_empty());
         let listed = store.open_prospects(&alice()).await.unwrap();
         assert_eq!(listed[0].prospect.status, ProspectStatus::Paused);
 
         let a_week_later = at(2026, 11, 9, 9, 0);
-        let resumed = store.apply(&alice(), id, &Action::Resume, &ctx(a_week_later)).await.unwrap();
+        let resumed = act(&store, &alice(), id, &Action::Resume, &ctx(a_week_later)).await.unwrap();
         assert!(matches!(resumed.outcome, Outcome::Resumed { shifted_days: 7, .. }), "{:?}", resumed.outcome);
         let after: Vec<NaiveDate> = resumed.state.touches.iter().map(|t| t.due_on).collect();
         for (b, a) in before.iter().zip(&after) {
@@ -338,7 +351,7 @@ on_both_databases! {
         let r = report(&store, &alice(), at(2026, 11, 16, 9, 0)).await;
         assert_eq!(r.awaiting.iter().map(|p| p.id).collect::<Vec<_>>(), vec![id]);
 
-        let more = store.apply(&alice(), id, &Action::OneMore, &ctx(at(2026, 11, 16, 9, 0))).await.unwrap();
+        let more = act(&store, &alice(), id, &Action::OneMore, &ctx(at(2026, 11, 16, 9, 0))).await.unwrap();
         assert_eq!(more.outcome, Outcome::OneMore { due_on: date(2026, 11, 23) });
         assert_eq!(more.state.prospect.status, ProspectStatus::Active);
         assert_eq!(more.state.touches.last().map(|t| t.position()), Some("touch 5 of 5".to_string()));
@@ -350,7 +363,7 @@ on_both_databases! {
         let done = Action::Done { touch: TouchRef::Next, channel: None, outcome: None, note: None };
         let last_day = at(2026, 12, 14, 9, 0);
         done_each_on_its_day(&store, id, 5).await;
-        store.apply(&alice(), id, &done, &ctx(last_day)).await.unwrap();
+        act(&store, &alice(), id, &done, &ctx(last_day)).await.unwrap();
         let state = store.prospect_state(&alice(), id).await.unwrap().unwrap();
         assert_eq!(state.prospect.cadence, CadenceId::Nurture);
         assert_eq!(state.prospect.status, ProspectStatus::Active);
@@ -361,7 +374,7 @@ on_both_databases! {
         assert_eq!(state.touches[0].position(), "nurture touch 1");
 
         // The nurture touch repeats every 90 days.
-        let applied = store.apply(&alice(), id, &done, &ctx(at(2027, 3, 15, 9, 0))).await.unwrap();
+        let applied = act(&store, &alice(), id, &done, &ctx(at(2027, 3, 15, 9, 0))).await.unwrap();
         assert!(matches!(applied.outcome, Outcome::Done { cadence_ended: false, .. }), "nurture goes on: {:?}", applied.outcome);
         assert_eq!(applied.state.touches.len(), 2);
         assert_eq!(applied.state.touches[1].due_on, date(2027, 6, 14)); // 90 days after 2027-03-15 is a Sunday → Monday
@@ -370,7 +383,7 @@ on_both_databases! {
 
     async fn moving_to_nurture_replaces_the_open_cadence(store) {
         let id = add(&store, &alice(), prospect("Jane Doe"), monday()).await;
-        let applied = store.apply(&alice(), id, &Action::Nurture, &ctx(monday())).await.unwrap();
+        let applied = act(&store, &alice(), id, &Action::Nurture, &ctx(monday())).await.unwrap();
         assert!(matches!(applied.outcome, Outcome::Nurtured { first_due: Some(d) } if d == date(2027, 2, 1)), "90 days after Mon 2 Nov is Sunday 31 Jan → Monday: {:?}", applied.outcome);
         assert_eq!(applied.state.prospect.cadence, CadenceId::Nurture);
         assert!(report(&store, &alice(), monday()).await.is_empty(), "the proposal's touches are cancelled");
@@ -392,9 +405,9 @@ on_both_databases! {
     async fn the_pipeline_lists_open_prospects_with_their_next_touch(store) {
         let a = add(&store, &alice(), prospect("Alpha"), monday()).await;
         let b = add(&store, &alice(), prospect("Bravo"), monday()).await;
-        store.apply(&alice(), b, &Action::Won { value: None }, &ctx(monday())).await.unwrap();
+        act(&store, &alice(), b, &Action::Won { value: None }, &ctx(monday())).await.unwrap();
         let done = Action::Done { touch: TouchRef::Next, channel: None, outcome: None, note: None };
-        store.apply(&alice(), a, &done, &ctx(monday())).await.unwrap();
+        act(&store, &alice(), a, &done, &ctx(monday())).await.unwrap();
         let listed = store.open_prospects(&alice()).await.unwrap();
         assert_eq!(listed.len(), 1);
         assert_eq!(listed[0].prospect.id, a);
@@ -419,7 +432,7 @@ on_both_databases! {
         hot.lead = Some(LeadTemp::Hot);
         let hot_id = add(&store, &alice(), hot, monday()).await;
         let quiet = add(&store, &alice(), prospect("Went Quiet"), monday()).await;
-        store.apply(&alice(), quiet, &Action::Replied { note: None }, &ctx(monday())).await.unwrap();
+        act(&store, &alice(), quiet, &Action::Replied { note: None }, &ctx(monday())).await.unwrap();
 
         let next_day = report(&store, &alice(), monday() + Duration::hours(23)).await;
         assert!(next_day.hot_waiting.is_empty(), "still inside 24 hours");
@@ -436,14 +449,14 @@ on_both_databases! {
     async fn metrics_come_from_the_recorded_history(store) {
         let done = Action::Done { touch: TouchRef::Next, channel: None, outcome: None, note: None };
         let quick = add(&store, &alice(), prospect("Quick Win"), monday()).await;
-        store.apply(&alice(), quick, &done, &ctx(monday() + Duration::hours(2))).await.unwrap();
-        store.apply(&alice(), quick, &Action::Won { value: Some(Money::parse("1000").unwrap()) }, &ctx(monday())).await.unwrap();
+        act(&store, &alice(), quick, &done, &ctx(monday() + Duration::hours(2))).await.unwrap();
+        act(&store, &alice(), quick, &Action::Won { value: Some(Money::parse("1000").unwrap()) }, &ctx(monday())).await.unwrap();
         let persistent = add(&store, &alice(), prospect("Persistence Pays"), monday()).await;
         for _ in 0..3 {
-            store.apply(&alice(), persistent, &done, &ctx(monday() + Duration::hours(4))).await.unwrap();
+            act(&store, &alice(), persistent, &done, &ctx(monday() + Duration::hours(4))).await.unwrap();
         }
-        store.apply(&alice(), persistent, &Action::Replied { note: None }, &ctx(monday())).await.unwrap();
-        store.apply(&alice(), persistent, &Action::Won { value: Some(Money::parse("5000").unwrap()) }, &ctx(monday())).await.unwrap();
+        act(&store, &alice(), persistent, &Action::Replied { note: None }, &ctx(monday())).await.unwrap();
+        act(&store, &alice(), persistent, &Action::Won { value: Some(Money::parse("5000").unwrap()) }, &ctx(monday())).await.unwrap();
         add(&store, &alice(), prospect("Untouched"), monday()).await;
 
         let m = metrics::compute(&store.histories(&alice()).await.unwrap(), Window::All, monday());
