@@ -25,7 +25,7 @@ impl PgStore {
                 .acquire_timeout(Duration::from_secs(2))
                 // No round trip to check a connection before each query (it doubled the trips
                 // of every read): a connection broken by a restart fails its query, is closed by
-                // sqlx, and the next request gets a fresh one (tests/faults.rs takes Postgres
+                // sqlx, and the next request gets a fresh one (tests/it/faults.rs takes Postgres
                 // away and back).
                 .test_before_acquire(false)
         };

@@ -354,7 +354,7 @@ macro_rules! add_sql {
             };
 
             // The reply is built from what was just written (no second read): the same values,
-            // with the ids the database gave. tests/group_commit.rs holds it to a later read.
+            // with the ids the database gave. tests/it/group_commit.rs holds it to a later read.
             let mut touches = touch_ids.into_iter().zip(&planned);
             let mut states = Vec::with_capacity(ids.len());
             for ((&k, &id), &enrolment_id) in accepted.iter().zip(&ids).zip(&enrolment_ids) {
