@@ -6,8 +6,8 @@ use std::sync::{mpsc, Arc, Mutex};
 use std::time::Instant;
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::extract::{Path, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use axum::Router;
@@ -73,23 +73,36 @@ fn header_str(headers: &HeaderMap, name: header::HeaderName) -> Option<String> {
         .map(str::to_string)
 }
 
-/// Records the request; answers its scripted failure when it has one (after a delay, `None`).
+/// A request as the front got it, its query and body parsed into one object of fields.
+struct Received {
+    headers: HeaderMap,
+    body: Bytes,
+    fields: Value,
+}
+
+/// Axum's default limit on a request body.
+const BODY_LIMIT: usize = 2 * 1024 * 1024;
+
+/// Reads and records the request as a call to `name`; a scripted failure (other than a delay,
+/// which is waited out) is the answer instead.
 async fn receive(
     standin: &StandIn,
     name: String,
-    http_method: &Method,
-    uri: &Uri,
-    headers: &HeaderMap,
-    body: &Bytes,
+    request: Request,
     is_hook: bool,
-) -> (Value, Option<Response>) {
-    let content_type = header_str(headers, header::CONTENT_TYPE);
-    let parsed = parse_body(uri.query(), content_type.as_deref(), body);
+) -> Result<Received, Response> {
+    let (parts, body) = request.into_parts();
+    let body = axum::body::to_bytes(body, BODY_LIMIT)
+        .await
+        .map_err(|e| (StatusCode::PAYLOAD_TOO_LARGE, e.to_string()).into_response())?;
+    let headers = parts.headers;
+    let content_type = header_str(&headers, header::CONTENT_TYPE);
+    let fields = parse_body(parts.uri.query(), content_type.as_deref(), &body);
     let call = Call {
         method: name,
-        http_method: http_method.to_string(),
-        path: uri.path().to_string(),
-        authorization: header_str(headers, header::AUTHORIZATION),
+        http_method: parts.method.to_string(),
+        path: parts.uri.path().to_string(),
+        authorization: header_str(&headers, header::AUTHORIZATION),
         content_type,
         headers: headers
             .iter()
@@ -98,17 +111,14 @@ async fn receive(
                 (k.as_str().to_string(), value)
             })
             .collect(),
-        body: parsed.clone(),
-        raw_body: String::from_utf8_lossy(body).into_owned(),
+        body: fields.clone(),
+        raw_body: String::from_utf8_lossy(&body).into_owned(),
         received_at: Instant::now(),
         failure: None,
     };
-    let answer = match standin.receive(call) {
-        None => None,
-        Some(Failure::Delay(d)) => {
-            tokio::time::sleep(d).await;
-            None
-        }
+    match standin.receive(call) {
+        None => {}
+        Some(Failure::Delay(d)) => tokio::time::sleep(d).await,
         Some(Failure::RateLimited { retry_after_secs }) => {
             let mut resp = (
                 StatusCode::TOO_MANY_REQUESTS,
@@ -117,10 +127,10 @@ async fn receive(
                 .into_response();
             resp.headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
-            Some(resp)
+            return Err(resp);
         }
         Some(Failure::ServerError) => {
-            Some((StatusCode::INTERNAL_SERVER_ERROR, "internal_error").into_response())
+            return Err((StatusCode::INTERNAL_SERVER_ERROR, "internal_error").into_response());
         }
         Some(Failure::ApiError(code)) if is_hook => {
             let status = match code.as_str() {
@@ -128,13 +138,17 @@ async fn receive(
                 "action_prohibited" => StatusCode::FORBIDDEN,
                 _ => StatusCode::NOT_FOUND,
             };
-            Some((status, code).into_response())
+            return Err((status, code).into_response());
         }
         Some(Failure::ApiError(code)) => {
-            Some(axum::Json(json!({"ok": false, "error": code})).into_response())
+            return Err(axum::Json(json!({"ok": false, "error": code})).into_response());
         }
-    };
-    (parsed, answer)
+    }
+    Ok(Received {
+        headers,
+        body,
+        fields,
+    })
 }
 
 /// One Web API call: `<base>/api/<method>` (also `/api//<method>`, which slack-morphism makes
@@ -142,32 +156,21 @@ async fn receive(
 async fn web_api(
     State(standin): State<Arc<StandIn>>,
     Path(method): Path<String>,
-    http_method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    request: Request,
 ) -> Response {
     let method = method.trim_start_matches('/');
     if method.is_empty() || method.contains('/') {
-        return no_route(uri).await;
+        return no_route(request.uri().clone()).await;
     }
-    let received = receive(
-        &standin,
-        method.to_string(),
-        &http_method,
-        &uri,
-        &headers,
-        &body,
-        false,
-    );
-    let (fields, failure) = received.await;
-    if let Some(failure) = failure {
-        return failure;
-    }
-    let reply = match (standin.reply_set_for(method), fields) {
+    let received = match receive(&standin, method.to_string(), request, false).await {
+        Ok(received) => received,
+        Err(failure) => return failure,
+    };
+    let reply = match (standin.reply_set_for(method), received.fields) {
         (Some(reply), _) => reply,
         (None, fields @ Value::Object(_)) => {
-            let authorization = headers
+            let authorization = received
+                .headers
                 .get(header::AUTHORIZATION)
                 .and_then(|v| v.to_str().ok());
             standin.call(method, authorization, &fields)
@@ -181,24 +184,13 @@ async fn web_api(
 async fn hook(
     State(standin): State<Arc<StandIn>>,
     Path(id): Path<String>,
-    http_method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    request: Request,
 ) -> Response {
-    let received = receive(
-        &standin,
-        hook_method(&id),
-        &http_method,
-        &uri,
-        &headers,
-        &body,
-        true,
-    );
-    if let (_, Some(failure)) = received.await {
-        return failure;
-    }
-    let Ok(parsed) = serde_json::from_slice::<Value>(&body) else {
+    let received = match receive(&standin, hook_method(&id), request, true).await {
+        Ok(received) => received,
+        Err(failure) => return failure,
+    };
+    let Ok(parsed) = serde_json::from_slice::<Value>(&received.body) else {
         return (StatusCode::BAD_REQUEST, "invalid_payload").into_response();
     };
     match standin.hook(&id, &parsed) {

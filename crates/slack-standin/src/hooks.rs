@@ -75,7 +75,7 @@ impl StandIn {
     }
 
     /// A post to a `response_url`: replace or delete the original, or add a new message. A
-    /// trusting stand-in takes a post to a hook it never issued, and keeps nothing of it.
+    /// trusting stand-in takes any JSON posted to a hook it never issued, and keeps nothing of it.
     pub fn hook(&self, id: &str, body: &Value) -> Result<(), HookRefusal> {
         let mut inner = self.lock();
         let seq = inner.next();
@@ -99,6 +99,9 @@ impl StandIn {
             Some(Value::Array(blocks)) => Some(self.named(blocks, seq)),
             _ => None,
         };
+        let Some((user, original)) = known else {
+            return Ok(());
+        };
         let deletes = flag(body, "delete_original");
         if !deletes && text.is_none() && blocks.is_none() {
             return Err(HookRefusal {
@@ -106,9 +109,6 @@ impl StandIn {
                 reason: "no_text",
             });
         }
-        let Some((user, original)) = known else {
-            return Ok(());
-        };
         if deletes {
             if let Some(original) = original {
                 inner.remove_entry(original);
