@@ -137,7 +137,7 @@ pub(super) async fn click(State(demo): State<Demo>, body: Bytes) -> Response {
             let source = ClickSource::Message {
                 ts: &entry.ts,
                 ephemeral,
-                message: (!ephemeral).then(|| entry.as_message()),
+                message: (!ephemeral).then(|| demo.standin.message_of(&entry)),
                 response_url: demo.standin.new_hook(user.id, Some(entry.id)),
             };
             (entry.blocks.as_slice(), source)

@@ -63,7 +63,7 @@ fn entry_html(entry: &Entry) -> String {
             " · <span class=\"only-you\">Only visible to you</span>",
         ),
         Author::Typed => ("typed", "you", ""),
-        Author::Demo => ("demo", "demo", ""),
+        Author::Note => ("demo", "demo", ""),
     };
     let edited = if entry.edited {
         " · <span class=\"edited\">(edited)</span>"
@@ -72,7 +72,7 @@ fn entry_html(entry: &Entry) -> String {
     };
     let body = match entry.author {
         Author::Typed => format!("<code>{}</code>", html::escape(&entry.text)),
-        Author::Demo => html::escape(&entry.text),
+        Author::Note => html::escape(&entry.text),
         _ if entry.blocks.is_empty() => html::mrkdwn(&entry.text),
         _ => html::blocks(&entry.blocks, &format!("m:{}", entry.id), None),
     };

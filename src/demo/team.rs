@@ -1,6 +1,6 @@
 //! The demo's pretend workspace: its ids and the reps you can be on the page.
 
-use serde_json::{json, Value};
+use slack_standin::{Member, Strictness, Workspace};
 
 pub const TEAM_ID: &str = "T0DEMO001";
 pub const TEAM_NAME: &str = "Demo Sales Co";
@@ -8,6 +8,7 @@ pub const TEAM_DOMAIN: &str = "followup-demo";
 pub const APP_ID: &str = "A0DEMOAPP";
 pub const BOT_ID: &str = "B0DEMOBOT";
 pub const BOT_USER_ID: &str = "U0DEMOBOT";
+pub const BOT_USER_NAME: &str = "followup";
 /// Every demo rep lives in UTC, so "next morning" means the same moment for all of them.
 pub const TZ: &str = "UTC";
 
@@ -52,42 +53,28 @@ pub fn by_handle(handle: &str) -> Option<&'static DemoUser> {
 
 /// The direct-message channel between the app and a rep.
 pub fn dm_channel(user_id: &str) -> String {
-    format!("D{user_id}")
+    slack_standin::dm_channel(user_id)
 }
 
-/// The rep a channel id is the direct messages of (a user id names that user's DM, as in Slack).
-pub fn dm_user(channel: &str) -> Option<&'static DemoUser> {
-    user(channel).or_else(|| channel.strip_prefix('D').and_then(user))
-}
-
-/// The `user` object of `users.info`, with every field slack-morphism requires.
-pub fn user_json(u: &DemoUser) -> Value {
-    json!({
-        "id": u.id,
-        "team_id": TEAM_ID,
-        "name": u.handle,
-        "deleted": false,
-        "color": "9f69e7",
-        "real_name": u.name,
-        "tz": TZ,
-        "tz_label": "Coordinated Universal Time",
-        "tz_offset": 0,
-        "profile": {
-            "title": u.title,
-            "real_name": u.name,
-            "real_name_normalized": u.name,
-            "display_name": u.handle,
-            "display_name_normalized": u.handle,
-            "team": TEAM_ID,
-        },
-        "is_admin": false,
-        "is_owner": false,
-        "is_primary_owner": false,
-        "is_restricted": false,
-        "is_ultra_restricted": false,
-        "is_bot": false,
-        "is_app_user": false,
-        "updated": 1_700_000_000,
-        "has_2fa": false,
-    })
+/// The demo workspace as the stand-in for Slack holds it: this team, strict as Slack.
+pub fn workspace() -> Workspace {
+    Workspace {
+        team_id: TEAM_ID.into(),
+        team_name: TEAM_NAME.into(),
+        team_domain: TEAM_DOMAIN.into(),
+        app_id: APP_ID.into(),
+        bot_id: BOT_ID.into(),
+        bot_user_id: BOT_USER_ID.into(),
+        bot_user_name: BOT_USER_NAME.into(),
+        bot_scopes: "commands,chat:write,im:write,users:read".into(),
+        members: USERS
+            .iter()
+            .map(|u| {
+                Member::new(u.id, u.handle, u.name)
+                    .with_title(u.title)
+                    .with_tz(TZ)
+            })
+            .collect(),
+        strictness: Strictness::Slack,
+    }
 }

@@ -1,21 +1,22 @@
 //! The demo's own routes: the page, the JSON it polls, the things it does (type a command, click,
-//! submit or close a modal, open the Home tab, go to the next morning), and the stand-in's Web API
-//! and `response_url` hooks. Every action reaches the app as Slack would deliver it (see `wire`).
+//! submit or close a modal, open the Home tab, go to the next morning), with the stand-in's Web API
+//! and `response_url` hooks under `/demo`. Every action reaches the app as Slack would deliver it
+//! (see `wire`).
 //! Bad input is a 400 with a reason.
 
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{Path, Query, RawQuery, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::extract::{Query, State};
+use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::{any, get, post};
+use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
-use serde_json::{json, Map, Value};
+use serde_json::json;
 
 use super::clock::{next_morning, DemoClock};
-use super::standin::StandIn;
+use super::standin::{self, StandIn};
 use super::team::{self, DemoUser};
 use super::wire::{self, Wire};
 use super::{html, interact, screen};
@@ -51,9 +52,8 @@ pub fn router(demo: Demo) -> Router {
         .route("/demo/close", post(interact::close))
         .route("/demo/home", post(open_home))
         .route("/demo/next-morning", post(next_morning_pass))
-        .route("/demo/api/{*method}", any(web_api))
-        .route("/demo/hooks/{id}", post(hook))
-        .with_state(demo)
+        .with_state(demo.clone())
+        .nest(standin::PREFIX, demo.standin.router())
 }
 
 pub(super) fn bad(reason: impl Into<String>) -> Response {
@@ -283,70 +283,4 @@ async fn next_morning_pass(State(demo): State<Demo>, body: Bytes) -> Response {
     };
     demo.standin.log(true, summary.clone());
     axum::Json(json!({"ok": true, "summary": summary})).into_response()
-}
-
-/// One Web API call from the app: `/demo/api/<method>`, with the query and a JSON or form body.
-async fn web_api(
-    State(demo): State<Demo>,
-    Path(method): Path<String>,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let method = method.trim_start_matches('/');
-    let mut fields: Map<String, Value> = query
-        .as_deref()
-        .and_then(|q| serde_urlencoded::from_str::<Vec<(String, String)>>(q).ok())
-        .unwrap_or_default()
-        .into_iter()
-        .map(|(k, v)| (k, Value::String(v)))
-        .collect();
-    let is_form = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
-    if !body.iter().all(u8::is_ascii_whitespace) {
-        let parsed: Option<Map<String, Value>> = if is_form {
-            serde_urlencoded::from_bytes::<Vec<(String, String)>>(&body)
-                .ok()
-                .map(|pairs| {
-                    pairs
-                        .into_iter()
-                        .map(|(k, v)| (k, Value::String(v)))
-                        .collect()
-                })
-        } else {
-            serde_json::from_slice::<Value>(&body)
-                .ok()
-                .and_then(|v| v.as_object().cloned())
-        };
-        match parsed {
-            Some(more) => fields.extend(more),
-            None => {
-                return axum::Json(json!({"ok": false, "error": "invalid_json"})).into_response()
-            }
-        }
-    }
-    let authorization = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok());
-    let answer = demo
-        .standin
-        .call(method, authorization, &Value::Object(fields));
-    axum::Json(answer).into_response()
-}
-
-/// A post to a `response_url`: Slack answers `ok` as plain text.
-async fn hook(State(demo): State<Demo>, Path(id): Path<String>, body: Bytes) -> Response {
-    let Ok(parsed) = serde_json::from_slice::<Value>(&body) else {
-        return (StatusCode::BAD_REQUEST, "invalid_payload").into_response();
-    };
-    match demo.standin.hook(&id, &parsed) {
-        Ok(()) => "ok".into_response(),
-        Err(refusal) => (
-            StatusCode::from_u16(refusal.status).unwrap_or(StatusCode::BAD_REQUEST),
-            refusal.reason,
-        )
-            .into_response(),
-    }
 }

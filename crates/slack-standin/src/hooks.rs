@@ -5,19 +5,18 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use super::{json_field, str_field, with_ids, Author, Entry, StandIn};
-use crate::demo::team::{self, TEAM_ID};
+use super::{dm_channel, json_field, str_field, Author, Entry, StandIn};
 
 /// A `response_url` takes 5 posts within 30 minutes.
 pub const HOOK_USES: u32 = 5;
 pub const HOOK_LIFETIME: Duration = Duration::from_secs(30 * 60);
 
-pub(super) struct Hook {
-    pub(super) user: String,
+pub(crate) struct Hook {
+    user: String,
     /// The message a `replace_original` / `delete_original` changes.
-    pub(super) original: Option<u64>,
-    pub(super) uses: u32,
-    pub(super) issued: Instant,
+    original: Option<u64>,
+    uses: u32,
+    issued: Instant,
 }
 
 /// Why a `response_url` post was refused: the HTTP status and Slack's short reason.
@@ -27,6 +26,19 @@ pub struct HookRefusal {
     pub reason: &'static str,
 }
 
+const EXPIRED: HookRefusal = HookRefusal {
+    status: 404,
+    reason: "expired_url",
+};
+
+fn flag(body: &Value, name: &str) -> bool {
+    match body.get(name) {
+        Some(Value::Bool(b)) => *b,
+        Some(Value::String(s)) => s == "true",
+        _ => false,
+    }
+}
+
 impl StandIn {
     /// A fresh `response_url` for `user`, changing `original` when the app replaces or deletes it.
     pub fn new_hook(&self, user: &str, original: Option<u64>) -> String {
@@ -34,7 +46,7 @@ impl StandIn {
         let seq = inner.next();
         let id = format!(
             "{}{:08x}",
-            TEAM_ID,
+            self.workspace.team_id,
             u128::from(seq).wrapping_mul(0x2545_f491)
         );
         inner
@@ -49,7 +61,7 @@ impl StandIn {
                 issued: Instant::now(),
             },
         );
-        format!("{}/demo/hooks/{id}", self.origin)
+        self.hook_url(&id)
     }
 
     /// Ties a command's `response_url` to the reply it got, once there is one.
@@ -62,45 +74,44 @@ impl StandIn {
         }
     }
 
-    /// A post to a `response_url`: replace or delete the original, or add a new message.
+    /// A post to a `response_url`: replace or delete the original, or add a new message. A
+    /// trusting stand-in takes any JSON posted to a hook it never issued, and keeps nothing of it.
     pub fn hook(&self, id: &str, body: &Value) -> Result<(), HookRefusal> {
         let mut inner = self.lock();
         let seq = inner.next();
-        let (user, original) = {
-            let Some(hook) = inner.hooks.get_mut(id) else {
-                return Err(HookRefusal {
-                    status: 404,
-                    reason: "expired_url",
-                });
-            };
-            if hook.issued.elapsed() > HOOK_LIFETIME {
-                return Err(HookRefusal {
-                    status: 404,
-                    reason: "expired_url",
-                });
-            }
-            if hook.uses >= HOOK_USES {
+        let known = match inner.hooks.get_mut(id) {
+            None if self.trusting() => None,
+            None => return Err(EXPIRED),
+            Some(hook) if hook.issued.elapsed() > HOOK_LIFETIME => return Err(EXPIRED),
+            Some(hook) if hook.uses >= HOOK_USES => {
                 return Err(HookRefusal {
                     status: 404,
                     reason: "used_url",
-                });
+                })
             }
-            hook.uses += 1;
-            (hook.user.clone(), hook.original)
-        };
-        let flag = |name: &str| match body.get(name) {
-            Some(Value::Bool(b)) => *b,
-            Some(Value::String(s)) => s == "true",
-            _ => false,
+            Some(hook) => {
+                hook.uses += 1;
+                Some((hook.user.clone(), hook.original))
+            }
         };
         let text = str_field(body, "text").map(str::to_string);
         let blocks = match json_field(body, "blocks") {
-            Some(Value::Array(blocks)) => Some(with_ids(blocks, seq)),
+            Some(Value::Array(blocks)) => Some(self.named(blocks, seq)),
             _ => None,
         };
-        if flag("delete_original") {
+        let Some((user, original)) = known else {
+            return Ok(());
+        };
+        let deletes = flag(body, "delete_original");
+        if !deletes && text.is_none() && blocks.is_none() {
+            return Err(HookRefusal {
+                status: 400,
+                reason: "no_text",
+            });
+        }
+        if deletes {
             if let Some(original) = original {
-                inner.entries.retain(|e| e.id != original);
+                inner.remove_entry(original);
             }
             inner.version += 1;
             inner.log(
@@ -109,13 +120,7 @@ impl StandIn {
             );
             return Ok(());
         }
-        if text.is_none() && blocks.is_none() {
-            return Err(HookRefusal {
-                status: 400,
-                reason: "no_text",
-            });
-        }
-        if flag("replace_original") {
+        if flag(body, "replace_original") {
             if let Some(entry) = original.and_then(|id| inner.entry_mut(id)) {
                 entry.text = text.unwrap_or_default();
                 entry.blocks = blocks.unwrap_or_default();
@@ -135,7 +140,7 @@ impl StandIn {
         let ts = self.ts(&mut inner);
         inner.push_entry(Entry {
             id: 0,
-            channel: team::dm_channel(&user),
+            channel: dm_channel(&user),
             user,
             author,
             ts,
