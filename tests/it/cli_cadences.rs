@@ -4,6 +4,8 @@
 use std::collections::BTreeMap;
 
 use followup::domain::cadence::BUILT_IN;
+
+use crate::common::followup;
 use followup::domain::cadence_file::{built_in_defs, parse};
 
 const SAMPLE: &str = include_str!("../../src/demo/sample_cadences.toml");
@@ -74,16 +76,6 @@ fn the_cadences_command_shows_channels_and_what_happens_after_the_end() {
         "{text}"
     );
     assert!(text.contains("one more touch, nurture, or close"), "{text}");
-}
-
-fn followup(dir: &std::path::Path, db_url: &str, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_followup"))
-        .args(args)
-        .env_clear()
-        .env("DATABASE_URL", db_url)
-        .current_dir(dir)
-        .output()
-        .expect("run followup")
 }
 
 #[test]

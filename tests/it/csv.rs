@@ -4,12 +4,10 @@
 
 use crate::common;
 
-use std::path::Path;
-use std::process::{Command, Output};
 use std::sync::Arc;
 
 use chrono::NaiveTime;
-use common::{at, date, TestDb};
+use common::{at, date, followup, TestDb};
 use followup::clock::FixedClock;
 use followup::csv_io::{
     import, read_prospects, write_prospects, FileError, ImportRows, ImportSummary, EXPORT_COLUMNS,
@@ -561,16 +559,6 @@ fn a_cell_that_is_not_utf8_is_a_bad_row_naming_its_column() {
         ["line 3: company: not UTF-8 text; save the file as CSV UTF-8"]
     );
     assert_eq!(good_rows(&parsed).len(), 1);
-}
-
-fn followup(dir: &Path, db_url: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_followup"))
-        .args(args)
-        .env_clear()
-        .env("DATABASE_URL", db_url)
-        .current_dir(dir)
-        .output()
-        .expect("run followup")
 }
 
 fn text(bytes: &[u8]) -> String {

@@ -178,3 +178,14 @@ pub async fn sqlite_plan(url: &str, sql: &str) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// Runs the `followup` binary in `dir` with nothing in its environment but `DATABASE_URL`.
+pub fn followup(dir: &std::path::Path, db_url: &str, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_followup"))
+        .args(args)
+        .env_clear()
+        .env("DATABASE_URL", db_url)
+        .current_dir(dir)
+        .output()
+        .expect("run followup")
+}
