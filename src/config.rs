@@ -140,10 +140,13 @@ impl SlackConfig {
                 std::sync::Arc::new(crate::oauth::WorkspaceTokens::new(
                     store,
                     cipher.clone(),
-                    self.bot_token.clone(),
+                    self.bot_token.clone().map(Into::into),
                 )),
             ),
-            None => crate::slack::api::SlackApi::new(&self.api_url, self.bot_token.clone()),
+            None => crate::slack::api::SlackApi::new(
+                &self.api_url,
+                self.bot_token.clone().map(Into::into),
+            ),
         }
     }
 
@@ -152,7 +155,7 @@ impl SlackConfig {
             .as_ref()
             .map(|(id, secret, cipher)| crate::oauth::OAuthConfig {
                 client_id: id.clone(),
-                client_secret: secret.clone(),
+                client_secret: secret.clone().into(),
                 cipher: cipher.clone(),
             })
     }

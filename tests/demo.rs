@@ -1129,9 +1129,8 @@ fn a_response_url_replaces_or_adds_and_takes_five_posts() {
 async fn the_apps_own_slack_client_reads_the_stand_ins_answers() {
     let demo = Demo::start(true).await;
     let standin = &demo.running.standin;
-    let api =
-        followup::slack::api::SlackApi::new(&standin.api_url(), Some(standin.token().to_string()))
-            .expect("client");
+    let api = followup::slack::api::SlackApi::new(&standin.api_url(), Some(standin.token().into()))
+        .expect("client");
     let (tz, deleted) = api
         .user_tz(team::TEAM_ID, SAM)
         .await

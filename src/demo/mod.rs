@@ -210,7 +210,7 @@ pub async fn start(listener: TcpListener, options: &Options) -> anyhow::Result<R
         origin.clone(),
         app_clock.clone(),
     ));
-    let slack = SlackApi::new(&standin.api_url(), Some(token))?;
+    let slack = SlackApi::new(&standin.api_url(), Some(token.into()))?;
     let secret = SigningSecret::new(random_hex());
     let state = AppState::new(
         store.clone(),
