@@ -8,12 +8,12 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 use crate::clock::{Clock, SystemClock};
-use crate::config::{Config, ServeConfig};
+use crate::config::ServeConfig;
 use crate::digest::Digester;
 use crate::service::{Roles, Service};
 use crate::slack::api::{DeadTokenHook, SlackApi};
 use crate::slack::signature::SigningSecret;
-use crate::store::{self, Store};
+use crate::store::Store;
 
 /// Everything a request handler can reach.
 #[derive(Clone)]
@@ -162,9 +162,9 @@ pub async fn serve_on(
 
 /// `followup serve`: migrate, then answer Slack on `0.0.0.0:$PORT` (and over Socket Mode when
 /// `SLACK_APP_TOKEN` is set), and run the digest scheduler. SIGTERM or Ctrl-C stops it gracefully.
-pub async fn serve(config: Config, serve: ServeConfig) -> anyhow::Result<()> {
-    let store = store::open(&config.database_url).await?;
-    store.migrate().await?;
+pub async fn serve(serve: ServeConfig) -> anyhow::Result<()> {
+    let settings = &serve.settings;
+    let store = settings.open_store().await?;
     let slack = serve.slack.api(store.clone())?;
     if !slack.has_token() {
         tracing::warn!("SLACK_BOT_TOKEN is not set: replies work, but modals and direct messages cannot be sent");
@@ -173,10 +173,10 @@ pub async fn serve(config: Config, serve: ServeConfig) -> anyhow::Result<()> {
         store,
         Arc::new(SystemClock),
         slack,
-        SigningSecret::new(serve.signing_secret.clone()),
-        config.digest_time,
+        serve.signing_secret.clone(),
+        settings.digest_time,
     );
-    if let Some(oauth) = serve.slack.oauth_config() {
+    if let Some(oauth) = serve.slack.oauth.clone() {
         tracing::info!("OAuth mode: workspaces install at /slack/install");
         state = state.with_oauth(oauth);
     }
@@ -199,9 +199,9 @@ pub async fn serve(config: Config, serve: ServeConfig) -> anyhow::Result<()> {
         Digester::new(
             state.service.clone(),
             state.slack.clone(),
-            config.digest_concurrency,
+            settings.digest_concurrency,
         )
-        .with_team_channel(std::env::var("FOLLOWUP_TEAM_CHANNEL").ok()),
+        .with_team_channel(serve.team_channel.clone()),
     );
     let scheduler = tokio::spawn(crate::scheduler::run(
         digester,
@@ -212,7 +212,7 @@ pub async fn serve(config: Config, serve: ServeConfig) -> anyhow::Result<()> {
         tracing::info!("Socket Mode: connecting out to Slack");
         tokio::spawn(crate::socket_mode::run(state.clone(), token, stop.clone()))
     });
-    tracing::info!(%addr, database = %store::redact_url(&config.database_url), "followup is listening");
+    tracing::info!(%addr, database = %settings.database_shown(), "followup is listening");
     let served = serve_on(listener, state, stop).await;
     let _ = scheduler.await;
     if let Some(socket) = socket {

@@ -12,6 +12,7 @@ use std::time::Instant;
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Timelike, Utc};
 use chrono_tz::Tz;
+use secrecy::ExposeSecret;
 use sqlx::{Connection, Row};
 
 use crate::domain::cadence::{AfterEnd, BUILT_IN};
@@ -68,16 +69,22 @@ pub fn parse_at(raw: Option<&str>) -> anyhow::Result<DateTime<Utc>> {
 }
 
 /// The command: fills `DATABASE_URL` and prints what it wrote.
-pub async fn run(reps: u32, prospects: u32, history: u32, at: Option<&str>) -> anyhow::Result<()> {
+pub async fn run(
+    config: &crate::config::Config,
+    reps: u32,
+    prospects: u32,
+    history: u32,
+    at: Option<&str>,
+) -> anyhow::Result<()> {
     let options = Options {
         reps,
         prospects,
         history,
         at: parse_at(at)?,
     };
-    let config = crate::config::Config::from_env()?;
+    let settings = config.settings()?;
     let started = Instant::now();
-    let summary = fill(&config.database_url, &options).await?;
+    let summary = fill(settings.database_url.expose_secret(), &options).await?;
     println!(
         "{} reps, {} prospects, {} enrolments, {} pending touches ({} due by {}), {} done touches \
          written to {} in {:.1} s; {} reps have a digest at {}",
@@ -88,7 +95,7 @@ pub async fn run(reps: u32, prospects: u32, history: u32, at: Option<&str>) -> a
         summary.due,
         options.at.format("%Y-%m-%d"),
         summary.done,
-        crate::store::redact_url(&config.database_url),
+        settings.database_shown(),
         started.elapsed().as_secs_f64(),
         summary.reps_due,
         options.at.to_rfc3339(),

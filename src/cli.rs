@@ -4,9 +4,8 @@ use std::io::Write;
 
 use clap::{Parser, Subcommand};
 
-use crate::config::{Config, ServeConfig};
+use crate::config::Config;
 use crate::domain::cadence::{AfterEnd, Cadence, BUILT_IN};
-use crate::store;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -17,6 +16,25 @@ use crate::store;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    #[command(flatten)]
+    pub config: Config,
+}
+
+impl Cli {
+    /// The command line, each setting from its flag, else the environment, else `.env` in the
+    /// working directory (for every command but `demo`, which reads no `.env`). Exits as clap
+    /// does on `--help` or a usage error. It changes the process environment, so it runs before
+    /// any other thread starts.
+    pub fn parse_with_env() -> anyhow::Result<Self> {
+        // Parsed once to learn the command, then again once `.env` is in the environment: clap
+        // reads each variable when it builds the parser.
+        let first = Self::parse();
+        if !matches!(first.command, Some(Command::Demo { .. })) {
+            crate::config::load_dotenv()?;
+        }
+        crate::config::unset_blank_variables();
+        Ok(Self::parse())
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -123,43 +141,43 @@ pub enum CadencesAction {
 
 /// Runs the command line; `Err` carries the one-line reason for stderr.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let config = cli.config;
     match cli.command {
         None | Some(Command::Serve) => {
-            let config = Config::from_env()?;
-            let serve = ServeConfig::from_env()?;
-            crate::config::init_logging();
-            crate::app::serve(config, serve).await
+            let serve = config.serve()?;
+            crate::config::init_logging(config.log_format);
+            crate::app::serve(serve).await
         }
-        Some(Command::Migrate) => migrate().await,
-        Some(Command::Digest { at, dry_run }) => digest(at.as_deref(), dry_run).await,
-        Some(Command::Import { file, team, user }) => import_csv(&file, &team, &user).await,
-        Some(Command::Export { team, user }) => export_csv(&team, user.as_deref()).await,
-        Some(Command::Purge { team, force }) => purge(&team, force).await,
+        Some(Command::Migrate) => migrate(&config).await,
+        Some(Command::Digest { at, dry_run }) => digest(&config, at.as_deref(), dry_run).await,
+        Some(Command::Import { file, team, user }) => {
+            import_csv(&config, &file, &team, &user).await
+        }
+        Some(Command::Export { team, user }) => export_csv(&config, &team, user.as_deref()).await,
+        Some(Command::Purge { team, force }) => purge(&config, &team, force).await,
         Some(Command::Demo { port, db, empty }) => {
-            crate::demo::run(crate::demo::Options { port, db, empty }).await
+            crate::demo::run(crate::demo::Options { port, db, empty }, &config).await
         }
         Some(Command::BenchData {
             reps,
             prospects,
             history,
             at,
-        }) => crate::bench_data::run(reps, prospects, history, at.as_deref()).await,
-        Some(Command::Cadences { action, team }) => super::cli_cadences::run(action, team).await,
+        }) => crate::bench_data::run(&config, reps, prospects, history, at.as_deref()).await,
+        Some(Command::Cadences { action, team }) => {
+            super::cli_cadences::run(&config, action, team).await
+        }
     }
 }
 
-async fn migrate() -> anyhow::Result<()> {
-    let config = Config::from_env()?;
-    let store = store::open(&config.database_url).await?;
-    store.migrate().await?;
-    println!(
-        "migrations applied to {}",
-        store::redact_url(&config.database_url)
-    );
+async fn migrate(config: &Config) -> anyhow::Result<()> {
+    let settings = config.settings()?;
+    settings.open_store().await?;
+    println!("migrations applied to {}", settings.database_shown());
     Ok(())
 }
 
-async fn digest(at: Option<&str>, dry_run: bool) -> anyhow::Result<()> {
+async fn digest(config: &Config, at: Option<&str>, dry_run: bool) -> anyhow::Result<()> {
     let now = match at {
         Some(raw) => chrono::DateTime::parse_from_rfc3339(raw)
             .map_err(|_| {
@@ -170,10 +188,9 @@ async fn digest(at: Option<&str>, dry_run: bool) -> anyhow::Result<()> {
             .with_timezone(&chrono::Utc),
         None => chrono::Utc::now(),
     };
-    let config = Config::from_env()?;
-    let slack_config = crate::config::SlackConfig::from_env()?;
-    let store = store::open(&config.database_url).await?;
-    store.migrate().await?;
+    let settings = config.settings()?;
+    let slack_config = config.slack()?;
+    let store = settings.open_store().await?;
     let slack = slack_config.api(store.clone())?;
     if !dry_run && !slack.has_token() {
         anyhow::bail!(
@@ -185,12 +202,12 @@ async fn digest(at: Option<&str>, dry_run: bool) -> anyhow::Result<()> {
     let service = std::sync::Arc::new(crate::service::Service::new(
         store,
         clock,
-        config.digest_time,
+        settings.digest_time,
     ));
     let digester = crate::digest::Digester::new(
         service,
         std::sync::Arc::new(slack),
-        config.digest_concurrency,
+        settings.digest_concurrency,
     );
     // Each preview is printed as soon as it is ready, so a pass over many reps holds few.
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
@@ -232,16 +249,20 @@ fn slack_id<'a>(flag: &str, value: &'a str) -> anyhow::Result<&'a str> {
     Ok(id)
 }
 
-async fn import_csv(file: &std::path::Path, team: &str, user: &str) -> anyhow::Result<()> {
+async fn import_csv(
+    config: &Config,
+    file: &std::path::Path,
+    team: &str,
+    user: &str,
+) -> anyhow::Result<()> {
     let rep = crate::domain::RepRef::new(slack_id("--team", team)?, slack_id("--user", user)?);
     let data =
         std::fs::read(file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
-    let config = Config::from_env()?;
-    let store = store::open(&config.database_url).await?;
-    store.migrate().await?;
+    let settings = config.settings()?;
+    let store = settings.open_store().await?;
     let clock: std::sync::Arc<dyn crate::clock::Clock> =
         std::sync::Arc::new(crate::clock::SystemClock);
-    let service = crate::service::Service::new(store, clock, config.digest_time);
+    let service = crate::service::Service::new(store, clock, settings.digest_time);
     let today = service
         .settings(&rep)
         .await?
@@ -260,22 +281,18 @@ async fn import_csv(file: &std::path::Path, team: &str, user: &str) -> anyhow::R
     Ok(())
 }
 
-async fn export_csv(team: &str, user: Option<&str>) -> anyhow::Result<()> {
+async fn export_csv(config: &Config, team: &str, user: Option<&str>) -> anyhow::Result<()> {
     let team = slack_id("--team", team)?;
     let user = user.map(|u| slack_id("--user", u)).transpose()?;
-    let config = Config::from_env()?;
-    let store = store::open(&config.database_url).await?;
-    store.migrate().await?;
+    let store = config.settings()?.open_store().await?;
     let prospects = store.team_prospects(team, user).await?;
     crate::csv_io::write_prospects(std::io::stdout().lock(), &prospects)?;
     Ok(())
 }
 
-async fn purge(team: &str, force: bool) -> anyhow::Result<()> {
+async fn purge(config: &Config, team: &str, force: bool) -> anyhow::Result<()> {
     let team = slack_id("--team", team)?;
-    let config = Config::from_env()?;
-    let store = store::open(&config.database_url).await?;
-    store.migrate().await?;
+    let store = config.settings()?.open_store().await?;
     // A workspace that never uninstalled may still be using followup: say so rather than
     // deleting a team's pipeline on a typo'd team id.
     let uninstalled = store.workspace_revocation(team).await?.is_some();

@@ -6,16 +6,19 @@ use std::io::Write;
 use crate::cli::{render_cadence_list, CadencesAction};
 use crate::config::Config;
 use crate::domain::cadence_file::{self, CadenceDef};
-use crate::store;
 
-pub async fn run(action: Option<CadencesAction>, team: Option<String>) -> anyhow::Result<()> {
+pub async fn run(
+    config: &Config,
+    action: Option<CadencesAction>,
+    team: Option<String>,
+) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     match action {
         None => {
             let text = match team {
                 None => crate::cli::render_cadences(),
                 Some(team) => {
-                    let cadences = team_cadences(&team).await?;
+                    let cadences = team_cadences(config, &team).await?;
                     if cadences.is_empty() {
                         format!("`{team}` has no cadences of its own yet; `followup cadences` prints the built-ins\n")
                     } else {
@@ -30,7 +33,7 @@ pub async fn run(action: Option<CadencesAction>, team: Option<String>) -> anyhow
         }
         Some(CadencesAction::Export { team: own }) => {
             let team = own.or(team).unwrap_or_default();
-            let defs: Vec<CadenceDef> = team_cadences(&team)
+            let defs: Vec<CadenceDef> = team_cadences(config, &team)
                 .await?
                 .iter()
                 .map(|c| CadenceDef::of(c.cadence()))
@@ -46,9 +49,7 @@ pub async fn run(action: Option<CadencesAction>, team: Option<String>) -> anyhow
             // Checked before the database is opened: a broken file needs no connection.
             let imported = match cadence_file::parse(&text, false) {
                 Ok(defs) => {
-                    let config = Config::from_env()?;
-                    let store = store::open(&config.database_url).await?;
-                    store.migrate().await?;
+                    let store = config.settings()?.open_store().await?;
                     let now = crate::clock::Clock::now(&crate::clock::SystemClock);
                     Ok(store.import_cadences(&team, &defs, "cli", now).await?)
                 }
@@ -74,9 +75,10 @@ pub async fn run(action: Option<CadencesAction>, team: Option<String>) -> anyhow
     Ok(())
 }
 
-async fn team_cadences(team: &str) -> anyhow::Result<Vec<crate::domain::CadenceId>> {
-    let config = Config::from_env()?;
-    let store = store::open(&config.database_url).await?;
-    store.migrate().await?;
+async fn team_cadences(
+    config: &Config,
+    team: &str,
+) -> anyhow::Result<Vec<crate::domain::CadenceId>> {
+    let store = config.settings()?.open_store().await?;
     Ok(store.team_cadences(team).await?.listed().to_vec())
 }

@@ -1,16 +1,20 @@
 //! The `followup` binary: parse the command line, run it, report failure in one line.
 
-use clap::Parser;
-
 /// mimalloc instead of the system allocator: a digest pass and the slash-command path allocate
 /// many small strings and vectors, and glibc's `malloc`/`free` were a third of the pass's profile.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
-    let cli = followup::cli::Cli::parse();
-    match followup::cli::run(cli).await {
+fn main() -> std::process::ExitCode {
+    // The command line and the environment (with `.env`) are read before the runtime starts any
+    // thread: reading `.env` changes the process environment.
+    let ran = followup::cli::Cli::parse_with_env().and_then(|cli| {
+        tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()?
+            .block_on(followup::cli::run(cli))
+    });
+    match ran {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("followup: {}", one_line(&e));

@@ -12,6 +12,7 @@ use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng, Payload};
 use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
 use chrono::{DateTime, Duration, Utc};
 use hmac::{Hmac, Mac};
+use secrecy::{ExposeSecret, SecretSlice, SecretString};
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
@@ -21,14 +22,10 @@ use crate::store::Store;
 /// How long an install link's `state` is good for.
 pub const STATE_TTL_MINUTES: i64 = 10;
 
-/// The key that encrypts stored tokens; never printed.
-#[derive(Clone)]
-pub struct Cipher(ChaCha20Poly1305);
-
-impl std::fmt::Debug for Cipher {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Cipher(***)")
-    }
+/// The key that encrypts stored tokens: zeroed when dropped, `[REDACTED]` when printed.
+#[derive(Clone, Debug)]
+pub struct Cipher {
+    key: SecretSlice<u8>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -46,13 +43,20 @@ pub enum CipherError {
 impl Cipher {
     /// A cipher from `FOLLOWUP_ENCRYPTION_KEY`: 32 bytes, base64.
     pub fn from_base64(key: &str) -> Result<Self, CipherError> {
-        let bytes = STANDARD
-            .decode(key.trim())
-            .map_err(|_| CipherError::NotBase64)?;
-        if bytes.len() != 32 {
-            return Err(CipherError::WrongLength(bytes.len()));
+        let key = SecretSlice::from(
+            STANDARD
+                .decode(key.trim())
+                .map_err(|_| CipherError::NotBase64)?,
+        );
+        match key.expose_secret().len() {
+            32 => Ok(Self { key }),
+            wrong => Err(CipherError::WrongLength(wrong)),
         }
-        Ok(Self(ChaCha20Poly1305::new(Key::from_slice(&bytes))))
+    }
+
+    /// The AEAD for one call; it zeroes its copy of the key when dropped.
+    fn aead(&self) -> ChaCha20Poly1305 {
+        ChaCha20Poly1305::new(Key::from_slice(self.key.expose_secret()))
     }
 
     /// `base64(nonce ‖ ciphertext)`; the team id is bound in as associated data, so a token
@@ -60,7 +64,7 @@ impl Cipher {
     pub fn encrypt(&self, team_id: &str, plaintext: &str) -> String {
         let nonce = ChaCha20Poly1305::generate_nonce(&mut OsRng);
         let sealed = self
-            .0
+            .aead()
             .encrypt(
                 &nonce,
                 Payload {
@@ -83,7 +87,7 @@ impl Cipher {
         }
         let (nonce, sealed) = bytes.split_at(12);
         let plain = self
-            .0
+            .aead()
             .decrypt(
                 Nonce::from_slice(nonce),
                 Payload {
@@ -96,20 +100,12 @@ impl Cipher {
     }
 }
 
-/// The OAuth app's credentials; never printed.
+/// The OAuth app's credentials; the secrets print as `[REDACTED]`.
+#[derive(Clone, Debug)]
 pub struct OAuthConfig {
     pub client_id: String,
-    pub client_secret: String,
+    pub client_secret: SecretString,
     pub cipher: Cipher,
-}
-
-impl std::fmt::Debug for OAuthConfig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("OAuthConfig")
-            .field("client_id", &self.client_id)
-            .field("client_secret", &"***")
-            .finish()
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -207,12 +203,12 @@ pub fn check_state(
 pub struct WorkspaceTokens {
     store: Arc<dyn Store>,
     cipher: Cipher,
-    fallback: Option<String>,
-    cache: Mutex<HashMap<String, String>>,
+    fallback: Option<SecretString>,
+    cache: Mutex<HashMap<String, SecretString>>,
 }
 
 impl WorkspaceTokens {
-    pub fn new(store: Arc<dyn Store>, cipher: Cipher, fallback: Option<String>) -> Self {
+    pub fn new(store: Arc<dyn Store>, cipher: Cipher, fallback: Option<SecretString>) -> Self {
         Self {
             store,
             cipher,
@@ -224,7 +220,7 @@ impl WorkspaceTokens {
 
 #[async_trait]
 impl TokenSource for WorkspaceTokens {
-    async fn bot_token(&self, team_id: &str) -> Option<String> {
+    async fn bot_token(&self, team_id: &str) -> Option<SecretString> {
         if let Some(token) = self
             .cache
             .lock()
@@ -242,6 +238,7 @@ impl TokenSource for WorkspaceTokens {
         };
         match stored.map(|s| self.cipher.decrypt(team_id, &s)) {
             Some(Ok(token)) => {
+                let token = SecretString::from(token);
                 self.cache
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())

@@ -62,13 +62,13 @@ pub struct Options {
     pub empty: bool,
 }
 
-/// Refuses demo mode when any Slack credential is set (non-empty) in the environment `var`
-/// reads: one line naming them.
-pub fn refuse_real_credentials(var: impl Fn(&str) -> Option<String>) -> anyhow::Result<()> {
+/// Refuses demo mode when any Slack credential is set (`is_set`, given its variable's name; an
+/// empty one is unset): one line naming them.
+pub fn refuse_real_credentials(is_set: impl Fn(&str) -> bool) -> anyhow::Result<()> {
     let set: Vec<&str> = SLACK_CREDENTIALS
         .iter()
         .copied()
-        .filter(|name| var(name).is_some_and(|v| !v.trim().is_empty()))
+        .filter(|name| is_set(name))
         .collect();
     if set.is_empty() {
         return Ok(());
@@ -210,7 +210,7 @@ pub async fn start(listener: TcpListener, options: &Options) -> anyhow::Result<R
         origin.clone(),
         app_clock.clone(),
     ));
-    let slack = SlackApi::new(&standin.api_url(), Some(token))?;
+    let slack = SlackApi::new(&standin.api_url(), Some(token.into()))?;
     let secret = SigningSecret::new(random_hex());
     let state = AppState::new(
         store.clone(),
@@ -253,9 +253,11 @@ pub async fn start(listener: TcpListener, options: &Options) -> anyhow::Result<R
 }
 
 /// `followup demo`: refuses real credentials, then serves on loopback until Ctrl-C or SIGTERM.
-pub async fn run(options: Options) -> anyhow::Result<()> {
-    refuse_real_credentials(|name| std::env::var(name).ok())?;
-    crate::config::init_logging();
+/// Of `config` it reads only which Slack credentials are set and the log format.
+pub async fn run(options: Options, config: &crate::config::Config) -> anyhow::Result<()> {
+    let set = config.slack_credentials_set();
+    refuse_real_credentials(|name| set.contains(&name))?;
+    crate::config::init_logging(config.log_format);
     let listener = listen(options.port).await?;
     let demo = start(listener, &options).await?;
     let url = demo.url();

@@ -9,6 +9,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use secrecy::ExposeSecret;
 
 use crate::app::AppState;
 use crate::oauth::{check_state, issue_state, StateError, STATE_COOKIE, STATE_TTL_MINUTES};
@@ -81,7 +82,7 @@ async fn install(State(state): State<AppState>) -> Response {
             "This followup runs for a single workspace (SLACK_BOT_TOKEN); installing it elsewhere needs SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and FOLLOWUP_ENCRYPTION_KEY.",
         );
     };
-    let issued = issue_state(&oauth.client_secret, state.clock.now());
+    let issued = issue_state(oauth.client_secret.expose_secret(), state.clock.now());
     let query = serde_urlencoded::to_string([
         ("client_id", oauth.client_id.as_str()),
         ("scope", &BOT_SCOPES.join(",")),
@@ -149,7 +150,12 @@ async fn complete(
     let Some(given) = query.get("state") else {
         return refused("It carries no state".into());
     };
-    let nonce = match check_state(&oauth.client_secret, given, cookie, state.clock.now()) {
+    let nonce = match check_state(
+        oauth.client_secret.expose_secret(),
+        given,
+        cookie,
+        state.clock.now(),
+    ) {
         Ok(nonce) => nonce,
         Err(e) => return refused(capitalized(&e.to_string())),
     };

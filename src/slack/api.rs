@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::connect::HttpConnector;
+use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 use serde_json::{json, Value};
 use slack_morphism::errors::SlackClientError;
@@ -76,7 +77,7 @@ impl ApiError {
 /// workspace installed through OAuth.
 #[async_trait::async_trait]
 pub trait TokenSource: Send + Sync {
-    async fn bot_token(&self, team_id: &str) -> Option<String>;
+    async fn bot_token(&self, team_id: &str) -> Option<SecretString>;
     /// Drops anything remembered about a workspace (after an uninstall or a reinstall).
     fn forget(&self, _team_id: &str) {}
     /// Whether any workspace can have a token at all.
@@ -84,11 +85,11 @@ pub trait TokenSource: Send + Sync {
 }
 
 /// The single-workspace token, or none.
-pub struct StaticToken(pub Option<String>);
+pub struct StaticToken(pub Option<SecretString>);
 
 #[async_trait::async_trait]
 impl TokenSource for StaticToken {
-    async fn bot_token(&self, _team_id: &str) -> Option<String> {
+    async fn bot_token(&self, _team_id: &str) -> Option<SecretString> {
         self.0.clone()
     }
     fn any(&self) -> bool {
@@ -128,10 +129,12 @@ impl std::fmt::Debug for SlackApi {
 impl SlackApi {
     /// A client for the Web API at `base_url` (`https://slack.com/api/` unless a test says
     /// otherwise) with one bot token for every workspace.
-    pub fn new(base_url: &str, bot_token: Option<String>) -> anyhow::Result<Self> {
+    pub fn new(base_url: &str, bot_token: Option<SecretString>) -> anyhow::Result<Self> {
         Self::with_tokens(
             base_url,
-            std::sync::Arc::new(StaticToken(bot_token.filter(|t| !t.is_empty()))),
+            std::sync::Arc::new(StaticToken(
+                bot_token.filter(|t| !t.expose_secret().is_empty()),
+            )),
         )
     }
 
@@ -240,7 +243,9 @@ impl SlackApi {
             .bot_token(team_id)
             .await
             .ok_or(ApiError::NoToken)?;
-        Ok(SlackApiToken::new(SlackApiTokenValue::new(token)))
+        Ok(SlackApiToken::new(SlackApiTokenValue::new(
+            token.expose_secret().to_string(),
+        )))
     }
 
     /// Calls a Web API method for a workspace with a JSON body; retries rate limits and server errors.
@@ -509,9 +514,13 @@ impl SlackApi {
     }
 
     /// A Socket Mode WebSocket URL (`apps.connections.open`, with the app-level token).
-    pub async fn open_socket(&self, app_token: &str) -> Result<String, ApiError> {
+    pub async fn open_socket(&self, app_token: &SecretString) -> Result<String, ApiError> {
         let answer = self
-            .call_with_token(app_token, "apps.connections.open", &json!({}))
+            .call_with_token(
+                app_token.expose_secret(),
+                "apps.connections.open",
+                &json!({}),
+            )
             .await?;
         answer["url"]
             .as_str()
@@ -543,7 +552,7 @@ impl SlackApi {
     pub async fn oauth_access(
         &self,
         client_id: &str,
-        client_secret: &str,
+        client_secret: &SecretString,
         code: &str,
     ) -> Result<OAuthAccess, ApiError> {
         let connector = &self.client.http_api.connector;
@@ -553,7 +562,7 @@ impl SlackApi {
         let url = Url::parse_with_params(method.as_str(), [("code", code)])
             .map_err(|e| ApiError::Transport(e.to_string()))?;
         let id = SlackClientId::new(client_id.to_string());
-        let secret = SlackClientSecret::new(client_secret.to_string());
+        let secret = SlackClientSecret::new(client_secret.expose_secret().to_string());
         let answer: Value = self
             .retrying("oauth.v2.access", || {
                 connector.http_get_with_client_secret(url.clone(), &id, &secret)

@@ -3,25 +3,26 @@
 
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
+use secrecy::{ExposeSecret, SecretString};
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
 /// Requests older (or newer) than this are refused as replays.
 pub const MAX_AGE_SECS: i64 = 5 * 60;
 
-/// The signing secret; never printed.
-#[derive(Clone)]
-pub struct SigningSecret(String);
+/// The signing secret; prints as `[REDACTED]`.
+#[derive(Clone, Debug)]
+pub struct SigningSecret(SecretString);
 
 impl SigningSecret {
     pub fn new(secret: impl Into<String>) -> Self {
-        Self(secret.into())
+        Self(SecretString::from(secret.into()))
     }
 }
 
-impl std::fmt::Debug for SigningSecret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("SigningSecret(***)")
+impl From<SecretString> for SigningSecret {
+    fn from(secret: SecretString) -> Self {
+        Self(secret)
     }
 }
 
@@ -39,7 +40,7 @@ pub enum SignatureError {
 
 /// `v0=` + hex HMAC-SHA256 of `v0:{timestamp}:{body}`.
 pub fn sign(secret: &SigningSecret, timestamp: &str, body: &[u8]) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.0.as_bytes())
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.0.expose_secret().as_bytes())
         .expect("HMAC accepts keys of any length");
     mac.update(b"v0:");
     mac.update(timestamp.as_bytes());

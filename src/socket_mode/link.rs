@@ -54,7 +54,7 @@ pub(super) struct Link {
 #[derive(Clone)]
 pub(super) struct Shared {
     pub state: AppState,
-    pub app_token: String,
+    pub app_token: secrecy::SecretString,
     pub options: SocketOptions,
     pub events: mpsc::UnboundedSender<Event>,
     /// The runner's acknowledgement queue.

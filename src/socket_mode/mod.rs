@@ -18,6 +18,7 @@ mod link;
 use std::collections::VecDeque;
 use std::time::Duration;
 
+use secrecy::SecretString;
 use serde_json::Value;
 use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
@@ -55,7 +56,7 @@ impl Default for SocketOptions {
 const MAX_PENDING_ACKS: usize = 1024;
 
 /// Keeps a Socket Mode connection open until `stop` turns true, with the production timings.
-pub async fn run(state: AppState, app_token: String, stop: watch::Receiver<bool>) {
+pub async fn run(state: AppState, app_token: impl Into<SecretString>, stop: watch::Receiver<bool>) {
     run_with(state, app_token, stop, SocketOptions::default()).await
 }
 
@@ -63,7 +64,7 @@ pub async fn run(state: AppState, app_token: String, stop: watch::Receiver<bool>
 /// when the connection drops or falls silent, and after failures (waiting longer each time).
 pub async fn run_with(
     state: AppState,
-    app_token: String,
+    app_token: impl Into<SecretString>,
     mut stop: watch::Receiver<bool>,
     options: SocketOptions,
 ) {
@@ -73,7 +74,7 @@ pub async fn run_with(
         backoff: Backoff::new(options.backoff_base, options.backoff_max),
         shared: Shared {
             state,
-            app_token,
+            app_token: app_token.into(),
             options,
             events: events_tx,
             acks: acks_tx,

@@ -420,6 +420,23 @@ fn oauth_mode_refuses_to_start_without_a_usable_key_saying_which_variable() {
             vec![("PORT", "eighty")],
             "PORT `eighty` is not a port number",
         ),
+        // A blank value is no value: `.env.example` leaves them empty.
+        (
+            vec![("SLACK_CLIENT_ID", "1.2"), ("SLACK_CLIENT_SECRET", "  ")],
+            "SLACK_CLIENT_SECRET is not set",
+        ),
+        (
+            vec![
+                ("SLACK_CLIENT_ID", "1.2"),
+                ("SLACK_CLIENT_SECRET", "s"),
+                ("FOLLOWUP_ENCRYPTION_KEY", ""),
+            ],
+            "FOLLOWUP_ENCRYPTION_KEY is not set",
+        ),
+        (
+            vec![("SLACK_SIGNING_SECRET", " ")],
+            "SLACK_SIGNING_SECRET is not set",
+        ),
         (
             vec![("FOLLOWUP_DIGEST_TIME", "8am")],
             "FOLLOWUP_DIGEST_TIME",
@@ -448,10 +465,14 @@ fn secrets_never_show_in_debug_output() {
     std::env::set_var("SLACK_CLIENT_ID", "1.2");
     std::env::set_var("SLACK_CLIENT_SECRET", "client-secret-000");
     std::env::set_var("FOLLOWUP_ENCRYPTION_KEY", KEY);
-    let serve = followup::config::ServeConfig::from_env().unwrap();
+    std::env::set_var("DATABASE_URL", "postgres://app:pg-password-1@db/app");
+    let config = <followup::cli::Cli as clap::Parser>::try_parse_from(["followup"])
+        .unwrap()
+        .config;
+    let serve = config.serve().unwrap();
     let shown = format!(
-        "{serve:?} {:?} {:?}",
-        serve.slack.oauth_config(),
+        "{config:?} {serve:?} {:?} {:?}",
+        serve.slack.oauth,
         followup::slack::signature::SigningSecret::new("sign-secret-123")
     );
     for secret in [
@@ -460,15 +481,35 @@ fn secrets_never_show_in_debug_output() {
         "xapp-app-secret-789",
         "client-secret-000",
         KEY,
+        "pg-password-1",
     ] {
         assert!(!shown.contains(secret), "{secret} leaked: {shown}");
     }
-    let db = followup::config::Config {
-        database_url: "postgres://app:pg-password-1@db/app".into(),
-        digest_time: chrono::NaiveTime::MIN,
-        digest_concurrency: 1,
-    };
-    assert!(!format!("{db:?}").contains("pg-password-1"));
+}
+
+#[test]
+fn help_names_the_secret_variables_without_their_values() {
+    let secrets = [
+        ("SLACK_SIGNING_SECRET", "sign-secret-123"),
+        ("SLACK_BOT_TOKEN", "xoxb-bot-secret-456"),
+        ("SLACK_APP_TOKEN", "xapp-app-secret-789"),
+        ("SLACK_CLIENT_SECRET", "client-secret-000"),
+        ("FOLLOWUP_ENCRYPTION_KEY", KEY),
+        ("DATABASE_URL", "postgres://app:pg-password-1@db/app"),
+    ];
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_followup"))
+        .arg("--help")
+        .env_clear()
+        .envs(secrets)
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{help}");
+    for (name, value) in secrets {
+        assert!(help.contains(name), "{name} is listed: {help}");
+        assert!(!help.contains(value), "{name}'s value leaked: {help}");
+    }
+    assert!(!help.contains("pg-password-1"), "{help}");
 }
 
 #[test]
