@@ -29,7 +29,7 @@ impl Cli {
         // Parsed once to learn the command, then again once `.env` is in the environment: clap
         // reads each variable when it builds the parser.
         let first = Self::parse();
-        if !matches!(first.command, Some(Command::Demo { .. })) {
+        if first.command.as_ref().is_none_or(Command::reads_dotenv) {
             crate::config::load_dotenv()?;
         }
         crate::config::unset_blank_variables();
@@ -119,6 +119,23 @@ pub enum Command {
         #[arg(long)]
         empty: bool,
     },
+}
+
+impl Command {
+    /// Whether the command reads `.env`: every command that opens the database or talks to Slack
+    /// does; the demo never does (it refuses real credentials), nor does printing the built-in
+    /// cadences, which needs no configuration at all.
+    fn reads_dotenv(&self) -> bool {
+        match self {
+            Command::Demo { .. } => false,
+            Command::Cadences { action, team } => match action {
+                None => team.is_some(),
+                Some(CadencesAction::Export { team: own }) => own.is_some() || team.is_some(),
+                Some(CadencesAction::Import { .. }) => true,
+            },
+            _ => true,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
