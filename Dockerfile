@@ -11,8 +11,11 @@
 FROM rust:1-bookworm AS builder
 WORKDIR /app
 
-# Dependencies first, against a dummy crate, so that editing src/ does not rebuild them.
+# Dependencies first, against a dummy crate, so that editing src/ does not rebuild them. The
+# workspace's other member (the Slack stand-in the demo uses) comes whole: it is small and rarely
+# changes.
 COPY Cargo.toml Cargo.lock ./
+COPY crates crates
 RUN mkdir src \
  && echo 'fn main() {}' > src/main.rs \
  && touch src/lib.rs \
