@@ -62,14 +62,9 @@ pub struct Options {
     pub empty: bool,
 }
 
-/// Refuses demo mode when any Slack credential is set (`is_set`, given its variable's name; an
-/// empty one is unset): one line naming them.
-pub fn refuse_real_credentials(is_set: impl Fn(&str) -> bool) -> anyhow::Result<()> {
-    let set: Vec<&str> = SLACK_CREDENTIALS
-        .iter()
-        .copied()
-        .filter(|name| is_set(name))
-        .collect();
+/// Refuses demo mode when any Slack credential is set (`set`: the variables' names, an empty one
+/// counting as unset): one line naming them.
+pub fn refuse_real_credentials(set: &[&str]) -> anyhow::Result<()> {
     if set.is_empty() {
         return Ok(());
     }
@@ -255,8 +250,7 @@ pub async fn start(listener: TcpListener, options: &Options) -> anyhow::Result<R
 /// `followup demo`: refuses real credentials, then serves on loopback until Ctrl-C or SIGTERM.
 /// Of `config` it reads only which Slack credentials are set and the log format.
 pub async fn run(options: Options, config: &crate::config::Config) -> anyhow::Result<()> {
-    let set = config.slack_credentials_set();
-    refuse_real_credentials(|name| set.contains(&name))?;
+    refuse_real_credentials(&config.slack_credentials_set())?;
     crate::config::init_logging(config.log_format);
     let listener = listen(options.port).await?;
     let demo = start(listener, &options).await?;
