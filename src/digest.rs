@@ -11,7 +11,7 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
-use futures::stream::{self, StreamExt};
+use futures::stream::{self, StreamExt, TryStreamExt};
 use futures::FutureExt;
 use serde_json::{json, Value};
 
@@ -59,9 +59,10 @@ struct PreviewJson<'a> {
 }
 
 impl Preview {
-    /// Writes [`Self::to_json`], pretty-printed, without copying the blocks.
+    /// Writes [`Self::to_json`] on one line (no newline), without copying the blocks: a dry run
+    /// prints one digest a line, for `jq` or `grep`, at half the bytes of pretty-printed JSON.
     pub fn write_json(&self, out: impl std::io::Write) -> serde_json::Result<()> {
-        serde_json::to_writer_pretty(
+        serde_json::to_writer(
             out,
             &PreviewJson {
                 blocks: self.message.capped_slice(),
@@ -91,6 +92,29 @@ enum RepResult {
     Unreachable(RepRef),
     Skipped,
     Preview(Preview),
+}
+
+/// A rep's answer from a pass, and when a pass should next look at the rep.
+type Served = (RepResult, Option<(RepRef, DateTime<Utc>)>);
+
+/// How many reps' agendas are read together.
+const AGENDA_CHUNK: usize = 50;
+
+/// A rep before the agenda is read: decided already, or due (on that local date).
+enum FirstStep {
+    Done(RepResult, Option<Timing>),
+    Due(NaiveDate, Timing),
+}
+
+/// A rep of a chunk, once the chunk's agendas are read.
+enum Work {
+    Done(RepSettings, RepResult, Option<Timing>),
+    Serve(
+        RepSettings,
+        NaiveDate,
+        Timing,
+        crate::domain::due::DueReport,
+    ),
 }
 
 pub struct Digester {
@@ -280,26 +304,41 @@ impl Digester {
         candidates.sort_by(|a, b| {
             (&a.rep.team_id, &a.rep.user_id).cmp(&(&b.rep.team_id, &b.rep.user_id))
         });
-        // Each rep is its own task, so decoding and rendering spread over the runtime's workers
-        // instead of all running inside this one future.
-        let serve = stream::iter(candidates).map(|settings| {
+        // Reps are served a chunk at a time, each chunk its own task: its agendas are read in a
+        // handful of queries for all of its reps, and decoding and rendering spread over the
+        // runtime's workers. Two chunks are in flight, so one is read while the other renders
+        // or sends; inside a chunk, half the pass's concurrency is sent at once.
+        let chunks_at_once = self.concurrency.min(2);
+        let sends_at_once = (self.concurrency / chunks_at_once).max(1);
+        let mut chunks = Vec::new();
+        let mut candidates = candidates.into_iter().peekable();
+        while candidates.peek().is_some() {
+            chunks.push(candidates.by_ref().take(AGENDA_CHUNK).collect::<Vec<_>>());
+        }
+        let serve = stream::iter(chunks).map(|chunk| {
             let digester = self.handle();
-            tokio::spawn(async move { digester.serve_rep(settings, now, dry_run).await }).map(
-                |joined| match joined {
-                    Ok(result) => result,
-                    Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
-                    Err(e) => Err(ServiceError(crate::store::StoreError::Database(Box::new(
-                        e,
-                    )))),
-                },
-            )
+            tokio::spawn(async move {
+                digester
+                    .serve_chunk(chunk, now, dry_run, sends_at_once)
+                    .await
+            })
+            .map(|joined| match joined {
+                Ok(result) => result,
+                Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+                Err(e) => Err(ServiceError(crate::store::StoreError::Database(Box::new(
+                    e,
+                )))),
+            })
         });
-        // Previews keep their order; sends finish in any order, so one slow rep holds no one up.
+        // Previews keep their order; sends finish in any order, so one slow chunk holds no one up.
         let mut results = if dry_run {
-            serve.buffered(self.concurrency).boxed()
+            serve.buffered(chunks_at_once).boxed()
         } else {
-            serve.buffer_unordered(self.concurrency).boxed()
-        };
+            serve.buffer_unordered(chunks_at_once).boxed()
+        }
+        .map_ok(|served| stream::iter(served.into_iter().map(Ok::<_, ServiceError>)))
+        .try_flatten()
+        .boxed();
         let mut report = PassReport::default();
         let mut look_again = Vec::new();
         let count = |outcome: &str| {
@@ -361,39 +400,88 @@ impl Digester {
         }
     }
 
-    /// Serves one rep, and says when a pass should next look at the rep (`None`: next pass).
-    async fn serve_rep(
+    /// Serves a chunk of reps, in order: each rep's timing first, then one read of the agendas
+    /// of those whose digest is due, then each digest, `sends_at_once` at a time. Each rep's
+    /// answer says when a pass should next look at the rep (`None`: next pass).
+    async fn serve_chunk(
         &self,
-        settings: RepSettings,
+        chunk: Vec<RepSettings>,
         now: DateTime<Utc>,
         dry_run: bool,
-    ) -> Result<(RepResult, Option<(RepRef, DateTime<Utc>)>), ServiceError> {
-        let mut settings = settings;
+        sends_at_once: usize,
+    ) -> Result<Vec<Served>, ServiceError> {
+        let mut chunk = chunk;
+        let steps = futures::future::try_join_all(
+            chunk
+                .iter_mut()
+                .map(|settings| self.first_step(settings, now, dry_run)),
+        )
+        .await?;
+        let due: Vec<&RepSettings> = chunk
+            .iter()
+            .zip(&steps)
+            .filter(|(_, step)| matches!(step, FirstStep::Due(..)))
+            .map(|(settings, _)| settings)
+            .collect();
+        let mut agendas = self.service.agendas(&due, now).await?.into_iter();
+        let mut work = Vec::with_capacity(chunk.len());
+        for (settings, step) in chunk.into_iter().zip(steps) {
+            work.push(match step {
+                FirstStep::Done(result, timing) => Work::Done(settings, result, timing),
+                FirstStep::Due(local_date, timing) => {
+                    let agenda = agendas.next().ok_or_else(|| {
+                        ServiceError(crate::store::StoreError::Corrupt(
+                            "the chunk's agendas lost a rep".into(),
+                        ))
+                    })?;
+                    Work::Serve(settings, local_date, timing, agenda)
+                }
+            });
+        }
         let default = self.service.default_digest;
-        let (result, timing) = self.serve_rep_once(&mut settings, now, dry_run).await?;
-        // With the settings as served (the zone may just have been read from Slack).
-        let again = match (&result, timing) {
-            (RepResult::Sent(_) | RepResult::Skipped, Some(timing)) if !dry_run => Some((
-                settings.rep.clone(),
-                look_again_at(&settings, default, now, timing),
-            )),
-            _ => None,
-        };
-        Ok((result, again))
+        let served = stream::iter(work).map(|work| async move {
+            let (settings, result, timing) = match work {
+                Work::Done(settings, result, timing) => (settings, result, timing),
+                Work::Serve(settings, local_date, timing, agenda) => {
+                    let (result, timing) = self
+                        .serve_due(&settings, local_date, timing, agenda, now, dry_run)
+                        .await?;
+                    (settings, result, timing)
+                }
+            };
+            // With the settings as served (the zone may just have been read from Slack).
+            let again = match (&result, timing) {
+                (RepResult::Sent(_) | RepResult::Skipped, Some(timing)) if !dry_run => Some((
+                    settings.rep.clone(),
+                    look_again_at(&settings, default, now, timing),
+                )),
+                _ => None,
+            };
+            Ok::<_, ServiceError>((result, again))
+        });
+        // Previews in order; sends in any order, so one slow send holds up none of the others.
+        if dry_run {
+            served.buffered(sends_at_once).try_collect().await
+        } else {
+            served.buffer_unordered(sends_at_once).try_collect().await
+        }
     }
 
-    /// What [`Self::serve_rep`] does, and the timing it found (`None` when it did not get that far).
-    async fn serve_rep_once(
+    /// What can be decided about a rep before the agenda is read: the zone (read from Slack once
+    /// a week), whether it is the rep's digest time, away, or the team's day off.
+    async fn first_step(
         &self,
         settings: &mut RepSettings,
         now: DateTime<Utc>,
         dry_run: bool,
-    ) -> Result<(RepResult, Option<Timing>), ServiceError> {
-        let store = &self.service.store;
+    ) -> Result<FirstStep, ServiceError> {
         if !dry_run && self.slack.has_token() && needs_tz_refresh(settings, now) {
             self.refresh_tz(settings, now).await?;
             if settings.unreachable_since.is_some() {
-                return Ok((RepResult::Unreachable(settings.rep.clone()), None));
+                return Ok(FirstStep::Done(
+                    RepResult::Unreachable(settings.rep.clone()),
+                    None,
+                ));
             }
         }
         let settings = &*settings;
@@ -403,13 +491,27 @@ impl Digester {
             self.service.catch_up_absence(settings, now).await?;
         }
         let Timing::Due(local_date) = when else {
-            return Ok((RepResult::Skipped, Some(when)));
+            return Ok(FirstStep::Done(RepResult::Skipped, Some(when)));
         };
         if settings.calendar().is_holiday(local_date) {
             // The team's day off: nothing is due on it, and what is late waits for tomorrow.
-            return Ok((RepResult::Skipped, Some(when)));
+            return Ok(FirstStep::Done(RepResult::Skipped, Some(when)));
         }
-        let agenda = self.service.due_at(settings, now).await?;
+        Ok(FirstStep::Due(local_date, when))
+    }
+
+    /// A rep whose digest is due, with the agenda read: the digest built, then previewed, or
+    /// claimed and sent. Also answers the timing it was served at.
+    async fn serve_due(
+        &self,
+        settings: &RepSettings,
+        local_date: NaiveDate,
+        when: Timing,
+        agenda: crate::domain::due::DueReport,
+        now: DateTime<Utc>,
+        dry_run: bool,
+    ) -> Result<(RepResult, Option<Timing>), ServiceError> {
+        let store = &self.service.store;
         let monday = local_date.weekday() == chrono::Weekday::Mon;
         let rep = settings.rep.clone();
         let message = if agenda.touch_count() == 0 && agenda.items_due.is_empty() {

@@ -439,30 +439,58 @@ impl Service {
         settings: &RepSettings,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<DueReport, ServiceError> {
-        let today = settings.context(now).today;
-        let rep = &settings.rep;
-        // The three reads are independent: asked at once, on separate connections, an agenda
-        // waits for the slowest of them rather than for their sum.
+        self.agendas(&[settings], now)
+            .await?
+            .pop()
+            .ok_or_else(|| StoreError::Corrupt("an agenda read answered nobody".into()).into())
+    }
+
+    /// Several reps' agendas at `now`, each in the rep's own time zone, in the order given: each
+    /// read an agenda needs is asked once for all of them (a digest pass reads a chunk of reps
+    /// in a handful of queries, not a handful per rep).
+    pub async fn agendas(
+        &self,
+        reps: &[&RepSettings],
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<DueReport>, ServiceError> {
+        let todays: Vec<(RepRef, chrono::NaiveDate)> = reps
+            .iter()
+            .map(|s| (s.rep.clone(), s.context(now).today))
+            .collect();
+        let who: Vec<RepRef> = reps.iter().map(|s| s.rep.clone()).collect();
+        // The three reads are independent: asked at once, on separate connections, the agendas
+        // wait for the slowest of them rather than for their sum.
         let (touches, candidates, items) = tokio::try_join!(
-            self.store.due_touches(rep, today),
-            self.store.attention(rep, due::cutoffs(now)),
-            self.store.open_items(rep, None),
+            self.store.due_touches_of(&todays),
+            self.store.attention_of(&who, due::cutoffs(now)),
+            self.store.open_items_of(&who),
         )?;
-        let mut report = due::build(today, now, touches, candidates);
-        report.away = settings.away.filter(|(_, to)| *to >= today);
-        self.suggest_resources(rep, &mut report).await?;
-        for item in items {
-            let promises = report.promises.entry(item.prospect_id).or_default();
-            if item.mine {
-                promises.0.push(item.text.clone());
-            } else {
-                promises.1.push(item.text.clone());
-            }
-            if item.mine && item.due_on.is_some_and(|d| d <= today) {
-                report.items_due.push(item);
-            }
+        if [touches.len(), candidates.len(), items.len()] != [reps.len(); 3] {
+            return Err(StoreError::Corrupt("an agenda read lost a rep".into()).into());
         }
-        Ok(report)
+        let mut reports = Vec::with_capacity(reps.len());
+        let reads = touches.into_iter().zip(candidates).zip(items);
+        for ((settings, (_, today)), ((touches, candidates), items)) in
+            reps.iter().zip(&todays).zip(reads)
+        {
+            let today = *today;
+            let mut report = due::build(today, now, touches, candidates);
+            report.away = settings.away.filter(|(_, to)| *to >= today);
+            for item in items {
+                let promises = report.promises.entry(item.prospect_id).or_default();
+                if item.mine {
+                    promises.0.push(item.text.clone());
+                } else {
+                    promises.1.push(item.text.clone());
+                }
+                if item.mine && item.due_on.is_some_and(|d| d <= today) {
+                    report.items_due.push(item);
+                }
+            }
+            reports.push(report);
+        }
+        self.suggest_resources(&who, &mut reports).await?;
+        Ok(reports)
     }
 
     /// Applies an action to one of the rep's prospects (a button click names it by id).

@@ -5,7 +5,7 @@ use chrono::Duration;
 
 use super::{Reply, Service, ServiceError, MANAGERS_ONLY};
 use crate::command::ResourcesCommand;
-use crate::domain::due::DueReport;
+use crate::domain::due::{DueReport, DueTouch};
 use crate::domain::metrics::Window;
 use crate::domain::reply_rates::{self, StepRates};
 use crate::domain::resources::{self, MAX_RESOURCES};
@@ -67,39 +67,46 @@ impl Service {
         }
     }
 
-    /// Fills in what each value-add touch of the agenda suggests: one query for the whole agenda.
+    /// Fills in what each value-add touch of the agendas suggests (`reports[i]` is `reps[i]`'s):
+    /// one library read per team, for every value-add touch of its reps' agendas.
     pub(super) async fn suggest_resources(
         &self,
-        rep: &RepRef,
-        report: &mut DueReport,
+        reps: &[RepRef],
+        reports: &mut [DueReport],
     ) -> Result<(), ServiceError> {
-        let value_adds: Vec<_> = report
-            .due_today
-            .iter()
-            .chain(&report.overdue)
-            .filter(|t| resources::is_value_add(&t.touch))
-            .collect();
-        if value_adds.is_empty() {
-            return Ok(());
+        let mut teams: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
+        for (i, rep) in reps.iter().enumerate().take(reports.len()) {
+            teams.entry(rep.team_id.as_str()).or_default().push(i);
         }
-        let prospects: Vec<_> = value_adds.iter().map(|t| t.prospect.id).collect();
-        let library = self.store.library_for(&rep.team_id, &prospects).await?;
-        if library.is_empty() {
-            return Ok(());
-        }
-        let all: Vec<_> = library.iter().map(|(r, _)| r.clone()).collect();
-        let mut suggestions = Vec::new();
-        for t in value_adds {
-            let sent: Vec<i64> = library
+        for (team, members) in teams {
+            let prospects: Vec<_> = members
                 .iter()
-                .filter(|(_, to)| to.contains(&t.prospect.id))
-                .map(|(r, _)| r.id)
+                .flat_map(|&i| value_adds(&reports[i]).map(|t| t.prospect.id))
                 .collect();
-            if let Some(pick) = resources::suggest(&all, &sent, &t.prospect) {
-                suggestions.push((t.touch.id, pick.clone()));
+            if prospects.is_empty() {
+                continue;
+            }
+            let library = self.store.library_for(team, &prospects).await?;
+            if library.is_empty() {
+                continue;
+            }
+            let all: Vec<_> = library.iter().map(|(r, _)| r.clone()).collect();
+            for i in members {
+                let report = &mut reports[i];
+                let suggestions: Vec<_> = value_adds(report)
+                    .filter_map(|t| {
+                        let sent: Vec<i64> = library
+                            .iter()
+                            .filter(|(_, to)| to.contains(&t.prospect.id))
+                            .map(|(r, _)| r.id)
+                            .collect();
+                        resources::suggest(&all, &sent, &t.prospect)
+                            .map(|pick| (t.touch.id, pick.clone()))
+                    })
+                    .collect();
+                report.resources.extend(suggestions);
             }
         }
-        report.resources.extend(suggestions);
         Ok(())
     }
 
@@ -120,4 +127,13 @@ impl Service {
             .await?;
         Ok(reply_rates::by_step(&touches))
     }
+}
+
+/// The agenda's value-add touches: due today or late.
+fn value_adds(report: &DueReport) -> impl Iterator<Item = &DueTouch> {
+    report
+        .due_today
+        .iter()
+        .chain(&report.overdue)
+        .filter(|t| resources::is_value_add(&t.touch))
 }

@@ -154,6 +154,41 @@ macro_rules! sql_store {
                 })
             }
 
+            const ITEM_COLUMNS: &str =
+                "i.id, i.prospect_id, p.name, i.mine, i.text, i.due_on, i.done_at";
+
+            fn item_from_row(row: &$row) -> StoreResult<crate::domain::items::ActionItem> {
+                Ok(crate::domain::items::ActionItem {
+                    id: row.try_get("id")?,
+                    prospect_id: row.try_get("prospect_id")?,
+                    prospect_name: row.try_get("name")?,
+                    mine: row.try_get("mine")?,
+                    text: row.try_get("text")?,
+                    due_on: row.try_get("due_on")?,
+                    done_at: row.try_get("done_at")?,
+                })
+            }
+
+            /// Which of a batch's `n` entries a row answers (its `batch_k` column).
+            fn batch_index(row: &$row, n: usize) -> StoreResult<usize> {
+                let k: i64 = row.try_get("batch_k")?;
+                usize::try_from(k)
+                    .ok()
+                    .filter(|&k| k < n)
+                    .ok_or_else(|| StoreError::Corrupt(format!("a batched read answered entry {k} of {n}")))
+            }
+
+            /// The cadences of `rep`'s team, from [`$store::cadences_by_team`]'s answer.
+            fn cadences_for<'c>(
+                cadences: &'c std::collections::HashMap<String, std::sync::Arc<TeamCadences>>,
+                rep: &RepRef,
+            ) -> StoreResult<&'c TeamCadences> {
+                cadences
+                    .get(&rep.team_id)
+                    .map(|c| &**c)
+                    .ok_or_else(|| StoreError::Corrupt(format!("no cadences read for team {}", rep.team_id)))
+            }
+
             /// A prospect with the touches of its current enrolment, as `conn` sees them.
             async fn load_state(
                 conn: &mut Conn,
@@ -200,6 +235,20 @@ macro_rules! sql_store {
                     let loaded = std::sync::Arc::new(load_team_cadences(&self.reader, team_id).await?);
                     self.cadences.put(team_id, loaded.clone());
                     Ok(loaded)
+                }
+
+                /// [`Self::cadences_of`] each team the reps are in.
+                async fn cadences_by_team<'r>(
+                    &self,
+                    reps: impl IntoIterator<Item = &'r RepRef>,
+                ) -> StoreResult<std::collections::HashMap<String, std::sync::Arc<TeamCadences>>> {
+                    let mut teams = std::collections::HashMap::new();
+                    for rep in reps {
+                        if !teams.contains_key(&rep.team_id) {
+                            teams.insert(rep.team_id.clone(), self.cadences_of(&rep.team_id).await?);
+                        }
+                    }
+                    Ok(teams)
                 }
             }
 

@@ -357,6 +357,37 @@ digest_tests! {
         assert_eq!(retried.sent, vec![ny.rep.clone()]);
     }
 
+    async fn a_pass_over_more_reps_than_one_read_sends_each_rep_their_own_digest(rig) {
+        // 120 reps in two zones (a pass reads agendas a chunk of reps at a time), every second
+        // one with a prospect due today.
+        let mut due: BTreeMap<String, String> = BTreeMap::new();
+        for n in 0..120 {
+            let tz = if n % 3 == 0 { chrono_tz::Europe::Berlin } else { chrono_tz::America::New_York };
+            let settings = rig.rep(&format!("U{n:03}"), tz, None, true).await;
+            if n % 2 == 0 {
+                let name = format!("Prospect Of U{n:03}");
+                rig.enrol(&settings, &name, CadenceId::Proposal, at(2026, 10, 20, 12, 0)).await;
+                due.insert(settings.rep.user_id.clone(), name);
+            }
+        }
+        let now = at(2026, 10, 20, 14, 0);
+        let preview = rig.digester.run_pass(now, true).await.unwrap();
+        let previewed: Vec<&str> = preview.previews.iter().map(|p| p.rep.user_id.as_str()).collect();
+        assert_eq!(previewed, due.keys().map(String::as_str).collect::<Vec<_>>(), "previews in rep order");
+        let report = rig.digester.run_pass(now, false).await.unwrap();
+        assert!(report.failed.is_empty(), "{:?}", report.failed);
+        assert_eq!(report.sent.len(), 60, "the other half has nothing due");
+        let posts = rig.slack.calls_to("chat.postMessage");
+        assert_eq!(posts.len(), 60, "one digest each");
+        for post in posts {
+            let to = post.body["channel"].as_str().expect("a channel").to_string();
+            let body = post.body.to_string();
+            for (user, name) in &due {
+                assert_eq!(body.contains(name.as_str()), *user == to, "{to}'s digest and {name}");
+            }
+        }
+    }
+
     async fn nothing_is_sent_on_an_empty_day(rig) {
         let ny = rig.rep("U_NY", chrono_tz::America::New_York, None, true).await;
         let mut later = NewProspect::named(ProspectName::parse("Later Larry").unwrap());

@@ -17,14 +17,21 @@ fn reads_no_touch_table_scan(plan: &str) {
     }
 }
 
+/// The reps a chunk of the pass reads at once, as the store names them.
+const TWO_REPS: &str = "WITH r (k, team_id, user_id, today) AS \
+     (VALUES (0, 'T', 'U', '2026-11-24'), (1, 'T', 'V', '2026-11-23')) ";
+
 #[tokio::test]
-async fn a_reps_due_touches_come_from_the_pending_index_alone() {
+async fn a_chunk_of_reps_due_touches_come_from_the_pending_index_alone() {
     let db = common::TestDb::sqlite().await;
     let plan = sqlite_plan(
         &db.url,
-        "SELECT t.id FROM touches t JOIN prospects p ON p.id = t.prospect_id \
-         WHERE t.team_id = 'T' AND t.user_id = 'U' AND t.status = 'pending' AND t.due_on <= '2026-11-24' \
-         ORDER BY t.due_on, t.id",
+        &format!(
+            "{TWO_REPS}SELECT r.k AS batch_k, t.id FROM r \
+             JOIN touches t ON t.team_id = r.team_id AND t.user_id = r.user_id \
+             AND t.status = 'pending' AND t.due_on <= r.today \
+             JOIN prospects p ON p.id = t.prospect_id"
+        ),
     )
     .await;
     assert!(
@@ -32,28 +39,48 @@ async fn a_reps_due_touches_come_from_the_pending_index_alone() {
         "plan was:\n{plan}"
     );
     assert!(
-        !plan.contains("TEMP B-TREE"),
-        "sorted by the index; plan was:\n{plan}"
+        plan.contains("SEARCH p USING INTEGER PRIMARY KEY"),
+        "plan was:\n{plan}"
     );
     reads_no_touch_table_scan(&plan);
 }
 
 #[tokio::test]
-async fn what_needs_attention_reads_only_the_current_enrolments_touches() {
+async fn a_chunk_of_reps_open_promises_come_from_the_open_items_index() {
     let db = common::TestDb::sqlite().await;
     let plan = sqlite_plan(
         &db.url,
-        "SELECT p.id, t.id FROM prospects p \
+        &format!(
+            "{TWO_REPS}SELECT r.k AS batch_k, i.id, p.name FROM r \
+             JOIN action_items i ON i.team_id = r.team_id AND i.user_id = r.user_id \
+             AND i.done_at IS NULL \
+             JOIN prospects p ON p.id = i.prospect_id"
+        ),
+    )
+    .await;
+    assert!(
+        plan.contains("action_items_rep_open (team_id=? AND user_id=?)"),
+        "plan was:\n{plan}"
+    );
+    assert!(!plan.contains("SCAN i"), "plan was:\n{plan}");
+}
+
+#[tokio::test]
+async fn what_needs_attention_in_a_chunk_reads_only_the_current_enrolments_touches() {
+    let db = common::TestDb::sqlite().await;
+    let plan = sqlite_plan(
+        &db.url,
+        &format!("{TWO_REPS}SELECT r.k AS batch_k, p.id, t.id FROM r \
+         JOIN prospects p ON p.team_id = r.team_id AND p.user_id = r.user_id \
+         AND p.status IN ('active', 'awaiting', 'replied') \
          LEFT JOIN touches t ON t.id = (SELECT n.id FROM touches n WHERE n.prospect_id = p.id \
          AND n.enrolment_id = p.enrolment_id AND n.status = 'pending' ORDER BY n.due_on, n.step_index LIMIT 1) \
-         WHERE p.team_id = 'T' AND p.user_id = 'U' AND p.status IN ('active', 'awaiting', 'replied') \
-         AND (p.status = 'awaiting' \
+         WHERE (p.status = 'awaiting' \
          OR (p.status = 'replied' AND COALESCE(p.last_contact_at, p.enrolled_at) < '2026-11-03') \
          OR (p.status = 'active' AND p.lead IN ('hot', 'warm') AND p.touches_done = 0 AND p.enrolled_at < '2026-11-23') \
          OR (p.status = 'active' AND COALESCE(p.last_contact_at, p.enrolled_at) < '2026-11-03' \
          AND p.cadence_id <> 'nurture' AND EXISTS (SELECT 1 FROM touches l WHERE l.prospect_id = p.id \
-         AND l.enrolment_id = p.enrolment_id AND l.status = 'pending' AND l.due_on < '2026-11-25'))) \
-         ORDER BY p.id",
+         AND l.enrolment_id = p.enrolment_id AND l.status = 'pending' AND l.due_on < '2026-11-25')))"),
     )
     .await;
     assert!(

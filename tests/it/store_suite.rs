@@ -427,6 +427,63 @@ on_both_databases! {
         assert_eq!(store.reps_with_due(date(2026, 11, 20)).await.unwrap(), vec![alice(), bob, carol]);
     }
 
+    async fn agendas_read_for_many_reps_at_once_are_each_reps_own(store) {
+        use followup::domain::items::NewItem;
+        let bob = RepRef::new("T1", "U_BOB");
+        let alice_elsewhere = RepRef::new("T2", "U_ALICE");
+        let nobody = RepRef::new("T1", "U_NOBODY");
+        let mut hot = prospect("Hot Lead");
+        hot.lead = Some(LeadTemp::Hot);
+        let hot_id = add(&store, &alice(), hot, monday()).await;
+        let jane = add(&store, &alice(), prospect("Jane Doe"), monday()).await;
+        add(&store, &bob, prospect("Bob's Pick"), monday()).await;
+        add(&store, &bob, prospect("Bob's Next"), monday() + Duration::days(1)).await;
+        let elsewhere = add(&store, &alice_elsewhere, prospect("Other Workspace"), monday()).await;
+        let promise = |text: &str, due_on| NewItem { mine: true, text: text.into(), due_on };
+        assert!(store.add_items(&alice(), jane, &[promise("undated", None), promise("send pricing", Some(date(2026, 11, 3)))], monday()).await.unwrap());
+        assert!(store.add_items(&alice_elsewhere, elsewhere, &[promise("call back", Some(date(2026, 11, 2)))], monday()).await.unwrap());
+
+        let later = monday() + Duration::days(2);
+        // Bob's today is a day earlier than Alice's: each rep's own date counts.
+        let asked = vec![
+            (alice(), date(2026, 11, 4)),
+            (nobody.clone(), date(2026, 11, 4)),
+            (bob.clone(), date(2026, 11, 2)),
+            (alice_elsewhere.clone(), date(2026, 11, 4)),
+            (alice(), date(2026, 11, 4)),
+        ];
+        let reps: Vec<RepRef> = asked.iter().map(|(rep, _)| rep.clone()).collect();
+        let touches = store.due_touches_of(&asked).await.unwrap();
+        let attention = store.attention_of(&reps, due::cutoffs(later)).await.unwrap();
+        let items = store.open_items_of(&reps).await.unwrap();
+        assert_eq!((touches.len(), attention.len(), items.len()), (5, 5, 5), "one answer per rep asked");
+        for (k, (rep, today)) in asked.iter().enumerate() {
+            // Each answer is what the rep's own read finds, and only the rep's.
+            assert_eq!(touches[k], store.due_touches(rep, *today).await.unwrap(), "{rep:?}");
+            assert_eq!(attention[k], store.attention(rep, due::cutoffs(later)).await.unwrap(), "{rep:?}");
+            assert_eq!(items[k], store.open_items(rep, None).await.unwrap(), "{rep:?}");
+            assert!(touches[k].iter().all(|t| &t.prospect.rep == rep));
+            assert!(attention[k].iter().all(|p| &p.prospect.rep == rep));
+        }
+        let names = |k: usize| {
+            let mut names: Vec<String> = touches[k].iter().map(|t| t.prospect.name.clone()).collect();
+            names.dedup();
+            names
+        };
+        assert_eq!(names(0), vec!["Hot Lead", "Jane Doe"]);
+        assert!(touches[0].windows(2).all(|w| (w[0].touch.due_on, w[0].touch.id) < (w[1].touch.due_on, w[1].touch.id)), "in due order");
+        assert!(names(1).is_empty(), "a rep with nothing stored gets nothing");
+        assert_eq!(names(2), vec!["Bob's Pick"], "Bob's next prospect is not due on his today");
+        assert_eq!(names(3), vec!["Other Workspace"]);
+        assert_eq!(names(4), names(0), "a rep asked twice gets the same answer twice");
+        assert_eq!(attention[0].iter().map(|p| p.prospect.id).collect::<Vec<_>>(), vec![hot_id], "the hot lead waits");
+        let texts = |k: usize| items[k].iter().map(|i| i.text.clone()).collect::<Vec<_>>();
+        assert_eq!(texts(0), vec!["send pricing", "undated"], "dated first, undated last");
+        assert!(texts(2).is_empty());
+        assert_eq!(texts(3), vec!["call back"]);
+        assert!(store.due_touches_of(&[]).await.unwrap().is_empty());
+    }
+
     async fn stale_prospects_and_waiting_hot_leads_are_flagged(store) {
         let mut hot = prospect("Hot Lead");
         hot.lead = Some(LeadTemp::Hot);

@@ -12,11 +12,42 @@ use crate::store::{DigestOutcome, DigestRun, StoreResult};
 /// The agenda's reads and the digest pass's candidates and claims.
 #[async_trait]
 pub trait Digests: Send + Sync {
-    /// Pending touches due on or before `today`, with their prospects.
-    async fn due_touches(&self, rep: &RepRef, today: NaiveDate) -> StoreResult<Vec<DueTouch>>;
+    /// Pending touches due on or before `today`, with their prospects, in due order.
+    async fn due_touches(&self, rep: &RepRef, today: NaiveDate) -> StoreResult<Vec<DueTouch>> {
+        Ok(self
+            .due_touches_of(&[(rep.clone(), today)])
+            .await?
+            .pop()
+            .unwrap_or_default())
+    }
 
-    /// Open prospects that may be stale, hot and waiting, or at the end of a cadence.
-    async fn attention(&self, rep: &RepRef, cutoffs: Cutoffs) -> StoreResult<Vec<ProspectNext>>;
+    /// [`Self::due_touches`] for several reps at once, each with its own `today`, in one query:
+    /// one list per rep, in the order asked. A digest pass reads a chunk of reps this way.
+    async fn due_touches_of(&self, reps: &[(RepRef, NaiveDate)])
+        -> StoreResult<Vec<Vec<DueTouch>>>;
+
+    /// Open prospects that may be stale, hot and waiting, or at the end of a cadence, by id.
+    async fn attention(&self, rep: &RepRef, cutoffs: Cutoffs) -> StoreResult<Vec<ProspectNext>> {
+        Ok(self
+            .attention_of(std::slice::from_ref(rep), cutoffs)
+            .await?
+            .pop()
+            .unwrap_or_default())
+    }
+
+    /// [`Self::attention`] for several reps at once, in one query, in the order asked.
+    async fn attention_of(
+        &self,
+        reps: &[RepRef],
+        cutoffs: Cutoffs,
+    ) -> StoreResult<Vec<Vec<ProspectNext>>>;
+
+    /// The reps' open action items (what `Prospects::open_items` reads for one rep), in one
+    /// query, in the order asked.
+    async fn open_items_of(
+        &self,
+        reps: &[RepRef],
+    ) -> StoreResult<Vec<Vec<crate::domain::items::ActionItem>>>;
 
     /// The rep's pending touches with their prospects' lead, in due order.
     async fn rep_pending_touches(&self, rep: &RepRef) -> StoreResult<Vec<DueTouch>>;
@@ -83,59 +114,120 @@ macro_rules! digest_sql {
     ($store:ident, $begin:literal) => {
         #[async_trait]
         impl crate::store::Digests for $store {
-            async fn due_touches(&self, rep: &RepRef, today: NaiveDate) -> StoreResult<Vec<DueTouch>> {
+            async fn due_touches_of(
+                &self,
+                reps: &[(RepRef, NaiveDate)],
+            ) -> StoreResult<Vec<Vec<DueTouch>>> {
+                let mut found: Vec<Vec<DueTouch>> = reps.iter().map(|_| Vec::new()).collect();
+                if reps.is_empty() {
+                    return Ok(found);
+                }
                 let sql = format!(
-                    "SELECT {PROSPECT_COLUMNS}, {TOUCH_COLUMNS} FROM touches t \
-                     JOIN prospects p ON p.id = t.prospect_id \
-                     WHERE t.team_id = $1 AND t.user_id = $2 AND t.status = 'pending' AND t.due_on <= $3 \
-                     ORDER BY t.due_on, t.id"
+                    "WITH r (k, team_id, user_id, today) AS (VALUES {values}) \
+                     SELECT r.k AS batch_k, {PROSPECT_COLUMNS}, {TOUCH_COLUMNS} FROM r \
+                     JOIN touches t ON t.team_id = r.team_id AND t.user_id = r.user_id \
+                     AND t.status = 'pending' AND t.due_on <= r.today \
+                     JOIN prospects p ON p.id = t.prospect_id",
+                    values = placeholders(reps.len(), 4, 1)
                 );
-                let cadences = self.cadences_of(&rep.team_id).await?;
-                sqlx::query(&sql)
-                    .bind(&rep.team_id)
-                    .bind(&rep.user_id)
-                    .bind(today)
-                    .fetch_all(&self.reader)
-                    .await?
-                    .iter()
-                    .map(|row| {
-                        let touch = touch_from_row(row, &cadences)?
-                            .ok_or_else(|| StoreError::Corrupt("due touch without id".into()))?;
-                        Ok(DueTouch::new(prospect_from_row(row, &cadences)?, touch))
-                    })
-                    .collect()
+                let mut query = sqlx::query(&sql);
+                for (k, (rep, today)) in reps.iter().enumerate() {
+                    query = query.bind(k as i64).bind(&rep.team_id).bind(&rep.user_id).bind(*today);
+                }
+                let who: Vec<&RepRef> = reps.iter().map(|(rep, _)| rep).collect();
+                let cadences = self.cadences_by_team(who).await?;
+                for row in query.fetch_all(&self.reader).await? {
+                    let k = batch_index(&row, reps.len())?;
+                    let cadences = cadences_for(&cadences, &reps[k].0)?;
+                    let touch = touch_from_row(&row, cadences)?
+                        .ok_or_else(|| StoreError::Corrupt("due touch without id".into()))?;
+                    found[k].push(DueTouch::new(prospect_from_row(&row, cadences)?, touch));
+                }
+                for touches in &mut found {
+                    touches.sort_unstable_by_key(|t| (t.touch.due_on, t.touch.id));
+                }
+                Ok(found)
             }
 
-            async fn attention(&self, rep: &RepRef, cutoffs: Cutoffs) -> StoreResult<Vec<ProspectNext>> {
+            async fn attention_of(
+                &self,
+                reps: &[RepRef],
+                cutoffs: Cutoffs,
+            ) -> StoreResult<Vec<Vec<ProspectNext>>> {
+                let mut found: Vec<Vec<ProspectNext>> = reps.iter().map(|_| Vec::new()).collect();
+                if reps.is_empty() {
+                    return Ok(found);
+                }
+                let first = reps.len() * 3 + 1;
+                let (stale, hot, late) = (first, first + 1, first + 2);
                 let sql = format!(
-                    "SELECT {PROSPECT_COLUMNS}, {TOUCH_COLUMNS} FROM prospects p \
+                    "WITH r (k, team_id, user_id) AS (VALUES {values}) \
+                     SELECT r.k AS batch_k, {PROSPECT_COLUMNS}, {TOUCH_COLUMNS} FROM r \
+                     JOIN prospects p ON p.team_id = r.team_id AND p.user_id = r.user_id \
+                     AND p.status IN ('active', 'awaiting', 'replied') \
                      LEFT JOIN touches t ON t.id = (SELECT n.id FROM touches n WHERE n.prospect_id = p.id \
                      AND n.enrolment_id = p.enrolment_id AND n.status = 'pending' \
                      ORDER BY n.due_on, n.step_index LIMIT 1) \
-                     WHERE p.team_id = $1 AND p.user_id = $2 AND p.status IN ('active', 'awaiting', 'replied') \
-                     AND (p.status = 'awaiting' \
-                     OR (p.status = 'replied' AND COALESCE(p.last_contact_at, p.enrolled_at) < $3) \
-                     OR (p.status = 'active' AND p.lead IN ('hot', 'warm') AND p.touches_done = 0 AND p.enrolled_at < $4) \
-                     OR (p.status = 'active' AND COALESCE(p.last_contact_at, p.enrolled_at) < $3 \
+                     WHERE p.status = 'awaiting' \
+                     OR (p.status = 'replied' AND COALESCE(p.last_contact_at, p.enrolled_at) < ${stale}) \
+                     OR (p.status = 'active' AND p.lead IN ('hot', 'warm') AND p.touches_done = 0 AND p.enrolled_at < ${hot}) \
+                     OR (p.status = 'active' AND COALESCE(p.last_contact_at, p.enrolled_at) < ${stale} \
                      AND p.cadence_id <> 'nurture' AND EXISTS (SELECT 1 FROM touches l WHERE l.prospect_id = p.id \
-                     AND l.enrolment_id = p.enrolment_id AND l.status = 'pending' AND l.due_on < $5))) \
-                     ORDER BY p.id"
+                     AND l.enrolment_id = p.enrolment_id AND l.status = 'pending' AND l.due_on < ${late}))",
+                    values = placeholders(reps.len(), 3, 1)
                 );
-                let cadences = self.cadences_of(&rep.team_id).await?;
+                let mut query = sqlx::query(&sql);
+                for (k, rep) in reps.iter().enumerate() {
+                    query = query.bind(k as i64).bind(&rep.team_id).bind(&rep.user_id);
+                }
+                let query = query
+                    .bind(cutoffs.stale_before)
+                    .bind(cutoffs.hot_enrolled_before)
+                    .bind(cutoffs.late_before);
+                let cadences = self.cadences_by_team(reps).await?;
                 // Only what `due::build` keeps: awaiting; replied and gone quiet; hot and
                 // untouched; active, quiet and late (a planned rest is not stale) — so the
                 // rows grow with what the digest shows, not with the pipeline.
-                sqlx::query(&sql)
-                    .bind(&rep.team_id)
-                    .bind(&rep.user_id)
-                    .bind(cutoffs.stale_before)
-                    .bind(cutoffs.hot_enrolled_before)
-                    .bind(cutoffs.late_before)
-                    .fetch_all(&self.reader)
-                    .await?
-                    .iter()
-                    .map(|row| prospect_next_from_row(row, &cadences))
-                    .collect()
+                for row in query.fetch_all(&self.reader).await? {
+                    let k = batch_index(&row, reps.len())?;
+                    found[k].push(prospect_next_from_row(&row, cadences_for(&cadences, &reps[k])?)?);
+                }
+                for prospects in &mut found {
+                    prospects.sort_unstable_by_key(|p| p.prospect.id);
+                }
+                Ok(found)
+            }
+
+            async fn open_items_of(
+                &self,
+                reps: &[RepRef],
+            ) -> StoreResult<Vec<Vec<crate::domain::items::ActionItem>>> {
+                let mut found: Vec<Vec<crate::domain::items::ActionItem>> =
+                    reps.iter().map(|_| Vec::new()).collect();
+                if reps.is_empty() {
+                    return Ok(found);
+                }
+                let sql = format!(
+                    "WITH r (k, team_id, user_id) AS (VALUES {values}) \
+                     SELECT r.k AS batch_k, {ITEM_COLUMNS} FROM r \
+                     JOIN action_items i ON i.team_id = r.team_id AND i.user_id = r.user_id \
+                     AND i.done_at IS NULL \
+                     JOIN prospects p ON p.id = i.prospect_id",
+                    values = placeholders(reps.len(), 3, 1)
+                );
+                let mut query = sqlx::query(&sql);
+                for (k, rep) in reps.iter().enumerate() {
+                    query = query.bind(k as i64).bind(&rep.team_id).bind(&rep.user_id);
+                }
+                for row in query.fetch_all(&self.reader).await? {
+                    let k = batch_index(&row, reps.len())?;
+                    found[k].push(item_from_row(&row)?);
+                }
+                for items in &mut found {
+                    // Dated first, by date, then undated; each by id (as `open_items` orders).
+                    items.sort_unstable_by_key(|i| (i.due_on.is_none(), i.due_on, i.id));
+                }
+                Ok(found)
             }
 
             async fn rep_pending_touches(&self, rep: &RepRef) -> StoreResult<Vec<DueTouch>> {

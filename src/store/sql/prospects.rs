@@ -290,7 +290,7 @@ macro_rules! prospect_sql {
             ) -> StoreResult<Vec<crate::domain::items::ActionItem>> {
                 let only = if prospect.is_some() { "AND i.prospect_id = $3" } else { "" };
                 let sql = format!(
-                    "SELECT i.id, i.prospect_id, p.name, i.mine, i.text, i.due_on, i.done_at \
+                    "SELECT {ITEM_COLUMNS} \
                      FROM action_items i JOIN prospects p ON p.id = i.prospect_id \
                      WHERE i.team_id = $1 AND i.user_id = $2 AND i.done_at IS NULL {only} \
                      ORDER BY CASE WHEN i.due_on IS NULL THEN 1 ELSE 0 END, i.due_on, i.id"
@@ -303,17 +303,7 @@ macro_rules! prospect_sql {
                     .fetch_all(&self.reader)
                     .await?
                     .iter()
-                    .map(|row| {
-                        Ok(crate::domain::items::ActionItem {
-                            id: row.try_get("id")?,
-                            prospect_id: row.try_get("prospect_id")?,
-                            prospect_name: row.try_get("name")?,
-                            mine: row.try_get("mine")?,
-                            text: row.try_get("text")?,
-                            due_on: row.try_get("due_on")?,
-                            done_at: row.try_get("done_at")?,
-                        })
-                    })
+                    .map(item_from_row)
                     .collect()
             }
 
