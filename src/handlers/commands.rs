@@ -16,6 +16,21 @@ use super::Answer;
 /// Slack waits 3 seconds; the database gets most of that, the reply the rest.
 pub const WORK_BUDGET: Duration = Duration::from_millis(2500);
 
+/// A command's answer: a message, or help (the same every time).
+enum Done {
+    Message(Message),
+    Help,
+}
+
+/// `/followup help`'s reply body, serialized the first time it is asked for.
+fn help_body() -> &'static [u8] {
+    static BODY: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    BODY.get_or_init(|| {
+        let help = render::reply(&crate::service::Reply::Help, chrono::NaiveDate::MIN);
+        serde_json::to_vec(&help.ephemeral_body()).unwrap_or_default()
+    })
+}
+
 /// Answers `/followup …`: the reply is the acknowledgement.
 pub async fn answer(state: &AppState, form: SlashCommand) -> Answer {
     if form.team_id.is_empty() || form.user_id.is_empty() {
@@ -49,25 +64,28 @@ pub async fn answer(state: &AppState, form: SlashCommand) -> Answer {
             Ok(command) => command,
             Err(e) => {
                 let hint = "\n_`/followup help` shows every command._";
-                return Ok(Message::plain(format!(
+                return Ok(Done::Message(Message::plain(format!(
                     "⚠️ {}{hint}",
                     crate::slack::mrkdwn::escape_entities(&e.to_string())
-                )));
+                ))));
             }
         };
         if command == Command::AddModal {
-            return Ok(open_add_modal(
+            return Ok(Done::Message(open_add_modal(
                 state,
                 &rep.team_id,
                 form.trigger_id.as_deref(),
-            ));
+            )));
         }
         let reply = state.service.run(&rep, command).await?;
+        if reply == crate::service::Reply::Help {
+            return Ok(Done::Help);
+        }
         if reply == crate::service::Reply::OpenCadenceImport {
             let Some(trigger_id) = form.trigger_id.clone().filter(|t| !t.is_empty()) else {
-                return Ok(Message::plain(
+                return Ok(Done::Message(Message::plain(
                     "Slack sent no trigger to open the form with; try `/followup cadence import` again.",
-                ));
+                )));
             };
             let slack = state.slack.clone();
             let team = rep.team_id.clone();
@@ -77,7 +95,7 @@ pub async fn answer(state: &AppState, form: SlashCommand) -> Answer {
                     tracing::error!(error = %e, "views.open for the cadence import failed");
                 }
             });
-            return Ok(Message::new(""));
+            return Ok(Done::Message(Message::new("")));
         }
         if let crate::service::Reply::OpenRecap(prospect) = &reply {
             if let Some(trigger_id) = form.trigger_id.clone().filter(|t| !t.is_empty()) {
@@ -93,14 +111,15 @@ pub async fn answer(state: &AppState, form: SlashCommand) -> Answer {
                         tracing::error!(error = %e, "views.open for the recap form failed");
                     }
                 });
-                return Ok(Message::new(""));
+                return Ok(Done::Message(Message::new("")));
             }
         }
-        Ok::<_, crate::service::ServiceError>(render::reply(&reply, today))
+        Ok::<_, crate::service::ServiceError>(Done::Message(render::reply(&reply, today)))
     };
     match tokio::time::timeout(WORK_BUDGET, work).await {
-        Ok(Ok(message)) if message.blocks.is_empty() => Answer::Empty,
-        Ok(Ok(message)) => Answer::Ephemeral(message),
+        Ok(Ok(Done::Help)) => Answer::Prepared(help_body()),
+        Ok(Ok(Done::Message(message))) if message.blocks.is_empty() => Answer::Empty,
+        Ok(Ok(Done::Message(message))) => Answer::Ephemeral(message),
         Ok(Err(e)) => {
             tracing::error!(error = ?e, "slash command failed");
             Answer::Ephemeral(render::apology())

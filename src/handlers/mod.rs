@@ -18,6 +18,9 @@ pub enum Answer {
     /// Acknowledge with this message as an ephemeral reply (a command's answer), written
     /// straight from its blocks.
     Ephemeral(crate::slack::blocks::Message),
+    /// [`Answer::Ephemeral`] of a message that never changes (`/followup help`), serialized once
+    /// for the life of the process: the body's JSON.
+    Prepared(&'static [u8]),
     /// The body was malformed or unknown: 400 with this reason.
     BadRequest(String),
     /// Something on our side failed and Slack should deliver it again (events only).

@@ -24,6 +24,14 @@ impl IntoResponse for Answer {
             Answer::Empty => StatusCode::OK.into_response(),
             Answer::Json(body) => axum::Json(body).into_response(),
             Answer::Ephemeral(message) => axum::Json(message.ephemeral_body()).into_response(),
+            Answer::Prepared(body) => (
+                [(
+                    axum::http::header::CONTENT_TYPE,
+                    axum::http::HeaderValue::from_static("application/json"),
+                )],
+                body,
+            )
+                .into_response(),
             Answer::BadRequest(reason) => (StatusCode::BAD_REQUEST, reason).into_response(),
             Answer::RetryLater => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
         }

@@ -10,19 +10,20 @@ use subtle::ConstantTimeEq;
 /// Requests older (or newer) than this are refused as replays.
 pub const MAX_AGE_SECS: i64 = 5 * 60;
 
-/// The signing secret; prints as `[REDACTED]`.
+/// The signing secret; prints as `[REDACTED]`. Shared, not copied: the app's state (which holds
+/// it) is cloned for every request, and a copied secret is an allocation and a zeroing each time.
 #[derive(Clone, Debug)]
-pub struct SigningSecret(SecretString);
+pub struct SigningSecret(std::sync::Arc<SecretString>);
 
 impl SigningSecret {
     pub fn new(secret: impl Into<String>) -> Self {
-        Self(SecretString::from(secret.into()))
+        Self::from(SecretString::from(secret.into()))
     }
 }
 
 impl From<SecretString> for SigningSecret {
     fn from(secret: SecretString) -> Self {
-        Self(secret)
+        Self(std::sync::Arc::new(secret))
     }
 }
 

@@ -58,6 +58,10 @@ pub(super) async fn handle(state: &AppState, envelope: Envelope) -> Option<Value
         Answer::Ephemeral(message) => {
             Some(json!({"envelope_id": envelope_id, "payload": message.ephemeral_body()}))
         }
+        Answer::Prepared(body) => {
+            let payload: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
+            Some(json!({"envelope_id": envelope_id, "payload": payload}))
+        }
         Answer::Empty => Some(json!({"envelope_id": envelope_id})),
         Answer::BadRequest(reason) => {
             // Acknowledged all the same: a redelivery would be refused again.

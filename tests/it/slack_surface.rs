@@ -78,6 +78,11 @@ on_both_apps! {
         }
         let (_, reply) = app.command(ALICE, "help").await;
         assert_eq!(reply["response_type"], "ephemeral");
+        // Serialized once and kept: the body is the help message as rendered.
+        let usage = followup::slack::render::reply(&followup::service::Reply::Help, chrono::NaiveDate::MIN);
+        assert_eq!(reply, usage.ephemeral());
+        let (_, again) = app.command(ALICE, "help").await;
+        assert_eq!(again, reply, "the same body every time");
     }
 
     async fn add_records_the_prospect_and_replies_with_the_dated_schedule(app) {

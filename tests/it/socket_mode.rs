@@ -267,6 +267,21 @@ async fn closed_by_client(socket: &mut Socket) -> bool {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn help_over_socket_mode_is_acknowledged_with_the_same_usage_as_over_http() {
+    let rig = Rig::start(quiet()).await;
+    let mut socket = rig.accept().await;
+    hello(&mut socket).await;
+    send(&mut socket, command("env-help", "help")).await;
+    let ack = ack_for(&mut socket, "env-help").await;
+    let usage =
+        followup::slack::render::reply(&followup::service::Reply::Help, chrono::NaiveDate::MIN)
+            .ephemeral();
+    assert_eq!(ack["payload"], usage, "{ack}");
+    assert!(common::app::reply_text(&ack["payload"]).contains("/followup add Jane Doe"));
+    rig.finish().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_silent_connection_is_pinged_then_replaced_and_commands_on_the_new_one_are_answered() {
     let rig = Rig::start(SocketOptions {
         ping_every: Duration::from_millis(200),

@@ -177,7 +177,16 @@ impl TestApp {
         );
         let response = self.send(post).await;
         let status = response.status().as_u16();
+        let json = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .is_some_and(|t| t.as_bytes().starts_with(b"application/json"));
         let body = response.text().await.expect("body");
+        // Slack shows a reply as a message only when it comes as JSON.
+        assert!(
+            status != 200 || body.is_empty() || json,
+            "a reply without a JSON content type: {body}"
+        );
         (status, serde_json::from_str(&body).unwrap_or(Value::Null))
     }
 
