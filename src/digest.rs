@@ -412,12 +412,18 @@ impl Digester {
         sends_at_once: usize,
     ) -> Result<Vec<Served>, ServiceError> {
         let mut chunk = chunk;
-        let steps = futures::future::try_join_all(
-            chunk
-                .iter_mut()
-                .map(|settings| self.first_step(settings, now, dry_run)),
-        )
-        .await?;
+        // A first step may read the rep's zone from Slack: no more at once than sends.
+        let mut steps = Vec::with_capacity(chunk.len());
+        for group in chunk.chunks_mut(sends_at_once) {
+            steps.extend(
+                futures::future::try_join_all(
+                    group
+                        .iter_mut()
+                        .map(|settings| self.first_step(settings, now, dry_run)),
+                )
+                .await?,
+            );
+        }
         let due: Vec<&RepSettings> = chunk
             .iter()
             .zip(&steps)
