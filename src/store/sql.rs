@@ -147,6 +147,13 @@ macro_rules! sql_store {
                 }))
             }
 
+            /// A pending touch with its prospect (both joined in the row; the touch is required).
+            fn due_touch_from_row(row: &$row, cadences: &TeamCadences) -> StoreResult<DueTouch> {
+                let touch = touch_from_row(row, cadences)?
+                    .ok_or_else(|| StoreError::Corrupt("pending touch without id".into()))?;
+                Ok(DueTouch::new(prospect_from_row(row, cadences)?, touch))
+            }
+
             fn prospect_next_from_row(row: &$row, cadences: &TeamCadences) -> StoreResult<ProspectNext> {
                 Ok(ProspectNext {
                     prospect: prospect_from_row(row, cadences)?,

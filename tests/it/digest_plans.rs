@@ -17,9 +17,13 @@ fn reads_no_touch_table_scan(plan: &str) {
     }
 }
 
-/// The reps a chunk of the pass reads at once, as the store names them.
+/// The reps a chunk of the pass reads at once, each with its local date, as the store names them.
 const TWO_REPS: &str = "WITH r (k, team_id, user_id, today) AS \
      (VALUES (0, 'T', 'U', '2026-11-24'), (1, 'T', 'V', '2026-11-23')) ";
+
+/// The same reps for the reads that need no date.
+const TWO_REPS_UNDATED: &str =
+    "WITH r (k, team_id, user_id) AS (VALUES (0, 'T', 'U'), (1, 'T', 'V')) ";
 
 #[tokio::test]
 async fn a_chunk_of_reps_due_touches_come_from_the_pending_index_alone() {
@@ -51,7 +55,7 @@ async fn a_chunk_of_reps_open_promises_come_from_the_open_items_index() {
     let plan = sqlite_plan(
         &db.url,
         &format!(
-            "{TWO_REPS}SELECT r.k AS batch_k, i.id, p.name FROM r \
+            "{TWO_REPS_UNDATED}SELECT r.k AS batch_k, i.id, p.name FROM r \
              JOIN action_items i ON i.team_id = r.team_id AND i.user_id = r.user_id \
              AND i.done_at IS NULL \
              JOIN prospects p ON p.id = i.prospect_id"
@@ -70,7 +74,7 @@ async fn what_needs_attention_in_a_chunk_reads_only_the_current_enrolments_touch
     let db = common::TestDb::sqlite().await;
     let plan = sqlite_plan(
         &db.url,
-        &format!("{TWO_REPS}SELECT r.k AS batch_k, p.id, t.id FROM r \
+        &format!("{TWO_REPS_UNDATED}SELECT r.k AS batch_k, p.id, t.id FROM r \
          JOIN prospects p ON p.team_id = r.team_id AND p.user_id = r.user_id \
          AND p.status IN ('active', 'awaiting', 'replied') \
          LEFT JOIN touches t ON t.id = (SELECT n.id FROM touches n WHERE n.prospect_id = p.id \

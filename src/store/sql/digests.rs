@@ -14,11 +14,7 @@ use crate::store::{DigestOutcome, DigestRun, StoreResult};
 pub trait Digests: Send + Sync {
     /// Pending touches due on or before `today`, with their prospects, in due order.
     async fn due_touches(&self, rep: &RepRef, today: NaiveDate) -> StoreResult<Vec<DueTouch>> {
-        Ok(self
-            .due_touches_of(&[(rep.clone(), today)])
-            .await?
-            .pop()
-            .unwrap_or_default())
+        one_answer(self.due_touches_of(&[(rep.clone(), today)]).await?)
     }
 
     /// [`Self::due_touches`] for several reps at once, each with its own `today`, in one query:
@@ -28,11 +24,10 @@ pub trait Digests: Send + Sync {
 
     /// Open prospects that may be stale, hot and waiting, or at the end of a cadence, by id.
     async fn attention(&self, rep: &RepRef, cutoffs: Cutoffs) -> StoreResult<Vec<ProspectNext>> {
-        Ok(self
-            .attention_of(std::slice::from_ref(rep), cutoffs)
-            .await?
-            .pop()
-            .unwrap_or_default())
+        one_answer(
+            self.attention_of(std::slice::from_ref(rep), cutoffs)
+                .await?,
+        )
     }
 
     /// [`Self::attention`] for several reps at once, in one query, in the order asked.
@@ -109,6 +104,17 @@ pub trait Digests: Send + Sync {
     ) -> StoreResult<Option<DigestRun>>;
 }
 
+/// The one answer a batched read gives when asked about one rep (a missing one is a store bug,
+/// not an empty agenda).
+fn one_answer<T>(mut answers: Vec<T>) -> StoreResult<T> {
+    match (answers.pop(), answers.is_empty()) {
+        (Some(answer), true) => Ok(answer),
+        _ => Err(crate::store::StoreError::Corrupt(
+            "a batched read for one rep did not answer once".into(),
+        )),
+    }
+}
+
 /// The digests' SQL for one backend; expanded inside `sql_store!`.
 macro_rules! digest_sql {
     ($store:ident, $begin:literal) => {
@@ -138,10 +144,7 @@ macro_rules! digest_sql {
                 let cadences = self.cadences_by_team(who).await?;
                 for row in query.fetch_all(&self.reader).await? {
                     let k = batch_index(&row, reps.len())?;
-                    let cadences = cadences_for(&cadences, &reps[k].0)?;
-                    let touch = touch_from_row(&row, cadences)?
-                        .ok_or_else(|| StoreError::Corrupt("due touch without id".into()))?;
-                    found[k].push(DueTouch::new(prospect_from_row(&row, cadences)?, touch));
+                    found[k].push(due_touch_from_row(&row, cadences_for(&cadences, &reps[k].0)?)?);
                 }
                 for touches in &mut found {
                     touches.sort_unstable_by_key(|t| (t.touch.due_on, t.touch.id));
@@ -244,11 +247,7 @@ macro_rules! digest_sql {
                     .fetch_all(&self.reader)
                     .await?
                     .iter()
-                    .map(|row| {
-                        let touch = touch_from_row(row, &cadences)?
-                            .ok_or_else(|| StoreError::Corrupt("pending touch without id".into()))?;
-                        Ok(DueTouch::new(prospect_from_row(row, &cadences)?, touch))
-                    })
+                    .map(|row| due_touch_from_row(row, &cadences))
                     .collect()
             }
 
