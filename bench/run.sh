@@ -7,6 +7,7 @@
 # Usage: bench/run.sh [SECONDS=15] [REPEATS=2] [PEERS="bolt-py bolt-js ceiling ceiling-batch ceiling-nodb"]
 # Env:   FOLLOWUP_BENCH_PG  Postgres server URL without a database (default postgres://postgres@127.0.0.1:5432)
 #        FOLLOWUP_BENCH_ONLY  "sqlite", "postgres" or "peers" to run one part
+#        FOLLOWUP_BENCH_BIN  a followup binary to measure instead of building this checkout's
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-15}
@@ -21,8 +22,11 @@ mkdir -p "$scratch"
 : > "$results"
 export SLACK_SIGNING_SECRET=bench-secret
 command -v wrk >/dev/null || { apt-get update && apt-get install -y wrk; }
-cargo build --release --quiet
-bin=target/release/followup
+bin=${FOLLOWUP_BENCH_BIN:-}
+if [ -z "$bin" ]; then
+  cargo build --release --quiet
+  bin=target/release/followup
+fi
 url=http://127.0.0.1:3000/slack/commands
 pid=""
 

@@ -6,7 +6,7 @@ macro_rules! cadence_sql {
     ($db:ty) => {
         /// Every stored version of the team's cadences, and its default cadence.
         async fn load_team_cadences(
-            reader: &sqlx::Pool<$db>,
+            reader: &mut Conn,
             team_id: &str,
         ) -> StoreResult<TeamCadences> {
             let rows = sqlx::query(
@@ -14,7 +14,7 @@ macro_rules! cadence_sql {
                  WHERE team_id = $1",
             )
             .bind(team_id)
-            .fetch_all(reader)
+            .fetch_all(&mut *reader)
             .await?;
             let mut stored = Vec::with_capacity(rows.len());
             for row in &rows {
@@ -29,7 +29,7 @@ macro_rules! cadence_sql {
             let default: Option<String> =
                 sqlx::query_scalar("SELECT default_cadence FROM team_settings WHERE team_id = $1")
                     .bind(team_id)
-                    .fetch_optional(reader)
+                    .fetch_optional(&mut *reader)
                     .await?
                     .flatten();
             Ok(TeamCadences::new(&stored, default.as_deref()))

@@ -200,7 +200,8 @@ macro_rules! library_items {
                 // Two adds at once may take the same number: the unique index refuses one, which
                 // tries again with the next.
                 for _ in 0..5 {
-                    let mut tx = self.writer.begin_with($begin).await?;
+                    let mut lease = self.writer.acquire().await?;
+                let mut tx = lease.begin_with($begin).await?;
                     let count: i64 = sqlx::query_scalar(
                         "SELECT COUNT(*) FROM resources WHERE team_id = $1 AND removed_at IS NULL",
                     )
@@ -250,7 +251,7 @@ macro_rules! library_items {
             }
 
             async fn resources(&self, team_id: &str) -> StoreResult<Vec<crate::domain::resources::Resource>> {
-                Ok(load_library(&self.reader, team_id, &[])
+                Ok(load_library(&mut *self.reader.acquire().await?, team_id, &[])
                     .await?
                     .into_iter()
                     .map(|(r, _)| r)
@@ -264,7 +265,7 @@ macro_rules! library_items {
                 .bind(now)
                 .bind(team_id)
                 .bind(number)
-                .execute(&self.writer)
+                .execute(&mut *self.writer.acquire().await?)
                 .await?
                 .rows_affected();
                 Ok(removed == 1)
@@ -275,7 +276,7 @@ macro_rules! library_items {
                 team_id: &str,
                 prospects: &[ProspectId],
             ) -> StoreResult<Vec<(crate::domain::resources::Resource, Vec<ProspectId>)>> {
-                load_library(&self.reader, team_id, prospects).await
+                load_library(&mut *self.reader.acquire().await?, team_id, prospects).await
             }
 
             async fn resources_sent(
@@ -291,7 +292,7 @@ macro_rules! library_items {
                 sqlx::query(&sql)
                     .bind(prospect)
                     .bind(team_id)
-                    .fetch_all(&self.reader)
+                    .fetch_all(&mut *self.reader.acquire().await?)
                     .await?
                     .iter()
                     .map(|row| Ok((row.try_get("touch_id")?, resource_from_row(row)?)))
@@ -333,7 +334,7 @@ macro_rules! library_items {
                     query = query.bind(since);
                 }
                 query
-                    .fetch_all(&self.reader)
+                    .fetch_all(&mut *self.reader.acquire().await?)
                     .await?
                     .iter()
                     .map(|row| {

@@ -12,6 +12,7 @@ mod postgres;
 mod rows;
 mod sql;
 mod sqlite;
+mod sqlite_connections;
 
 use std::sync::Arc;
 

@@ -77,6 +77,8 @@ super::sql::sql_store!(
     PgStore,
     sqlx::Postgres,
     sqlx::postgres::PgRow,
+    PgPool,
+    sqlx::pool::PoolConnection<sqlx::Postgres>,
     crate::store::Backend::Postgres,
     "BEGIN",
     "migrations/postgres",

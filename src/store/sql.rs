@@ -34,7 +34,7 @@ pub use workspaces::Workspaces;
 // Not formatted: rustfmt indents the text of a `format!` in here further on every run.
 #[rustfmt::skip]
 macro_rules! sql_store {
-    ($store:ident, $db:ty, $row:ty, $backend:expr, $begin:literal, $migrations:tt, $inserted_ids:path, $returning_id:literal) => {
+    ($store:ident, $db:ty, $row:ty, $pool:ty, $lease:ty, $backend:expr, $begin:literal, $migrations:tt, $inserted_ids:path, $returning_id:literal) => {
         const _: () = {
             use async_trait::async_trait;
             use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
@@ -54,7 +54,13 @@ macro_rules! sql_store {
                 StoreError, StoreResult, Undone, Workspace,
             };
 
+            use sqlx::Connection as _;
+
             type Conn = <$db as sqlx::Database>::Connection;
+            // Where the store borrows its connections: sqlx's pool on Postgres, its own list on
+            // SQLite (`store::sqlite_connections`).
+            type Pool = $pool;
+            type Lease = $lease;
             type Query<'q> = sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments<'q>>;
 
             const OPEN_STATUSES: &str = "('active', 'paused', 'awaiting', 'replied')";
@@ -239,7 +245,7 @@ macro_rules! sql_store {
                     if let Some(cached) = self.cadences.get(team_id) {
                         return Ok(cached);
                     }
-                    let loaded = std::sync::Arc::new(load_team_cadences(&self.reader, team_id).await?);
+                    let loaded = std::sync::Arc::new(load_team_cadences(&mut *self.reader.acquire().await?, team_id).await?);
                     self.cadences.put(team_id, loaded.clone());
                     Ok(loaded)
                 }
@@ -266,12 +272,12 @@ macro_rules! sql_store {
                 }
 
                 async fn migrate(&self) -> StoreResult<()> {
-                    sqlx::migrate!($migrations).run(&self.writer).await?;
+                    sqlx::migrate!($migrations).run_direct(&mut *self.writer.acquire().await?).await?;
                     Ok(())
                 }
 
                 async fn ping(&self) -> StoreResult<()> {
-                    sqlx::query("SELECT 1").execute(&self.reader).await?;
+                    sqlx::query("SELECT 1").execute(&mut *self.reader.acquire().await?).await?;
                     Ok(())
                 }
             }

@@ -4,14 +4,14 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 
+use super::sqlite_connections::Connections;
 use super::StoreResult;
 
 pub struct SqliteStore {
-    reader: SqlitePool,
-    writer: SqlitePool,
+    reader: Connections,
+    writer: Connections,
     adds: super::batch::Batcher<super::AddJob, super::Added>,
     cadences: super::cadence_cache::CadenceCache,
 }
@@ -28,19 +28,11 @@ impl SqliteStore {
             // of adds or lists touches stay in it instead of being read again through the
             // kernel. Five connections, so at most 80 MiB.
             .pragma("cache_size", "-16384");
-        // No ping before each use: a connection to a local file does not go stale, and the ping
-        // was one more trip to sqlx's worker thread per query.
-        let writer = SqlitePoolOptions::new()
-            .max_connections(1)
-            .test_before_acquire(false)
-            // Batched adds prepare one text per batch size: keep them all.
-            .connect_with(options.clone().statement_cache_capacity(1024))
-            .await?;
-        let reader = SqlitePoolOptions::new()
-            .max_connections(4)
-            .test_before_acquire(false)
-            .connect_with(options)
-            .await?;
+        // Not sqlx's pool: it pings a connection on every release, one more trip to sqlx's
+        // worker thread per query, which a local file does not need (`sqlite_connections`).
+        // Batched adds prepare one text per batch size: the writer keeps them all.
+        let writer = Connections::open(options.clone().statement_cache_capacity(1024), 1).await?;
+        let reader = Connections::open(options, 4).await?;
         let adds = Self::spawn_add_writer(writer.clone());
         Ok(Self {
             reader,
@@ -77,6 +69,8 @@ super::sql::sql_store!(
     SqliteStore,
     sqlx::Sqlite,
     sqlx::sqlite::SqliteRow,
+    Connections,
+    super::sqlite_connections::Lease,
     crate::store::Backend::Sqlite,
     "BEGIN IMMEDIATE",
     "migrations/sqlite",

@@ -181,7 +181,7 @@ macro_rules! add_sql {
         /// A writer connection inside a transaction this code began with SQL (not sqlx's
         /// `Transaction`): if it is dropped still open — the batch's future was abandoned past
         /// its budget, or a rollback failed — the connection is closed, which rolls back.
-        struct OpenTransaction(Option<sqlx::pool::PoolConnection<$db>>);
+        struct OpenTransaction(Option<Lease>);
 
         impl Drop for OpenTransaction {
             fn drop(&mut self) {
@@ -194,7 +194,7 @@ macro_rules! add_sql {
         /// SQLite: a batch of adds in two trips to sqlx's worker thread — BEGIN, the last ids and
         /// the duplicate check; then every insert and COMMIT — instead of one per statement.
         async fn add_batch_in_two_trips(
-            writer: &sqlx::Pool<$db>,
+            writer: &Pool,
             jobs: &[AddJob],
             known: &std::collections::HashSet<RepRef>,
         ) -> StoreResult<Vec<Added>> {
@@ -209,7 +209,7 @@ macro_rules! add_sql {
                 Err(_) => sqlx::query("ROLLBACK").execute(&mut **conn).await.is_ok(),
             };
             if clean {
-                // Committed, or rolled back: the connection goes back to the pool as it came.
+                // Committed, or rolled back: the connection is given back as it came.
                 drop(open.0.take());
             }
             written
@@ -418,8 +418,8 @@ macro_rules! add_sql {
         }
 
         impl $store {
-            /// The group-commit writer for adds (see `store::batch`), on the writer pool.
-            fn spawn_add_writer(writer: sqlx::Pool<$db>) -> crate::store::batch::Batcher<AddJob, Added> {
+            /// The group-commit writer for adds (see `store::batch`), on the writer connections.
+            fn spawn_add_writer(writer: Pool) -> crate::store::batch::Batcher<AddJob, Added> {
                 // Reps whose row this writer has seen committed: no insert for them. Only this
                 // task uses it, one batch at a time.
                 let known_reps = std::sync::Arc::new(tokio::sync::Mutex::new(std::collections::HashSet::new()));
@@ -432,7 +432,8 @@ macro_rules! add_sql {
                             add_batch_in_two_trips(&writer, &jobs, &known).await
                         } else {
                             async {
-                                let mut tx = writer.begin_with($begin).await?;
+                                let mut lease = writer.acquire().await?;
+                                let mut tx = lease.begin_with($begin).await?;
                                 let added = add_batch(&mut tx, &jobs, &known).await?;
                                 tx.commit().await?;
                                 Ok::<_, StoreError>(added)

@@ -142,7 +142,7 @@ macro_rules! digest_sql {
                 }
                 let who: Vec<&RepRef> = reps.iter().map(|(rep, _)| rep).collect();
                 let cadences = self.cadences_by_team(who).await?;
-                for row in query.fetch_all(&self.reader).await? {
+                for row in query.fetch_all(&mut *self.reader.acquire().await?).await? {
                     let k = batch_index(&row, reps.len())?;
                     found[k].push(due_touch_from_row(&row, cadences_for(&cadences, &reps[k].0)?)?);
                 }
@@ -191,7 +191,7 @@ macro_rules! digest_sql {
                 // Only what `due::build` keeps: awaiting; replied and gone quiet; hot and
                 // untouched; active, quiet and late (a planned rest is not stale) — so the
                 // rows grow with what the digest shows, not with the pipeline.
-                for row in query.fetch_all(&self.reader).await? {
+                for row in query.fetch_all(&mut *self.reader.acquire().await?).await? {
                     let k = batch_index(&row, reps.len())?;
                     found[k].push(prospect_next_from_row(&row, cadences_for(&cadences, &reps[k])?)?);
                 }
@@ -222,7 +222,7 @@ macro_rules! digest_sql {
                 for (k, rep) in reps.iter().enumerate() {
                     query = query.bind(k as i64).bind(&rep.team_id).bind(&rep.user_id);
                 }
-                for row in query.fetch_all(&self.reader).await? {
+                for row in query.fetch_all(&mut *self.reader.acquire().await?).await? {
                     let k = batch_index(&row, reps.len())?;
                     found[k].push(item_from_row(&row)?);
                 }
@@ -244,7 +244,7 @@ macro_rules! digest_sql {
                 sqlx::query(&sql)
                     .bind(&rep.team_id)
                     .bind(&rep.user_id)
-                    .fetch_all(&self.reader)
+                    .fetch_all(&mut *self.reader.acquire().await?)
                     .await?
                     .iter()
                     .map(|row| due_touch_from_row(row, &cadences))
@@ -252,7 +252,8 @@ macro_rules! digest_sql {
             }
 
             async fn move_touches(&self, rep: &RepRef, moves: &[(crate::domain::TouchId, NaiveDate)]) -> StoreResult<()> {
-                let mut tx = self.writer.begin_with($begin).await?;
+                let mut lease = self.writer.acquire().await?;
+                let mut tx = lease.begin_with($begin).await?;
                 for (id, due_on) in moves {
                     sqlx::query(
                         "UPDATE touches SET due_on = $1 WHERE id = $2 AND team_id = $3 AND user_id = $4 \
@@ -277,7 +278,7 @@ macro_rules! digest_sql {
                      AND t.due_on <= $1) ORDER BY r.team_id, r.user_id",
                 )
                 .bind(until)
-                .fetch_all(&self.reader)
+                .fetch_all(&mut *self.reader.acquire().await?)
                 .await?;
                 rows.iter()
                     .map(|row| {
@@ -333,7 +334,7 @@ macro_rules! digest_sql {
                 }
                 query
                     .bind(now)
-                    .fetch_all(&self.reader)
+                    .fetch_all(&mut *self.reader.acquire().await?)
                     .await?
                     .iter()
                     .map(settings_from_row)
@@ -348,7 +349,8 @@ macro_rules! digest_sql {
                 // cannot deadlock on Postgres (each waiting for a row the other updated).
                 let mut ordered: Vec<&(RepRef, DateTime<Utc>)> = reps.iter().collect();
                 ordered.sort_by(|a, b| (&a.0.team_id, &a.0.user_id).cmp(&(&b.0.team_id, &b.0.user_id)));
-                let mut tx = self.writer.begin_with($begin).await?;
+                let mut lease = self.writer.acquire().await?;
+                let mut tx = lease.begin_with($begin).await?;
                 for (rep, at) in ordered {
                     // A settings change made while the pass ran cleared it: keep that.
                     sqlx::query(
@@ -389,7 +391,7 @@ macro_rules! digest_sql {
                 .bind(now)
                 .bind(lease_until)
                 .bind(crate::domain::digest::MAX_ATTEMPTS)
-                .execute(&self.writer)
+                .execute(&mut *self.writer.acquire().await?)
                 .await?
                 .rows_affected();
                 Ok(claimed == 1)
@@ -402,7 +404,8 @@ macro_rules! digest_sql {
                 outcome: &DigestOutcome,
                 now: DateTime<Utc>,
             ) -> StoreResult<()> {
-                let mut tx = self.writer.begin_with($begin).await?;
+                let mut lease = self.writer.acquire().await?;
+                let mut tx = lease.begin_with($begin).await?;
                 let (status, channel, ts, error, lease) = match outcome {
                     DigestOutcome::Sent { channel, ts } => ("sent", Some(channel.as_str()), Some(ts.as_str()), None, now),
                     DigestOutcome::Failed { error, retry_at } => ("failed", None, None, Some(error.as_str()), *retry_at),
@@ -448,7 +451,7 @@ macro_rules! digest_sql {
                 .bind(&rep.team_id)
                 .bind(&rep.user_id)
                 .bind(local_date)
-                .fetch_optional(&self.reader)
+                .fetch_optional(&mut *self.reader.acquire().await?)
                 .await?;
                 row.map(|row| {
                     Ok(DigestRun {

@@ -60,7 +60,7 @@ macro_rules! metric_sql {
         /// Each prospect's history (with its rep) and when each of its touches was logged:
         /// prospects of `team_id`, and of `user_id` when given.
         async fn load_histories(
-            reader: &sqlx::Pool<$db>,
+            reader: &mut Conn,
             team_id: &str,
             user_id: Option<&str>,
         ) -> StoreResult<Vec<(String, History)>> {
@@ -80,7 +80,7 @@ macro_rules! metric_sql {
                 "SELECT {HISTORY_COLUMNS} FROM prospects p WHERE p.team_id = $1 {rep_filter} \
                  ORDER BY p.user_id, p.id"
             );
-            let rows = query(&sql, team_id, user_id).fetch_all(reader).await?;
+            let rows = query(&sql, team_id, user_id).fetch_all(&mut *reader).await?;
             let mut histories = Vec::with_capacity(rows.len());
             let mut index = std::collections::HashMap::with_capacity(rows.len());
             for row in &rows {
@@ -91,7 +91,7 @@ macro_rules! metric_sql {
                 "SELECT t.prospect_id, t.done_at FROM touches t JOIN prospects p ON p.id = t.prospect_id \
                  WHERE p.team_id = $1 {rep_filter} AND t.status = 'done' AND t.done_at IS NOT NULL"
             );
-            let touches = query(&sql, team_id, user_id).fetch_all(reader).await?;
+            let touches = query(&sql, team_id, user_id).fetch_all(&mut *reader).await?;
             for row in &touches {
                 if let Some(&i) = index.get(&row.try_get::<i64, _>("prospect_id")?) {
                     histories[i].1.touches_at.push(row.try_get("done_at")?);
@@ -104,7 +104,7 @@ macro_rules! metric_sql {
                 "SELECT s.prospect_id, s.to_stage FROM stage_changes s JOIN prospects p ON p.id = s.prospect_id \
                  WHERE p.team_id = $1 {rep_filter}"
             );
-            for row in &query(&sql, team_id, user_id).fetch_all(reader).await? {
+            for row in &query(&sql, team_id, user_id).fetch_all(&mut *reader).await? {
                 if let Some(&i) = index.get(&row.try_get::<i64, _>("prospect_id")?) {
                     histories[i].1.stages_reached.push(rows::stage(&row.try_get::<String, _>("to_stage")?)?);
                 }
@@ -115,7 +115,7 @@ macro_rules! metric_sql {
         #[async_trait]
         impl crate::store::Metrics for $store {
             async fn histories(&self, rep: &RepRef) -> StoreResult<Vec<History>> {
-                Ok(load_histories(&self.reader, &rep.team_id, Some(&rep.user_id))
+                Ok(load_histories(&mut *self.reader.acquire().await?, &rep.team_id, Some(&rep.user_id))
                     .await?
                     .into_iter()
                     .map(|(_, h)| h)
@@ -123,7 +123,7 @@ macro_rules! metric_sql {
             }
 
             async fn team_histories(&self, team_id: &str) -> StoreResult<Vec<(String, History)>> {
-                load_histories(&self.reader, team_id, None).await
+                load_histories(&mut *self.reader.acquire().await?, team_id, None).await
             }
 
             async fn activity(&self, rep: &RepRef, from: DateTime<Utc>, to: DateTime<Utc>) -> StoreResult<Activity> {
@@ -135,7 +135,7 @@ macro_rules! metric_sql {
                 .bind(&rep.user_id)
                 .bind(from)
                 .bind(to)
-                .fetch_one(&self.reader)
+                .fetch_one(&mut *self.reader.acquire().await?)
                 .await?;
                 let row = sqlx::query(
                     "SELECT \
@@ -149,7 +149,7 @@ macro_rules! metric_sql {
                 .bind(&rep.user_id)
                 .bind(from)
                 .bind(to)
-                .fetch_one(&self.reader)
+                .fetch_one(&mut *self.reader.acquire().await?)
                 .await?;
                 Ok(Activity {
                     touches_done,
@@ -167,7 +167,7 @@ macro_rules! metric_sql {
                 )
                 .bind(team_id)
                 .bind(today)
-                .fetch_all(&self.reader)
+                .fetch_all(&mut *self.reader.acquire().await?)
                 .await?;
                 rows.iter()
                     .map(|row| Ok((row.try_get::<String, _>("user_id")?, row.try_get::<i64, _>("overdue")?)))

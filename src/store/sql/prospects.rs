@@ -137,7 +137,7 @@ macro_rules! prospect_sql {
                     .bind(&rep.user_id)
                     .bind(rows::contains_pattern(needle))
                     .bind(limit)
-                    .fetch_all(&self.reader)
+                    .fetch_all(&mut *self.reader.acquire().await?)
                     .await?
                     .iter()
                     .map(|row| prospect_from_row(row, &cadences))
@@ -157,7 +157,7 @@ macro_rules! prospect_sql {
                 sqlx::query(&sql)
                     .bind(&rep.team_id)
                     .bind(&rep.user_id)
-                    .fetch_all(&self.reader)
+                    .fetch_all(&mut *self.reader.acquire().await?)
                     .await?
                     .iter()
                     .map(|row| prospect_next_from_row(row, &cadences))
@@ -174,7 +174,8 @@ macro_rules! prospect_sql {
                 let cadences = self.cadences_of(&rep.team_id).await?;
                 // A lost race re-reads and decides again; a few rounds settle any double click.
                 for _ in 0..5 {
-                    let mut tx = self.writer.begin_with($begin).await?;
+                    let mut lease = self.writer.acquire().await?;
+                let mut tx = lease.begin_with($begin).await?;
                     let state = load_state(&mut tx, rep, id, &cadences).await?.ok_or(StoreError::NotFound(id))?;
                     let change = decide(&state)?;
                     if change.is_noop() {
@@ -196,7 +197,8 @@ macro_rules! prospect_sql {
 
             async fn undo(&self, rep: &RepRef, undo_id: i64, now: DateTime<Utc>) -> StoreResult<Undone> {
                 let cadences = self.cadences_of(&rep.team_id).await?;
-                let mut tx = self.writer.begin_with($begin).await?;
+                let mut lease = self.writer.acquire().await?;
+                let mut tx = lease.begin_with($begin).await?;
                 let Some(row) = sqlx::query(
                     "SELECT version_after, max_touch_id, enrolment_ended_at, enrolment_end_reason, snapshot, \
                      expires_at, created_at FROM undo_log WHERE id = $1 AND team_id = $2 AND user_id = $3 AND used_at IS NULL",
@@ -251,7 +253,8 @@ macro_rules! prospect_sql {
                 items: &[crate::domain::items::NewItem],
                 now: DateTime<Utc>,
             ) -> StoreResult<bool> {
-                let mut tx = self.writer.begin_with($begin).await?;
+                let mut lease = self.writer.acquire().await?;
+                let mut tx = lease.begin_with($begin).await?;
                 let owned: Option<i64> = sqlx::query_scalar(
                     "SELECT id FROM prospects WHERE id = $1 AND team_id = $2 AND user_id = $3",
                 )
@@ -300,7 +303,7 @@ macro_rules! prospect_sql {
                     query = query.bind(p);
                 }
                 query
-                    .fetch_all(&self.reader)
+                    .fetch_all(&mut *self.reader.acquire().await?)
                     .await?
                     .iter()
                     .map(item_from_row)
@@ -316,7 +319,7 @@ macro_rules! prospect_sql {
                 .bind(item)
                 .bind(&rep.team_id)
                 .bind(&rep.user_id)
-                .execute(&self.writer)
+                .execute(&mut *self.writer.acquire().await?)
                 .await?
                 .rows_affected();
                 Ok(done == 1)

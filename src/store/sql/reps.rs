@@ -61,7 +61,7 @@ macro_rules! rep_sql {
                 let row = sqlx::query(&sql)
                     .bind(&rep.team_id)
                     .bind(&rep.user_id)
-                    .fetch_optional(&self.reader)
+                    .fetch_optional(&mut *self.reader.acquire().await?)
                     .await?;
                 row.as_ref().map(settings_from_row).transpose()
             }
@@ -92,7 +92,7 @@ macro_rules! rep_sql {
                 .bind(s.away.map(|(from, _)| from))
                 .bind(s.away.map(|(_, to)| to))
                 .bind(s.daily_cap)
-                .execute(&self.writer)
+                .execute(&mut *self.writer.acquire().await?)
                 .await?;
                 Ok(())
             }
@@ -116,14 +116,14 @@ macro_rules! rep_sql {
                 .bind(now)
                 .bind(&s.rep.team_id)
                 .bind(&s.rep.user_id)
-                .execute(&self.writer)
+                .execute(&mut *self.writer.acquire().await?)
                 .await?;
                 Ok(())
             }
 
             async fn all_reps(&self) -> StoreResult<Vec<RepRef>> {
                 let rows = sqlx::query("SELECT team_id, user_id FROM reps ORDER BY team_id, user_id")
-                    .fetch_all(&self.reader)
+                    .fetch_all(&mut *self.reader.acquire().await?)
                     .await?;
                 rows.iter()
                     .map(|row| Ok(RepRef::new(row.try_get::<String, _>("team_id")?, row.try_get::<String, _>("user_id")?)))

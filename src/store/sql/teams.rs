@@ -105,7 +105,7 @@ macro_rules! team_sql {
         /// Sets one text column of the team's settings row, creating the row; `column` is
         /// one of this file's literals, never input.
         async fn set_team_setting(
-            writer: &sqlx::Pool<$db>,
+            writer: &mut Conn,
             column: &'static str,
             team_id: &str,
             value: Option<&str>,
@@ -122,7 +122,7 @@ macro_rules! team_sql {
                 .bind(value)
                 .bind(by)
                 .bind(now)
-                .execute(writer)
+                .execute(&mut *writer)
                 .await?;
             Ok(())
         }
@@ -132,7 +132,7 @@ macro_rules! team_sql {
             async fn team_channel(&self, team_id: &str) -> StoreResult<Option<String>> {
                 Ok(sqlx::query_scalar("SELECT team_channel FROM team_settings WHERE team_id = $1")
                     .bind(team_id)
-                    .fetch_optional(&self.reader)
+                    .fetch_optional(&mut *self.reader.acquire().await?)
                     .await?
                     .flatten())
             }
@@ -144,14 +144,14 @@ macro_rules! team_sql {
                 by: &str,
                 now: DateTime<Utc>,
             ) -> StoreResult<()> {
-                set_team_setting(&self.writer, "team_channel", team_id, channel, by, now).await
+                set_team_setting(&mut *self.writer.acquire().await?, "team_channel", team_id, channel, by, now).await
             }
 
             async fn team_zones(&self) -> StoreResult<Vec<(String, Option<String>, i64)>> {
                 let rows = sqlx::query(
                     "SELECT team_id, tz, COUNT(*) AS reps FROM reps GROUP BY team_id, tz ORDER BY team_id, tz",
                 )
-                .fetch_all(&self.reader)
+                .fetch_all(&mut *self.reader.acquire().await?)
                 .await?;
                 rows.iter()
                     .map(|row| Ok((row.try_get("team_id")?, row.try_get("tz")?, row.try_get("reps")?)))
@@ -167,7 +167,7 @@ macro_rules! team_sql {
                 sqlx::query(&sql)
                     .bind(team_id)
                     .bind(user_id)
-                    .fetch_all(&self.reader)
+                    .fetch_all(&mut *self.reader.acquire().await?)
                     .await?
                     .iter()
                     .map(|row| prospect_from_row(row, &cadences))
@@ -183,7 +183,7 @@ macro_rules! team_sql {
                 sqlx::query(&sql)
                     .bind(team_id)
                     .bind(company)
-                    .fetch_all(&self.reader)
+                    .fetch_all(&mut *self.reader.acquire().await?)
                     .await?
                     .iter()
                     .map(|row| prospect_from_row(row, &cadences))
@@ -193,12 +193,13 @@ macro_rules! team_sql {
             async fn managers(&self, team_id: &str) -> StoreResult<Vec<String>> {
                 Ok(sqlx::query_scalar("SELECT user_id FROM managers WHERE team_id = $1 ORDER BY user_id")
                     .bind(team_id)
-                    .fetch_all(&self.reader)
+                    .fetch_all(&mut *self.reader.acquire().await?)
                     .await?)
             }
 
             async fn set_managers(&self, team_id: &str, users: &[String], by: &str, now: DateTime<Utc>) -> StoreResult<()> {
-                let mut tx = self.writer.begin_with($begin).await?;
+                let mut lease = self.writer.acquire().await?;
+                let mut tx = lease.begin_with($begin).await?;
                 sqlx::query("DELETE FROM managers WHERE team_id = $1")
                     .bind(team_id)
                     .execute(&mut *tx)
@@ -220,7 +221,8 @@ macro_rules! team_sql {
             }
 
             async fn reassign(&self, team_id: &str, id: ProspectId, from: &str, to: &str, now: DateTime<Utc>) -> StoreResult<bool> {
-                let mut tx = self.writer.begin_with($begin).await?;
+                let mut lease = self.writer.acquire().await?;
+                let mut tx = lease.begin_with($begin).await?;
                 let moved = sqlx::query(
                     "UPDATE prospects SET user_id = $1, updated_at = $2, version = version + 1 \
                      WHERE id = $3 AND team_id = $4 AND user_id = $5",
@@ -253,19 +255,20 @@ macro_rules! team_sql {
                 Ok(sqlx::query_scalar("SELECT user_id FROM prospects WHERE team_id = $1 AND id = $2")
                     .bind(team_id)
                     .bind(id)
-                    .fetch_optional(&self.reader)
+                    .fetch_optional(&mut *self.reader.acquire().await?)
                     .await?)
             }
 
             async fn team_holidays(&self, team_id: &str) -> StoreResult<Vec<NaiveDate>> {
                 Ok(sqlx::query_scalar("SELECT day FROM team_holidays WHERE team_id = $1 ORDER BY day")
                     .bind(team_id)
-                    .fetch_all(&self.reader)
+                    .fetch_all(&mut *self.reader.acquire().await?)
                     .await?)
             }
 
             async fn set_team_holidays(&self, team_id: &str, days: &[NaiveDate]) -> StoreResult<()> {
-                let mut tx = self.writer.begin_with($begin).await?;
+                let mut lease = self.writer.acquire().await?;
+                let mut tx = lease.begin_with($begin).await?;
                 sqlx::query("DELETE FROM team_holidays WHERE team_id = $1")
                     .bind(team_id)
                     .execute(&mut *tx)
@@ -291,7 +294,7 @@ macro_rules! team_sql {
 
             async fn all_team_holidays(&self) -> StoreResult<Vec<(String, NaiveDate)>> {
                 sqlx::query("SELECT team_id, day FROM team_holidays ORDER BY team_id, day")
-                    .fetch_all(&self.reader)
+                    .fetch_all(&mut *self.reader.acquire().await?)
                     .await?
                     .iter()
                     .map(|row| Ok((row.try_get("team_id")?, row.try_get("day")?)))
@@ -309,7 +312,8 @@ macro_rules! team_sql {
                 by: &str,
                 now: DateTime<Utc>,
             ) -> StoreResult<crate::store::CadenceImport> {
-                let mut tx = self.writer.begin_with($begin).await?;
+                let mut lease = self.writer.acquire().await?;
+                let mut tx = lease.begin_with($begin).await?;
                 let done = import_team_cadences(&mut tx, team_id, defs, by, now).await?;
                 tx.commit().await?;
                 self.cadences.forget(team_id);
@@ -323,7 +327,7 @@ macro_rules! team_sql {
                 by: &str,
                 now: DateTime<Utc>,
             ) -> StoreResult<()> {
-                set_team_setting(&self.writer, "default_cadence", team_id, cadence, by, now).await?;
+                set_team_setting(&mut *self.writer.acquire().await?, "default_cadence", team_id, cadence, by, now).await?;
                 self.cadences.forget(team_id);
                 Ok(())
             }

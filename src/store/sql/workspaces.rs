@@ -59,7 +59,8 @@ macro_rules! workspace_sql {
         #[async_trait]
         impl crate::store::Workspaces for $store {
             async fn save_workspace(&self, w: &Workspace, now: DateTime<Utc>) -> StoreResult<()> {
-                let mut tx = self.writer.begin_with($begin).await?;
+                let mut lease = self.writer.acquire().await?;
+                let mut tx = lease.begin_with($begin).await?;
                 // Installed again: digests resume and a pending purge is called off.
                 sqlx::query("DELETE FROM workspace_revocations WHERE team_id = $1")
                     .bind(&w.team_id)
@@ -90,14 +91,14 @@ macro_rules! workspace_sql {
             async fn workspace_token(&self, team_id: &str) -> StoreResult<Option<String>> {
                 Ok(sqlx::query_scalar("SELECT bot_token_enc FROM workspaces WHERE team_id = $1")
                     .bind(team_id)
-                    .fetch_optional(&self.reader)
+                    .fetch_optional(&mut *self.reader.acquire().await?)
                     .await?)
             }
 
             async fn delete_workspace(&self, team_id: &str) -> StoreResult<bool> {
                 let deleted = sqlx::query("DELETE FROM workspaces WHERE team_id = $1")
                     .bind(team_id)
-                    .execute(&self.writer)
+                    .execute(&mut *self.writer.acquire().await?)
                     .await?
                     .rows_affected();
                 Ok(deleted > 0)
@@ -110,7 +111,8 @@ macro_rules! workspace_sql {
                 now: DateTime<Utc>,
                 purge_after: Option<DateTime<Utc>>,
             ) -> StoreResult<bool> {
-                let mut tx = self.writer.begin_with($begin).await?;
+                let mut lease = self.writer.acquire().await?;
+                let mut tx = lease.begin_with($begin).await?;
                 let known: Option<Option<DateTime<Utc>>> =
                     sqlx::query_scalar("SELECT purged_at FROM workspace_revocations WHERE team_id = $1")
                         .bind(team_id)
@@ -151,7 +153,7 @@ macro_rules! workspace_sql {
             async fn restore_workspace(&self, team_id: &str) -> StoreResult<bool> {
                 let lifted = sqlx::query("DELETE FROM workspace_revocations WHERE team_id = $1 AND purged_at IS NULL")
                     .bind(team_id)
-                    .execute(&self.writer)
+                    .execute(&mut *self.writer.acquire().await?)
                     .await?
                     .rows_affected();
                 Ok(lifted > 0)
@@ -162,7 +164,7 @@ macro_rules! workspace_sql {
                     "SELECT reason, revoked_at, purge_after, purged_at FROM workspace_revocations WHERE team_id = $1",
                 )
                 .bind(team_id)
-                .fetch_optional(&self.reader)
+                .fetch_optional(&mut *self.reader.acquire().await?)
                 .await?;
                 row.map(|row| {
                     Ok(Revocation {
@@ -179,7 +181,7 @@ macro_rules! workspace_sql {
                 Ok(sqlx::query_scalar(
                     "SELECT team_id FROM workspace_revocations WHERE purged_at IS NULL ORDER BY team_id",
                 )
-                .fetch_all(&self.reader)
+                .fetch_all(&mut *self.reader.acquire().await?)
                 .await?)
             }
 
@@ -189,12 +191,13 @@ macro_rules! workspace_sql {
                      AND purge_after <= $1 AND purged_at IS NULL ORDER BY team_id",
                 )
                 .bind(now)
-                .fetch_all(&self.reader)
+                .fetch_all(&mut *self.reader.acquire().await?)
                 .await?)
             }
 
             async fn purge_workspace(&self, team_id: &str, now: DateTime<Utc>) -> StoreResult<Purged> {
-                let mut tx = self.writer.begin_with($begin).await?;
+                let mut lease = self.writer.acquire().await?;
+                let mut tx = lease.begin_with($begin).await?;
                 let of_prospects = "prospect_id IN (SELECT id FROM prospects WHERE team_id = $1)";
                 for table in ["undo_log", "action_items", "stage_changes"] {
                     sqlx::query(&format!("DELETE FROM {table} WHERE {of_prospects}"))
@@ -251,14 +254,14 @@ macro_rules! workspace_sql {
             async fn claim_oauth_state(&self, nonce: &str, now: DateTime<Utc>) -> StoreResult<bool> {
                 sqlx::query("DELETE FROM oauth_states WHERE used_at < $1")
                     .bind(now - chrono::Duration::days(1))
-                    .execute(&self.writer)
+                    .execute(&mut *self.writer.acquire().await?)
                     .await?;
                 let claimed = sqlx::query(
                     "INSERT INTO oauth_states (nonce, used_at) VALUES ($1, $2) ON CONFLICT (nonce) DO NOTHING",
                 )
                 .bind(nonce)
                 .bind(now)
-                .execute(&self.writer)
+                .execute(&mut *self.writer.acquire().await?)
                 .await?
                 .rows_affected();
                 Ok(claimed == 1)
