@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
-use super::cadence::CadenceId;
+use super::cadence::{CadenceId, Channel};
 use super::prospect::{LeadTemp, Prospect, ProspectStatus, Touch};
 use super::template::{fill, TemplateVars};
 
@@ -11,6 +11,34 @@ use super::template::{fill, TemplateVars};
 pub const STALE_AFTER_DAYS: i64 = 21;
 /// Hot and warm leads should hear from the rep within this many hours.
 pub const SPEED_TO_LEAD_HOURS: i64 = 24;
+
+/// A way of reaching a prospect that a touch needs and the prospect's record may lack.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    Phone,
+    Email,
+    LinkedIn,
+}
+
+impl Detail {
+    /// What reaches the prospect on `channel`, if a channel needs anything from the record.
+    fn for_channel(channel: Channel) -> Option<Detail> {
+        match channel {
+            Channel::Call | Channel::Voicemail | Channel::Text => Some(Detail::Phone),
+            Channel::Email => Some(Detail::Email),
+            Channel::LinkedIn => Some(Detail::LinkedIn),
+            Channel::Note | Channel::ValueAdd | Channel::Meeting => None,
+        }
+    }
+
+    fn on_record(self, p: &Prospect) -> bool {
+        match self {
+            Detail::Phone => p.phone.is_some(),
+            Detail::Email => p.email.is_some(),
+            Detail::LinkedIn => p.linkedin.is_some(),
+        }
+    }
+}
 
 /// A pending touch with its prospect.
 #[derive(Debug, Clone, PartialEq)]
@@ -78,6 +106,30 @@ impl DueTouch {
                 },
             )
         })
+    }
+
+    /// What this touch needs to reach the prospect and their record lacks, in the step's order:
+    /// a call with no number, a LinkedIn message with no profile. For a step whose channels are
+    /// alternatives (`email or call`), nothing is missing while one of them can be used.
+    pub fn missing_details(&self) -> Vec<Detail> {
+        let (channels, either): (&[Channel], bool) = if self.touch.is_extra() {
+            (self.touch.channel.as_slice(), false)
+        } else {
+            let (step, _) = self.touch.cadence.cadence().touch_step(self.index());
+            (step.channels, step.either)
+        };
+        let p = &self.prospect;
+        let usable = |c: &Channel| Detail::for_channel(*c).is_none_or(|d| d.on_record(p));
+        if either && channels.iter().any(usable) {
+            return Vec::new();
+        }
+        let mut missing = Vec::new();
+        for detail in channels.iter().filter_map(|c| Detail::for_channel(*c)) {
+            if !detail.on_record(p) && !missing.contains(&detail) {
+                missing.push(detail);
+            }
+        }
+        missing
     }
 
     /// `call + voicemail + email`.

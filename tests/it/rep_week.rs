@@ -97,6 +97,25 @@ on_both_apps! {
         assert!(!whole.contains('\u{200B}') && !whole.contains("\\u200b"), "{whole}");
     }
 
+    async fn a_touch_that_needs_a_number_the_record_lacks_says_so_until_one_is_added(app) {
+        // The ten-week cadence opens with a call, a voicemail and an email: only the email is known.
+        let id = add(app, "Jane Doe jane@acme.com company:Acme cadence:ten-week").await;
+        let first = state(app, id).await.touches[0].id;
+        let texts = |due: &Value| -> Vec<String> {
+            elements(entry(&due["blocks"], first)).iter().filter_map(|e| e["text"].as_str().map(String::from)).collect()
+        };
+        let hint = format!("⚠️ No phone number on file for this touch: /followup edit #{id} phone:… adds it.");
+        let (_, due) = app.command(ALICE, "due").await;
+        assert!(texts(&due).contains(&hint), "{:?}", texts(&due));
+
+        let edited = app.say(ALICE, &format!("edit #{id} phone:+1 415 555 0100")).await;
+        assert!(!edited.contains("⚠️"), "{edited}");
+        let (_, due) = app.command(ALICE, "due").await;
+        let after = texts(&due);
+        assert!(!after.iter().any(|t| t.contains("No phone number")), "{after:?}");
+        assert!(after.iter().any(|t| t == "+1 415 555 0100"), "the number, to dial: {after:?}");
+    }
+
     async fn done_records_the_channel_used_the_outcome_and_the_note(app) {
         let id = add(app, "Jane Doe company:Acme cadence:ten-week").await;
         let shown = app.say(ALICE, "done jane via:call outcome:connected talked budget, send pricing by Friday").await;

@@ -3,9 +3,10 @@
 //!
 //! Every date is fixed; nothing depends on the day the tests run.
 
+use crate::domain::cadence::Channel;
 use crate::domain::cadence::{AfterEnd, Cadence, CadenceId, BUILT_IN, ONE_MORE};
 use crate::domain::dates::short_date;
-use crate::domain::due::DueTouch;
+use crate::domain::due::{Detail, DueTouch};
 use crate::domain::lint::{check, sentence_count};
 use crate::domain::prospect::{
     Money, Pace, Prospect, ProspectStatus, RepRef, Stage, Touch, TouchStatus,
@@ -469,4 +470,38 @@ fn every_message_reads_naturally_without_a_company() {
             assert_eq!(check(&text, true), vec![], "{touch}: {text}");
         }
     }
+}
+
+#[test]
+fn a_touch_names_the_contact_details_it_needs_that_the_record_lacks() {
+    let on = date("2026-03-06");
+    // Dana has an email address and nothing else.
+    let missing = |step: usize| due_touch(CadenceId::Cold, step, on).missing_details();
+    // Cold step 1 is "email or call": the email will do.
+    assert_eq!(missing(0), vec![]);
+    // Step 2 is a call.
+    assert_eq!(missing(1), vec![Detail::Phone]);
+    // Step 3 is a value-add: nothing needed from the record.
+    assert_eq!(missing(2), vec![]);
+    // The last is an email and a voicemail: both are to be done, so the number is missing.
+    assert_eq!(missing(5), vec![Detail::Phone]);
+
+    // With neither an email nor a phone, "email or call" lacks both, in the step's order.
+    let mut bare = due_touch(CadenceId::Cold, 0, on);
+    bare.prospect.email = None;
+    assert_eq!(bare.missing_details(), vec![Detail::Email, Detail::Phone]);
+    // Given a number, the call can be made.
+    let mut called = due_touch(CadenceId::Cold, 1, on);
+    called.prospect.phone = Some("+1 415 555 0100".into());
+    assert_eq!(called.missing_details(), vec![]);
+
+    // A touch the rep set outside the cadence needs what its own channel needs.
+    let mut extra = due_touch(CadenceId::Cold, 0, on);
+    extra.touch.step_index = -1;
+    extra.touch.channel = Some(Channel::LinkedIn);
+    assert_eq!(extra.missing_details(), vec![Detail::LinkedIn]);
+    extra.prospect.linkedin = Some("linkedin.com/in/danareyes".into());
+    assert_eq!(extra.missing_details(), vec![]);
+    extra.touch.channel = None;
+    assert_eq!(extra.missing_details(), vec![]);
 }

@@ -9,8 +9,8 @@
 use chrono::NaiveDate;
 
 use crate::domain::dates::short_date;
-use crate::domain::due::DueTouch;
-use crate::domain::Channel;
+use crate::domain::due::{Detail, DueTouch};
+use crate::domain::{Channel, ProspectId};
 
 use crate::slack::blocks::Block;
 pub use crate::slack::blocks::{
@@ -147,6 +147,13 @@ pub fn entry(t: &DueTouch, today: NaiveDate, message: &str) -> Block {
         };
         reach.push(link(&href, url));
     }
+    let missing = t.missing_details();
+    if !missing.is_empty() {
+        if !reach.is_empty() {
+            reach.push(text("\n"));
+        }
+        reach.push(text(&missing_hint(p.id, &missing)));
+    }
 
     let last = match p.last_contact_at {
         Some(at) => format!(
@@ -173,9 +180,43 @@ pub fn entry(t: &DueTouch, today: NaiveDate, message: &str) -> Block {
     rich_text(&format!("touch.{}", t.touch.id), parts)
 }
 
+/// `⚠️ No phone number on file for this touch: /followup edit #62 phone:… adds it.`
+fn missing_hint(id: ProspectId, missing: &[Detail]) -> String {
+    let (names, fields): (Vec<&str>, Vec<&str>) = missing
+        .iter()
+        .map(|detail| match detail {
+            Detail::Phone => ("phone number", "phone:…"),
+            Detail::Email => ("email address", "email:…"),
+            Detail::LinkedIn => ("LinkedIn profile", "linkedin:…"),
+        })
+        .unzip();
+    let (what, it) = match names.split_last() {
+        Some((last, [])) => (last.to_string(), "it"),
+        Some((last, rest)) => (format!("{} or {last}", rest.join(", ")), "them"),
+        None => (String::new(), "it"),
+    };
+    format!(
+        "⚠️ No {what} on file for this touch: /followup edit #{id} {} adds {it}.",
+        fields.join(" ")
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_missing_detail_is_named_with_the_edit_that_adds_it() {
+        assert_eq!(
+            missing_hint(62, &[Detail::Phone]),
+            "⚠️ No phone number on file for this touch: /followup edit #62 phone:… adds it."
+        );
+        assert_eq!(
+            missing_hint(12, &[Detail::Phone, Detail::LinkedIn]),
+            "⚠️ No phone number or LinkedIn profile on file for this touch: \
+             /followup edit #12 phone:… linkedin:… adds them."
+        );
+    }
 
     #[test]
     fn mailto_encodes_subject_and_body_for_any_mail_client() {
